@@ -1,0 +1,81 @@
+// swift-tools-version: 6.0
+// The batch pricing and analytics pipeline of the service marketplace.
+// Layers: C shims (CLibPQ, CLibCSV) -> Swift wrappers (Postgres, CSV) -> stages
+// (Warehouse, Marketplace, Ingest, PricingModel, Reports) -> command line (PricingCLI, pricing).
+import PackageDescription
+
+let package = Package(
+  name: "pricing",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "pricing", targets: ["pricing"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+  ],
+  targets: [
+    // MARK: - C shims
+    .systemLibrary(
+      name: "CLibPQ",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]
+    ),
+    .systemLibrary(
+      name: "CLibCSV",
+      providers: [.apt(["libcsv-dev"])]
+    ),
+
+    // MARK: - Wrappers
+    .target(
+      name: "Postgres",
+      dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+    ),
+    .target(name: "CSV", dependencies: ["CLibCSV"]),
+
+    // MARK: - Stages
+    .target(
+      name: "Warehouse",
+      dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]
+    ),
+    .target(
+      name: "Marketplace",
+      dependencies: ["Postgres", "Warehouse", .product(name: "Logging", package: "swift-log")]
+    ),
+    .target(
+      name: "Ingest",
+      dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
+    ),
+    .target(name: "PricingModel", dependencies: ["CSV"]),
+    .target(
+      name: "Reports",
+      dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
+    ),
+
+    // MARK: - Command line
+    .target(
+      name: "PricingCLI",
+      dependencies: [
+        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Reports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(name: "pricing", dependencies: ["PricingCLI"]),
+
+    // MARK: - Tests
+    .target(
+      name: "TestSupport",
+      dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+      path: "Tests/TestSupport"
+    ),
+    .testTarget(name: "PostgresTests", dependencies: ["Postgres", "CSV", "TestSupport"]),
+    .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+    .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Postgres", "TestSupport"]),
+    .testTarget(
+      name: "MarketplaceTests",
+      dependencies: ["Marketplace", "Warehouse", "Postgres", "TestSupport"]
+    ),
+    .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "TestSupport"]),
+  ]
+)

@@ -1,0 +1,88 @@
+import Logging
+import Postgres
+
+/// Creates the source contract's tables in a schema and fills them with a generated marketplace.
+///
+/// The fact tables are streamed through four COPY sessions at once (one connection each), so memory
+/// stays small and the server indexes on several backends. Refuses to touch a source schema that
+/// already holds rows unless `replace` is set: the command is never pointed at a live platform by
+/// accident. Not atomic: a failed seed leaves partial tables, and is repeated with `replace`.
+public struct MarketplaceSeeder {
+  public let schema: SQLIdentifier
+  public let logger: Logger
+
+  public init(schema: SQLIdentifier, logger: Logger) {
+    self.schema = schema
+    self.logger = logger
+  }
+
+  /// Seeds the schema; returns the generator (for its truth and summary).
+  public func seed(spec: MarketplaceSpec, conninfo: String, replace: Bool) throws -> MarketplaceGenerator {
+    guard spec.bookings > 0 else {
+      throw MarketplaceError(code: .invalidSpec, message: "--bookings must be positive")
+    }
+    let connection = try Connection(conninfo: conninfo, logger: logger)
+    try prepareTables(connection, replace: replace)
+    let generator = MarketplaceGenerator(spec: spec)
+    var connections = [connection]
+    for _ in 1..<SourceTable.facts.count { connections.append(try Connection(conninfo: conninfo, logger: logger)) }
+
+    try streamTables(SourceTable.reference, over: connections) { emit in try generator.generateReference(emit) }
+    logger.info("seed: reference tables written", metadata: ["rows": "\(generator.summary.rows)"])
+    try streamTables(SourceTable.facts, over: connections) { emit in try generator.generateFacts(emit) }
+    for table in SourceTable.allCases {
+      try connection.execute("ANALYZE \(schema.qualifying(table.rawValue).quoted)")
+    }
+    logger.info("seed: done", metadata: ["rows": "\(generator.summary.rows)"])
+    return generator
+  }
+
+  private func prepareTables(_ connection: Connection, replace: Bool) throws {
+    try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema.quoted)")
+    for table in SourceTable.allCases {
+      let name = schema.qualifying(table.rawValue)
+      let exists = try connection.query("SELECT to_regclass(\(name.quoted)) IS NOT NULL").scalar(Bool.self)
+      guard exists else { continue }
+      if !replace {
+        let hasRows = try connection.query(SQLQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \(name.quoted))"))
+          .scalar(Bool.self)
+        if hasRows {
+          throw MarketplaceError(
+            code: .sourceNotEmpty,
+            message: "source table \(name) already holds rows; pass --replace to overwrite the source schema")
+        }
+      }
+    }
+    try connection.transaction { connection in
+      for table in SourceTable.allCases.reversed() {
+        try connection.execute("DROP TABLE IF EXISTS \(schema.qualifying(table.rawValue).quoted)")
+      }
+      try connection.execute("SET LOCAL search_path TO \(schema.quoted)")
+      try connection.execute(SourceSchema.sql)
+    }
+  }
+
+  /// Opens one COPY FROM STDIN per table (each on its own connection) and runs `generate` with an
+  /// `emit` that routes each table's bytes to its stream.
+  private func streamTables(
+    _ tables: [SourceTable], over connections: [Connection],
+    _ generate: ((SourceTable, [UInt8]) throws -> Void) throws -> Void
+  ) throws {
+    var writers: [SourceTable: CopyInWriter] = [:]
+    func open(_ index: Int) throws {
+      if index == tables.count {
+        try generate { table, bytes in try writers[table]!.write(bytes) }
+        return
+      }
+      let table = tables[index]
+      let columns = table.columns.joined(separator: ", ")
+      try connections[index].copyIn(
+        "COPY \(schema.qualifying(table.rawValue).quoted) (\(columns)) FROM STDIN"
+      ) { writer in
+        writers[table] = writer
+        try open(index + 1)
+      }
+    }
+    try open(0)
+  }
+}

@@ -1,0 +1,42 @@
+import CLibPQ
+import Foundation
+
+/// Keeps passwords out of messages: any password found in a connection string is replaced by `***`
+/// wherever it appears in a message derived from that connection string.
+enum Redaction {
+  static func redact(_ message: String, _ conninfo: String) -> String {
+    var result = message
+    for secret in passwords(in: conninfo) where !secret.isEmpty {
+      result = result.replacingOccurrences(of: secret, with: "***")
+    }
+    return result
+  }
+
+  /// Passwords in a keyword/value string or URI: from libpq's own parser when it accepts the string,
+  /// and from the two textual spellings (`password=...`, `scheme://user:password@`) in any case.
+  static func passwords(in conninfo: String) -> [String] {
+    var found: [String] = []
+    var errorMessage: UnsafeMutablePointer<CChar>?
+    if let options = PQconninfoParse(conninfo, &errorMessage) {
+      var option = options
+      while let keyword = option.pointee.keyword {
+        if String(cString: keyword) == "password", let value = option.pointee.val {
+          found.append(String(cString: value))
+        }
+        option += 1
+      }
+      PQconninfoFree(options)
+    }
+    if let errorMessage { PQfreemem(errorMessage) }
+    let patterns = [#"password\s*=\s*'((?:[^'\\]|\\.)*)'"#, #"password\s*=\s*([^\s']+)"#, #"://[^:/@\s]*:([^@\s]*)@"#]
+    for pattern in patterns {
+      guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+      let range = NSRange(conninfo.startIndex..., in: conninfo)
+      for match in regex.matches(in: conninfo, range: range) {
+        if let captured = Range(match.range(at: 1), in: conninfo) { found.append(String(conninfo[captured])) }
+      }
+    }
+    if let decoded = found.compactMap({ $0.removingPercentEncoding }).first { found.append(decoded) }
+    return found.sorted { $0.count > $1.count }
+  }
+}

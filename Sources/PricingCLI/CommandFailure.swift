@@ -1,0 +1,69 @@
+import ArgumentParser
+import CSV
+import Foundation
+import Marketplace
+import Postgres
+import Warehouse
+
+/// An error the command line reports: one line on stderr (`pricing: error: ...`) and an exit status.
+public struct CommandFailure: Error, CustomStringConvertible {
+  public var status: ExitStatus
+  public var message: String
+
+  public init(status: ExitStatus, message: String) {
+    self.status = status
+    self.message = message
+  }
+
+  public var description: String { message }
+
+  /// Maps any module's error to its exit status and user-facing line.
+  public static func from(_ error: Error) -> CommandFailure {
+    switch error {
+    case let failure as CommandFailure:
+      return failure
+    case let error as PostgresError:
+      return CommandFailure(status: status(for: error), message: error.description)
+    case let error as CSVError:
+      return CommandFailure(status: error.code == .io ? .dataError : .dataError, message: error.description)
+    case let error as WarehouseError:
+      let status: ExitStatus =
+        error.code == .invalidConfiguration ? .configuration : (error.underlying.map(status(for:)) ?? .software)
+      return CommandFailure(status: status, message: error.description)
+    case let error as MarketplaceError:
+      let status: ExitStatus =
+        switch error.code {
+        case .sourceNotEmpty: .dataError
+        case .invalidSpec: .usage
+        case .database: error.underlying.map(status(for:)) ?? .software
+        }
+      return CommandFailure(status: status, message: error.description)
+    default:
+      return CommandFailure(status: .software, message: String(describing: error))
+    }
+  }
+
+  static func status(for error: PostgresError) -> ExitStatus {
+    switch error.code {
+    case .connectionFailed: return .unavailable
+    case .connectionLost: return .temporaryFailure
+    case .misuse: return .configuration
+    default: return error.isTransient ? .temporaryFailure : .software
+    }
+  }
+}
+
+/// Runs a command body, turning any error into its message on stderr and its exit status.
+func reportingFailures(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ExitCode {
+    throw error
+  } catch let error as ValidationError {
+    throw error
+  } catch {
+    let failure = CommandFailure.from(error)
+    FileHandle.standardError.write(Data("pricing: error: \(failure.message)\n".utf8))
+    throw failure.status.exitCode
+  }
+}

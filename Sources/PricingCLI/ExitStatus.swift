@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The exit codes of `pricing` (CONTRACTS.md section 3; sysexits.h numbering). docs/cli.md lists them.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+  case success = 0
+  /// A command line that does not parse.
+  case usage = 64
+  /// Input data unusable (malformed CSV, a source missing a table...).
+  case dataError = 65
+  /// The database cannot be reached (refused, wrong port, bad conninfo, authentication failed).
+  case unavailable = 69
+  /// An internal error: a bug, or a database error that is neither transient nor about the input.
+  case software = 70
+  /// An output file or folder cannot be written.
+  case cannotCreate = 73
+  /// Another run holds the lock, or a transient failure outlasted its retries.
+  case temporaryFailure = 75
+  /// Configuration invalid (a setting out of range, an invalid schema name...).
+  case configuration = 78
+
+  public var exitCode: ExitCode { ExitCode(rawValue) }
+}

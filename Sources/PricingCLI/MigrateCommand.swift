@@ -1,0 +1,21 @@
+import ArgumentParser
+import Postgres
+import Warehouse
+
+/// `pricing migrate`: creates or upgrades the pipeline's schema in the warehouse; idempotent.
+struct MigrateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "migrate", abstract: "Create or upgrade the pipeline's schema (idempotent).")
+
+  @OptionGroup var options: GlobalOptions
+
+  func run() throws {
+    try reportingFailures {
+      let logger = options.makeLogger("migrate")
+      let schema = try options.warehouseSchema()
+      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+      let outcome = try Migrator(schema: schema, logger: logger).migrate(connection)
+      print("schema \(schema.name) at version \(outcome.currentVersion) (applied: \(outcome.appliedVersions.count))")
+    }
+  }
+}

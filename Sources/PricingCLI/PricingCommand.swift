@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `pricing`: the batch pricing and analytics pipeline (docs/cli.md).
+public struct PricingCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "pricing",
+    abstract: "Batch pricing and analytics pipeline of the service marketplace.",
+    subcommands: [MigrateCommand.self, SeedCommand.self]
+  )
+
+  public init() {}
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Marketplace
+import Postgres
+
+/// `pricing seed`: fills the source schema with a synthetic marketplace (docs/synthetic-marketplace.md).
+struct SeedCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "seed", abstract: "Fill the source schema with a synthetic marketplace.")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Option(help: "About how many bookings to generate (the count is drawn, so it varies a little).")
+  var bookings: Int = 200_000
+
+  @Option(help: "Random seed: the same seed and --today give the same data.")
+  var seed: UInt64 = 42
+
+  @Option(help: "The snapshot date (YYYY-MM-DD): two years of slots before it, 28 days after (default: today, UTC).")
+  var today: String?
+
+  @Option(help: "Write the true parameters as JSON to this file.")
+  var truth: String?
+
+  @Flag(help: "Drop and recreate the source tables when they already hold rows.")
+  var replace = false
+
+  @Flag(name: .customLong("no-anomalies"), help: "Do not plant the faulty rows that exercise validation.")
+  var noAnomalies = false
+
+  func validate() throws {
+    guard bookings > 0 else { throw ValidationError("--bookings must be positive") }
+    if let today, LocalDate(iso: today) == nil { throw ValidationError("--today must be a date YYYY-MM-DD") }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let logger = options.makeLogger("seed")
+      let schema = try options.sourceSchemaIdentifier()
+      let snapshotDate = today.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC()
+      let spec = MarketplaceSpec(
+        bookings: bookings, seed: seed, today: snapshotDate, plantAnomalies: !noAnomalies)
+      let started = Date()
+      let generator = try MarketplaceSeeder(schema: schema, logger: logger)
+        .seed(spec: spec, conninfo: options.sourceConninfo, replace: replace)
+      if let truth {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+          try encoder.encode(generator.truth()).write(to: URL(fileURLWithPath: truth))
+        } catch {
+          throw CommandFailure(status: .cannotCreate, message: "cannot write \(truth): \(error.localizedDescription)")
+        }
+      }
+      let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+      print("seeded \(generator.summary.bookings) bookings into schema \(schema) in \(seconds) s")
+    }
+  }
+
+  /// The current UTC date, read once here at the edge and passed down.
+  static func todayUTC() -> LocalDate {
+    LocalDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+  }
+}

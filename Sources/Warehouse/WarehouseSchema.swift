@@ -1,0 +1,24 @@
+import Postgres
+
+/// The pipeline's own schema in the warehouse database (CONTRACTS.md sections 2 and 4).
+///
+/// Its name is configurable (default `pricing`); it is validated as an identifier once, here, and every
+/// statement of the stages names tables through `table(_:)`, which quotes both parts.
+public struct WarehouseSchema: Sendable {
+  public let name: SQLIdentifier
+
+  public static let defaultName = "pricing"
+
+  public init(name: String = WarehouseSchema.defaultName) throws {
+    do {
+      self.name = try SQLIdentifier(name)
+    } catch let error as PostgresError {
+      throw WarehouseError(code: .invalidConfiguration, message: "warehouse schema: \(error.message)")
+    }
+  }
+
+  /// `schema.table`, quoted.
+  public func table(_ table: String) -> SQLQualifiedName { name.qualifying(table) }
+}
+
+extension SQLIdentifier: SQLIdentifierText {}

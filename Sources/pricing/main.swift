@@ -1,0 +1,3 @@
+import PricingCLI
+
+PricingCommand.main()

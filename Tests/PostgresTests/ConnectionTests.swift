@@ -1,0 +1,85 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("Connection: connect, errors, redaction")
+struct ConnectionTests {
+  @Test("connects with a keyword/value string, a URI, and the PG* environment")
+  func connectsThreeWays() throws {
+    let conninfo = try TestDatabase.create()
+    let keyword = try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
+    #expect(try keyword.query("SELECT current_database()").scalar(String.self) == conninfo.dropFirst(7).description)
+
+    let environment = ProcessInfo.processInfo.environment
+    let host = environment["PGHOST"] ?? "/tmp"
+    let port = environment["PGPORT"] ?? "5432"
+    let encodedHost = host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host
+    let uri = "postgresql://\(environment["PGUSER"] ?? "postgres")@/\(conninfo.dropFirst(7))?host=\(encodedHost)&port=\(port)"
+    let viaURI = try Connection(conninfo: uri, logger: TestDatabase.quietLogger)
+    #expect(try viaURI.query("SELECT 1").scalar(Int.self) == 1)
+
+    let viaEnvironment = try Connection(logger: TestDatabase.quietLogger)
+    #expect(try viaEnvironment.query("SELECT 2").scalar(Int.self) == 2)
+    #expect(viaEnvironment.serverVersion >= 130000)
+  }
+
+  @Test("a closed port fails with one line naming host and port")
+  func closedPort() throws {
+    let error = #expect(throws: PostgresError.self) {
+      try Connection(conninfo: "host=127.0.0.1 port=1 connect_timeout=2", logger: TestDatabase.quietLogger)
+    }
+    #expect(error?.code == .connectionFailed)
+    #expect(
+      error?.message
+        == "cannot connect to PostgreSQL at 127.0.0.1:1: connection to server at \"127.0.0.1\", port 1 failed: Connection refused"
+    )
+    #expect(error?.isTransient == true)
+  }
+
+  @Test("a bad conninfo fails clearly and never shows the password", arguments: [
+    "host=127.0.0.1 port=1 password=hunter2secret connect_timeout=2",
+    "postgresql://alice:hunter2secret@127.0.0.1:1/db?connect_timeout=2",
+    "host=127.0.0.1 password='hunter2secret' nonsense",
+    "postgresql://alice:hunter2secret@127.0.0.1:notaport/db",
+  ])
+  func passwordNeverShown(conninfo: String) throws {
+    let error = #expect(throws: PostgresError.self) {
+      try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
+    }
+    #expect(error?.code == .connectionFailed)
+    #expect(error?.description.contains("hunter2secret") == false)
+    #expect(error?.description.hasPrefix("cannot connect to PostgreSQL at ") == true)
+  }
+
+  @Test("authentication failure for an unknown role is a connection failure")
+  func unknownRole() throws {
+    let error = #expect(throws: PostgresError.self) {
+      try Connection(conninfo: "user=no_such_role_x dbname=postgres", logger: TestDatabase.quietLogger)
+    }
+    #expect(error?.code == .connectionFailed)
+    #expect(error?.message.contains("role \"no_such_role_x\" does not exist") == true)
+  }
+
+  @Test("server notices go to the log")
+  func notices() throws {
+    let capture = LogCapture()
+    let conninfo = try TestDatabase.create()
+    let connection = try Connection(conninfo: conninfo, logger: capture.logger())
+    try connection.execute("DO $$ BEGIN RAISE WARNING 'careful %', 42; RAISE NOTICE 'hello %', 1; END $$")
+    #expect(connection.recentNotices == ["careful 42", "hello 1"])
+    #expect(capture.messages.contains("warning: server warning: careful 42"))
+    #expect(capture.messages.contains("debug: server notice: hello 1"))
+  }
+
+  @Test("a terminated session reports a lost connection on the next statement")
+  func terminatedSession() throws {
+    let (conninfo, victim) = try TestDatabase.connect()
+    let killer = try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
+    try killer.query("SELECT pg_terminate_backend(\(victim.backendPID))")
+    let error = #expect(throws: PostgresError.self) { try victim.query("SELECT 1") }
+    #expect(error?.code == .connectionLost)
+    #expect(error?.isTransient == true)
+    #expect(victim.isHealthy == false)
+  }
+}
