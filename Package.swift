@@ -8,7 +8,11 @@ let package = Package(
   name: "pricing",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "pricing", targets: ["pricing"])
+    .executable(name: "pricing", targets: ["pricing"]),
+    // Libraries for the benchmark package (Benchmarks/), which depends on this one by path.
+    .library(name: "Postgres", targets: ["Postgres"]),
+    .library(name: "CSV", targets: ["CSV"]),
+    .library(name: "PricingModel", targets: ["PricingModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -4,81 +4,131 @@ import Foundation
 /// The buffers libcsv's callbacks fill for one chunk of input: field bytes (each followed by a NUL),
 /// field ends, NULL flags, and where each record ends and starts (line).
 ///
-/// A reference type handed to the C callbacks as an unmanaged context pointer; it never escapes
-/// the `CSVReader` that owns it.
-final class CSVParseState {
-  var bytes: [UInt8] = []
-  var fieldEnds: [Int] = []
-  var fieldIsNull: [Bool] = []
-  /// For each completed record: the index one past its last field.
-  var recordEnds: [Int] = []
-  var recordLines: [Int] = []
-  /// Fields of the record being read (possibly carried over from the previous chunk).
-  var fieldsInOpenRecord = 0
+/// A plain struct in manually managed memory, reached by the C callbacks through a raw context pointer:
+/// the hot path (one call per field) then pays no reference counting and no dynamic exclusivity
+/// checks, which dominated the profile of a class-based version. `CSVReader` owns the allocation and
+/// calls `release()`.
+struct CSVParseState {
+  private(set) var bytes: UnsafeMutablePointer<UInt8>
+  private var byteCapacity: Int
+  private(set) var byteCount = 0
+
+  private(set) var fieldEnds: UnsafeMutablePointer<Int>
+  private(set) var fieldIsNull: UnsafeMutablePointer<Bool>
+  private var fieldCapacity: Int
+  private(set) var fieldCount = 0
+
+  /// For each completed record: the index one past its last field, and its first physical line.
+  private(set) var recordEnds: [Int] = []
+  private(set) var recordLines: [Int] = []
+
   /// The physical line where the open record starts, and newlines seen inside its fields.
-  var openRecordLine = 1
-  var newlinesInOpenRecord = 0
+  private(set) var openRecordLine = 1
+  private var newlinesInOpenRecord = 0
   let nullForUnquotedEmpty: Bool
 
   init(nullForUnquotedEmpty: Bool) {
     self.nullForUnquotedEmpty = nullForUnquotedEmpty
-    bytes.reserveCapacity(1 << 20)
+    byteCapacity = 1 << 16
+    bytes = .allocate(capacity: byteCapacity)
+    fieldCapacity = 1 << 12
+    fieldEnds = .allocate(capacity: fieldCapacity)
+    fieldIsNull = .allocate(capacity: fieldCapacity)
   }
 
-  func appendField(_ data: UnsafeRawPointer?, _ length: Int) {
+  func release() {
+    bytes.deallocate()
+    fieldEnds.deallocate()
+    fieldIsNull.deallocate()
+  }
+
+  /// Bytes of field `index` (without its NUL).
+  func fieldRange(_ index: Int) -> Range<Int> {
+    (index == 0 ? 0 : fieldEnds[index - 1] + 1)..<fieldEnds[index]
+  }
+
+  mutating func appendField(_ data: UnsafeRawPointer?, _ length: Int) {
+    if byteCount + length + 1 > byteCapacity { growBytes(to: byteCount + length + 1) }
+    if fieldCount == fieldCapacity { growFields() }
     if let data {
-      let buffer = UnsafeRawBufferPointer(start: data, count: length)
-      bytes.append(contentsOf: buffer)
+      (bytes + byteCount).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
       if length > 0, memchr(data, 10, length) != nil {
-        newlinesInOpenRecord += buffer.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        var newlines = 0
+        for offset in 0..<length where bytes[byteCount + offset] == 10 { newlines += 1 }
+        newlinesInOpenRecord += newlines
       }
-      fieldIsNull.append(false)
+      byteCount += length
+      fieldIsNull[fieldCount] = false
     } else {
-      fieldIsNull.append(nullForUnquotedEmpty)
+      fieldIsNull[fieldCount] = nullForUnquotedEmpty
     }
-    bytes.append(0)
-    fieldEnds.append(bytes.count - 1)
-    fieldsInOpenRecord += 1
+    bytes[byteCount] = 0
+    fieldEnds[fieldCount] = byteCount
+    byteCount += 1
+    fieldCount += 1
   }
 
-  func endRecord() {
-    recordEnds.append(fieldEnds.count)
+  mutating func endRecord() {
+    recordEnds.append(fieldCount)
     recordLines.append(openRecordLine)
     openRecordLine += 1 + newlinesInOpenRecord
     newlinesInOpenRecord = 0
-    fieldsInOpenRecord = 0
   }
 
   /// Drops the completed records after they were delivered, keeping the open record's fields.
-  func discardCompletedRecords() {
+  mutating func discardCompletedRecords() {
     guard let lastEnd = recordEnds.last else { return }
-    let keptFields = fieldEnds.count - lastEnd
+    let keptFields = fieldCount - lastEnd
     if keptFields == 0 {
-      bytes.removeAll(keepingCapacity: true)
-      fieldEnds.removeAll(keepingCapacity: true)
-      fieldIsNull.removeAll(keepingCapacity: true)
+      byteCount = 0
+      fieldCount = 0
     } else {
       let byteStart = fieldEnds[lastEnd - 1] + 1
-      bytes.removeSubrange(0..<byteStart)
-      fieldEnds.removeSubrange(0..<lastEnd)
-      for index in fieldEnds.indices { fieldEnds[index] -= byteStart }
-      fieldIsNull.removeSubrange(0..<lastEnd)
+      let keptBytes = byteCount - byteStart
+      bytes.update(from: bytes + byteStart, count: keptBytes)
+      for index in 0..<keptFields {
+        fieldEnds[index] = fieldEnds[lastEnd + index] - byteStart
+        fieldIsNull[index] = fieldIsNull[lastEnd + index]
+      }
+      byteCount = keptBytes
+      fieldCount = keptFields
     }
     recordEnds.removeAll(keepingCapacity: true)
     recordLines.removeAll(keepingCapacity: true)
+  }
+
+  private mutating func growBytes(to needed: Int) {
+    var capacity = byteCapacity * 2
+    while capacity < needed { capacity *= 2 }
+    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    grown.update(from: bytes, count: byteCount)
+    bytes.deallocate()
+    bytes = grown
+    byteCapacity = capacity
+  }
+
+  private mutating func growFields() {
+    let capacity = fieldCapacity * 2
+    let ends = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    ends.update(from: fieldEnds, count: fieldCount)
+    fieldEnds.deallocate()
+    fieldEnds = ends
+    let nulls = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
+    nulls.update(from: fieldIsNull, count: fieldCount)
+    fieldIsNull.deallocate()
+    fieldIsNull = nulls
+    fieldCapacity = capacity
   }
 }
 
 // MARK: - libcsv callbacks (free functions: C cannot call closures that capture context)
 
 func csvFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-  guard let context else { return }
-  Unmanaged<CSVParseState>.fromOpaque(context).takeUnretainedValue().appendField(data, length)
+  context!.assumingMemoryBound(to: CSVParseState.self).pointee.appendField(data, length)
 }
 
 func csvRecordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-  guard let context else { return }
-  Unmanaged<CSVParseState>.fromOpaque(context).takeUnretainedValue().endRecord()
+  context!.assumingMemoryBound(to: CSVParseState.self).pointee.endRecord()
 }
 
 /// libcsv trims spaces and tabs around unquoted fields by default; COPY and RFC 4180 keep them.

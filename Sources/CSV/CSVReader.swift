@@ -30,8 +30,7 @@ public final class CSVReader {
   }
 
   private var parser = csv_parser()
-  private let state: CSVParseState
-  private let context: Unmanaged<CSVParseState>
+  private let state: UnsafeMutablePointer<CSVParseState>
   private var options: Options
   private var atStart = true
   private var pendingStart: [UInt8] = []
@@ -41,12 +40,14 @@ public final class CSVReader {
 
   public init(options: Options = Options()) throws {
     self.options = options
-    self.state = CSVParseState(nullForUnquotedEmpty: options.nullForUnquotedEmpty)
-    self.context = Unmanaged.passRetained(state)
+    self.state = .allocate(capacity: 1)
+    state.initialize(to: CSVParseState(nullForUnquotedEmpty: options.nullForUnquotedEmpty))
     var flags = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
     if options.nullForUnquotedEmpty { flags |= UInt8(CSV_EMPTY_IS_NULL) }
     guard csv_init(&parser, flags) == 0 else {
-      context.release()
+      state.pointee.release()
+      state.deinitialize(count: 1)
+      state.deallocate()
       throw CSVError(code: .io, message: "cannot initialise the CSV parser", file: options.sourceName)
     }
     csv_set_space_func(&parser, csvNeverSpace)
@@ -54,7 +55,9 @@ public final class CSVReader {
 
   deinit {
     csv_free(&parser)
-    context.release()
+    state.pointee.release()
+    state.deinitialize(count: 1)
+    state.deallocate()
   }
 
   /// Parses a chunk and calls `onRecord` for every record it completes.
@@ -89,34 +92,37 @@ public final class CSVReader {
       pendingStart = []
       try start.withUnsafeBytes { try parse($0, onRecord) }
     }
-    let status = csv_fini(&parser, csvFieldCallback, csvRecordCallback, context.toOpaque())
+    let status = csv_fini(&parser, csvFieldCallback, csvRecordCallback, UnsafeMutableRawPointer(state))
     if status != 0 {
       throw CSVError(
         code: .malformed, message: "unterminated quoted field at the end of the input", file: options.sourceName,
-        line: state.openRecordLine)
+        line: state.pointee.openRecordLine)
     }
     try deliver(onRecord)
   }
 
   private func parse(_ bytes: UnsafeRawBufferPointer, _ onRecord: (CSVRecord) throws -> Void) throws {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-    let consumed = csv_parse(&parser, base, bytes.count, csvFieldCallback, csvRecordCallback, context.toOpaque())
+    let consumed = csv_parse(&parser, base, bytes.count, csvFieldCallback, csvRecordCallback, UnsafeMutableRawPointer(state))
     if consumed != bytes.count {
       let reason = String(cString: csv_strerror(csv_error(&parser)))
       // Deliver what was complete first so that the error names the right line.
       try deliver(onRecord)
       throw CSVError(
         code: .malformed, message: "malformed CSV (\(reason)): a quote inside an unquoted field or after a closing quote",
-        file: options.sourceName, line: state.openRecordLine)
+        file: options.sourceName, line: state.pointee.openRecordLine)
     }
     try deliver(onRecord)
   }
 
   private func deliver(_ onRecord: (CSVRecord) throws -> Void) throws {
     var fieldStart = 0
-    for (index, end) in state.recordEnds.enumerated() {
+    let recordEnds = state.pointee.recordEnds
+    let recordLines = state.pointee.recordLines
+    for index in recordEnds.indices {
+      let end = recordEnds[index]
       let count = end - fieldStart
-      let line = state.recordLines[index]
+      let line = recordLines[index]
       if options.expectedFieldCount == nil && options.fieldCountFromFirstRecord {
         options.expectedFieldCount = count
       }
@@ -126,9 +132,9 @@ public final class CSVReader {
           line: line)
       }
       recordCount += 1
-      try onRecord(CSVRecord(storage: state, firstField: fieldStart, count: count, line: line))
+      try onRecord(CSVRecord(state: UnsafePointer(state), firstField: fieldStart, count: count, line: line))
       fieldStart = end
     }
-    state.discardCompletedRecords()
+    state.pointee.discardCompletedRecords()
   }
 }

@@ -80,5 +80,6 @@ CREATE TABLE quotes (
   version_id    bigint,                  -- price version it came from
   booking_id    bigint                   -- the booking it turned into, or NULL
 );
+
 """#
 }
