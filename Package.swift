@@ -75,6 +75,8 @@ let package = Package(
     ),
     .testTarget(name: "PostgresTests", dependencies: ["Postgres", "CSV", "TestSupport"]),
     .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+    .testTarget(
+      name: "PricingModelTests", dependencies: ["PricingModel", "CSV"], exclude: ["Fixtures"]),
     .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Postgres", "TestSupport"]),
     .testTarget(
       name: "MarketplaceTests",

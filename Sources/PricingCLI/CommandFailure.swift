@@ -25,7 +25,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
     case let error as PostgresError:
       return CommandFailure(status: status(for: error), message: error.description)
     case let error as CSVError:
-      return CommandFailure(status: error.code == .io ? .dataError : .dataError, message: error.description)
+      return CommandFailure(status: .dataError, message: error.description)
     case let error as WarehouseError:
       let status: ExitStatus =
         error.code == .invalidConfiguration ? .configuration : (error.underlying.map(status(for:)) ?? .software)

@@ -17,6 +17,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   case temporaryFailure = 75
   /// Configuration invalid (a setting out of range, an invalid schema name...).
   case configuration = 78
+  /// A model fit did not converge within its iteration limit (`regress` still prints its JSON).
+  case notConverged = 80
 
   public var exitCode: ExitCode { ExitCode(rawValue) }
 }
