@@ -3,19 +3,45 @@
 /// gives the correctly rounded result (one IEEE division; Clinger 1990, "How to read floating point
 /// numbers accurately", the fast path). Anything else returns nil and goes to `strtod`.
 enum CSVNumber {
-  private static let powersOfTen: [Double] = (0...22).map { exponent in
-    var value = 1.0
-    for _ in 0..<exponent { value *= 10 }
-    return value
+  /// 10^k for k in 0...22, all exact in a Double (a switch compiles to a constant table: no lazy global).
+  @inline(__always)
+  static func powerOfTen(_ exponent: Int) -> Double {
+    switch exponent {
+    case 0: 1e0
+    case 1: 1e1
+    case 2: 1e2
+    case 3: 1e3
+    case 4: 1e4
+    case 5: 1e5
+    case 6: 1e6
+    case 7: 1e7
+    case 8: 1e8
+    case 9: 1e9
+    case 10: 1e10
+    case 11: 1e11
+    case 12: 1e12
+    case 13: 1e13
+    case 14: 1e14
+    case 15: 1e15
+    case 16: 1e16
+    case 17: 1e17
+    case 18: 1e18
+    case 19: 1e19
+    case 20: 1e20
+    case 21: 1e21
+    default: 1e22
+    }
   }
 
+  @inline(__always)
   static func parseSimple(_ bytes: UnsafeRawBufferPointer) -> Double? {
-    var index = 0
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
     let count = bytes.count
+    var index = 0
     var negative = false
-    if index < count, bytes[index] == 45 || bytes[index] == 43 {
-      negative = bytes[index] == 45
-      index += 1
+    if count > 0 && (base[0] == 45 || base[0] == 43) {
+      negative = base[0] == 45
+      index = 1
     }
     var mantissa: UInt64 = 0
     var digitCount = 0
@@ -23,22 +49,21 @@ enum CSVNumber {
     var sawDot = false
     var sawDigit = false
     while index < count {
-      let byte = bytes[index]
-      if byte >= 48 && byte <= 57 {
+      let digit = base[index] &- 48
+      if digit < 10 {
         sawDigit = true
-        if mantissa != 0 || byte != 48 { digitCount += 1 }
-        if digitCount > 15 { return nil }
-        mantissa = mantissa * 10 + UInt64(byte - 48)
+        if mantissa != 0 || digit != 0 { digitCount += 1 }
+        mantissa = mantissa &* 10 &+ UInt64(digit)
         if sawDot { fractionDigits += 1 }
-      } else if byte == 46 && !sawDot {
+      } else if base[index] == 46 && !sawDot {
         sawDot = true
       } else {
         return nil
       }
       index += 1
     }
-    guard sawDigit, fractionDigits <= 22 else { return nil }
-    let value = Double(mantissa) / powersOfTen[fractionDigits]
+    guard sawDigit, digitCount <= 15, fractionDigits <= 22 else { return nil }
+    let value = Double(mantissa) / powerOfTen(fractionDigits)
     return negative ? -value : value
   }
 }

@@ -26,6 +26,9 @@ struct CSVParseState {
   private(set) var openRecordLine = 1
   private var newlinesInOpenRecord = 0
   let nullForUnquotedEmpty: Bool
+  /// False while parsing a chunk that holds no quote character (and started outside a quoted field):
+  /// then no field can hold a newline and the per-field scan for them is skipped.
+  var mayHoldNewlines = true
 
   init(nullForUnquotedEmpty: Bool) {
     self.nullForUnquotedEmpty = nullForUnquotedEmpty
@@ -52,7 +55,7 @@ struct CSVParseState {
     if fieldCount == fieldCapacity { growFields() }
     if let data {
       (bytes + byteCount).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
-      if length > 0, memchr(data, 10, length) != nil {
+      if mayHoldNewlines, length > 0, memchr(data, 10, length) != nil {
         var newlines = 0
         for offset in 0..<length where bytes[byteCount + offset] == 10 { newlines += 1 }
         newlinesInOpenRecord += newlines

@@ -103,6 +103,7 @@ public final class CSVReader {
 
   private func parse(_ bytes: UnsafeRawBufferPointer, _ onRecord: (CSVRecord) throws -> Void) throws {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 34, bytes.count) != nil
     let consumed = csv_parse(&parser, base, bytes.count, csvFieldCallback, csvRecordCallback, UnsafeMutableRawPointer(state))
     if consumed != bytes.count {
       let reason = String(cString: csv_strerror(csv_error(&parser)))

@@ -87,11 +87,24 @@ struct NormalEquations {
       }
     }
 
+    // Weighted numerics row-major (w_i x_ij for j = 0..<q), so that an indicator x numeric block is a
+    // contiguous q-wide add into its level's row of a small per-categorical table.
+    let q = numerics.count
+    let weightedRows = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count * q))
+    defer { weightedRows.deallocate() }
+    for (j, wx) in weightedColumns.enumerated() {
+      for i in 0..<count { weightedRows[i * q + j] = wx[i] }
+    }
+
     let categoricals = design.categoricals
     for (a, categorical) in categoricals.enumerated() {
       categorical.codes.withUnsafeBufferPointer { codeBuffer in
         let codes = codeBuffer.baseAddress! + start
         let first = categorical.firstColumn - 1
+        let levels = categorical.levels.count
+        let table = UnsafeMutablePointer<Double>.allocate(capacity: max(1, levels * q))
+        defer { table.deallocate() }
+        table.initialize(repeating: 0, count: max(1, levels * q))
         for i in 0..<count {
           let code = Int(codes[i])
           if code == 0 { continue }
@@ -100,15 +113,12 @@ struct NormalEquations {
           out[column] += weight  // (intercept, column)
           out[column * p + column] += weight
           rhs[column] += weighted[i]
+          let row = table + code * q
+          let source = weightedRows + i * q
+          for j in 0..<q { row[j] += source[j] }
         }
-        for (j, numeric) in numerics.enumerated() {
-          let wx = weightedColumns[j]
-          let numericColumn = numeric.column
-          for i in 0..<count {
-            let code = Int(codes[i])
-            if code == 0 { continue }
-            add(first + code, numericColumn, wx[i])
-          }
+        for code in 1..<max(1, levels) {
+          for (j, numeric) in numerics.enumerated() { add(first + code, numeric.column, table[code * q + j]) }
         }
         for other in categoricals[(a + 1)...] {
           other.codes.withUnsafeBufferPointer { otherBuffer in

@@ -132,10 +132,12 @@ public struct RegressionTable {
   }
 }
 
-/// Level codes by first appearance, looked up by the field's bytes without allocating on a hit.
+/// Level codes by first appearance, looked up by the field's bytes without allocating on a hit:
+/// an open-addressing hash table (FNV-1a, linear probing) over the level byte strings.
 struct LevelTable {
-  private var buckets: [UInt64: [(bytes: [UInt8], code: Int32)]] = [:]
   private(set) var levels: [[UInt8]] = []
+  private var slots = [Int32](repeating: -1, count: 64)
+  private var hashes = [UInt64](repeating: 0, count: 64)
 
   mutating func code(for bytes: UnsafeRawBufferPointer) -> Int32 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -143,17 +145,41 @@ struct LevelTable {
       hash ^= UInt64(byte)
       hash = hash &* 0x0000_0100_0000_01b3
     }
-    if let bucket = buckets[hash] {
-      for entry in bucket where entry.bytes.count == bytes.count {
-        let same = entry.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-        if same { return entry.code }
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let code = slots[slot]
+      if code < 0 { break }
+      if hashes[slot] == hash {
+        let level = levels[Int(code)]
+        if level.count == bytes.count
+          && level.withUnsafeBytes({ bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        {
+          return code
+        }
       }
+      slot = (slot + 1) & mask
     }
     let code = Int32(levels.count)
-    let copy = Array(bytes)
-    levels.append(copy)
-    buckets[hash, default: []].append((copy, code))
+    levels.append(Array(bytes))
+    slots[slot] = code
+    hashes[slot] = hash
+    if levels.count * 2 > slots.count { grow() }
     return code
+  }
+
+  private mutating func grow() {
+    let capacity = slots.count * 2
+    var newSlots = [Int32](repeating: -1, count: capacity)
+    var newHashes = [UInt64](repeating: 0, count: capacity)
+    for (slot, code) in slots.enumerated() where code >= 0 {
+      var target = Int(truncatingIfNeeded: hashes[slot]) & (capacity - 1)
+      while newSlots[target] >= 0 { target = (target + 1) & (capacity - 1) }
+      newSlots[target] = code
+      newHashes[target] = hashes[slot]
+    }
+    slots = newSlots
+    hashes = newHashes
   }
 
   /// Levels in byte-wise order, and the map from first-appearance code to sorted code.

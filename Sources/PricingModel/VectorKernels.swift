@@ -9,7 +9,7 @@ enum VectorKernels {
     while index + 4 <= count {
       let x = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD4<Double>.self)
       let y = UnsafeRawPointer(b + index).loadUnaligned(as: SIMD4<Double>.self)
-      accumulator = accumulator.addingProduct(x, y)
+      accumulator += x * y  // not addingProduct: without -mfma that is a libm call per lane
       index += 4
     }
     var sum = (accumulator[0] + accumulator[1]) + (accumulator[2] + accumulator[3])

@@ -20,13 +20,28 @@ func copyOut(_ sql: String) throws {
   print("records=\(records) field_bytes=\(fieldBytes)")
 }
 
+/// `pricing-bench csv-scan FILE`: reads a CSV file through the CSV reader and counts records and fields,
+/// to separate libcsv's share of `pricing regress`'s parse time.
+func csvScan(_ path: String) throws {
+  var records = 0
+  var fields = 0
+  let start = Date()
+  try CSVReader.forEachRecord(inFile: path) { record in
+    records += 1
+    fields += record.count
+  }
+  print("records=\(records) fields=\(fields) seconds=\(Date().timeIntervalSince(start))")
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 do {
   switch arguments.first {
   case "copy-out" where arguments.count == 2:
     try copyOut(arguments.last!)
+  case "csv-scan" where arguments.count == 2:
+    try csvScan(arguments.last!)
   default:
-    FileHandle.standardError.write(Data("usage: pricing-bench copy-out SQL\n".utf8))
+    FileHandle.standardError.write(Data("usage: pricing-bench copy-out SQL | csv-scan FILE\n".utf8))
     exit(64)
   }
 } catch {

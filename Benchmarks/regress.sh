@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `pricing regress` against glum with pandas categoricals, side by side on the same CSV (issue 4):
+# fit time, CSV parse time (vs pandas' C engine), peak memory, identical coefficients, and 5M vs 1M rows.
+#   Benchmarks/regress.sh            (creates .venv-tools with glum and the data in bench-data/ on first use)
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+venv=$repo/.venv-tools
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import glum, statsmodels" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q statsmodels==0.14.6 glum==3.4.1 pandas
+fi
+mkdir -p bench-data
+for rows in 1000000 5000000; do
+  file=bench-data/regress_$rows.csv
+  [ -f "$file" ] || "$venv/bin/python" Benchmarks/regress/make_data.py "$rows" "$file"
+done
+swift build -c release --product pricing >&2
+pricing=$(swift build -c release --show-bin-path)/pricing
+args=(--response bookings --offset log_capacity --categorical category --categorical city --categorical weekday)
+
+run_pricing() { /usr/bin/time -v "$pricing" regress --data "$1" "${args[@]}" >"$2" 2>"$2.time"; }
+run_glum() { /usr/bin/time -v "$venv/bin/python" Benchmarks/regress/glum_fit.py "$1" >"$2" 2>"$2.time"; }
+
+out=$(mktemp -d)
+for round in 1 2 3; do
+  run_pricing bench-data/regress_1000000.csv "$out/pricing_1m_$round.json"
+  run_glum bench-data/regress_1000000.csv "$out/glum_1m_$round.json"
+  run_pricing bench-data/regress_5000000.csv "$out/pricing_5m_$round.json"
+done
+python3 - "$out" <<'PY'
+import json, re, statistics, sys
+out = sys.argv[1]
+def peak(path):
+    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path + ".time").read()).group(1)) / 1024
+def load(name):
+    runs = [json.load(open(f"{out}/{name}_{r}.json")) for r in (1, 2, 3)]
+    peaks = [peak(f"{out}/{name}_{r}.json") for r in (1, 2, 3)]
+    return runs, max(peaks)
+p1, p1mem = load("pricing_1m"); g1, g1mem = load("glum_1m"); p5, p5mem = load("pricing_5m")
+med = lambda values: statistics.median(values)
+pf1 = med([r["timings"]["fit_seconds"] for r in p1]); pp1 = med([r["timings"]["parse_seconds"] for r in p1])
+gf1 = med([r["fit_seconds"] for r in g1]); gr1 = med([r["read_seconds"] for r in g1])
+pf5 = med([r["timings"]["fit_seconds"] for r in p5])
+mine = {c["name"]: c["estimate"] for c in p1[0]["coefficients"]}
+theirs = g1[0]["coefficients"]
+worst = max(abs(mine[k] - v) / max(abs(v), 1e-12) for k, v in theirs.items())
+print(f"| measure | pricing regress | glum 3.4.1 / pandas | ratio |")
+print(f"|---|---|---|---|")
+print(f"| fit, 1M rows (median of 3) | {pf1:.3f} s | {gf1:.3f} s | {pf1/gf1:.2f} |")
+print(f"| CSV parse, 1M rows | {pp1:.3f} s | {gr1:.3f} s (read_csv, C engine) | {pp1/gr1:.2f} |")
+print(f"| peak memory, 1M rows (whole process) | {p1mem:.0f} MB | {g1mem:.0f} MB | {p1mem/g1mem:.2f} |")
+print(f"| fit, 5M rows | {pf5:.3f} s | | {pf5/pf1:.2f} x the 1M fit |")
+print(f"| peak memory, 5M rows | {p5mem:.0f} MB | | |")
+print(f"| largest relative coefficient difference (83 coefficients) | {worst:.2e} | | |")
+print(f"| iterations | {p1[0]['iterations']} | {g1[0]['n_iter']} | |")
+PY
+rm -rf "$out"
