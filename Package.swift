@@ -82,6 +82,8 @@ let package = Package(
       name: "MarketplaceTests",
       dependencies: ["Marketplace", "Warehouse", "Postgres", "TestSupport"]
     ),
+    .testTarget(
+      name: "IngestTests", dependencies: ["Ingest", "Marketplace", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "TestSupport"]),
   ]
 )

@@ -20,6 +20,18 @@ public final class CopyInWriter {
     if buffer.count >= flushThreshold { try flush() }
   }
 
+  /// Appends raw bytes from a buffer (the pass-through path: COPY out of one server into another).
+  public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    guard bytes.count > 0 else { return }
+    if buffer.count + bytes.count > flushThreshold { try flush() }
+    if bytes.count >= flushThreshold {
+      bytesWritten += bytes.count
+      try connection.putCopyData(bytes, query: "COPY FROM STDIN")
+      return
+    }
+    buffer.append(contentsOf: bytes)
+  }
+
   /// Appends a string's UTF-8 bytes.
   public func write(_ text: String) throws {
     var text = text

@@ -60,6 +60,12 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
       sql += "$\(binds.count)"
     }
 
+    /// An optional value: NULL when nil.
+    public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+      binds.append(Bind(text: value?.postgresText, typeName: Value.postgresTypeName))
+      sql += "$\(binds.count)"
+    }
+
     /// A validated identifier (schema, table, column): inserted quoted, never as a bind.
     public mutating func appendInterpolation(_ identifier: SQLIdentifier) { sql += identifier.quoted }
 

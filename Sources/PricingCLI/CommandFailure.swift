@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSV
 import Foundation
+import Ingest
 import Marketplace
 import Postgres
 import Warehouse
@@ -35,6 +36,14 @@ public struct CommandFailure: Error, CustomStringConvertible {
         switch error.code {
         case .sourceNotEmpty: .dataError
         case .invalidSpec: .usage
+        case .database: error.underlying.map(status(for:)) ?? .software
+        }
+      return CommandFailure(status: status, message: error.description)
+    case let error as IngestError:
+      let status: ExitStatus =
+        switch error.code {
+        case .locked: .temporaryFailure
+        case .sourceContract: .dataError
         case .database: error.underlying.map(status(for:)) ?? .software
         }
       return CommandFailure(status: status, message: error.description)

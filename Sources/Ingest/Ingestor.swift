@@ -1,0 +1,209 @@
+import Foundation
+import Logging
+import Postgres
+import Warehouse
+
+/// `pricing ingest`: copies what changed in the booking platform's tables into the warehouse.
+///
+/// One run = one read-only REPEATABLE READ snapshot of the source and one warehouse transaction. Each
+/// table's rows stream from `COPY (SELECT ...) TO STDOUT` on the source straight into `COPY ... FROM
+/// STDIN` of a temporary staging table in the warehouse (text format, typed by the staging columns: the
+/// bytes are never held whole, and values are parsed once, by the server); the staged batch is checked
+/// against the named validation rules in SQL (`TableLoad`), failing rows go to `quarantine`, passing
+/// rows are merged into the facts by primary key, and the watermark advances, all in the same
+/// transaction. Payment totals and reconciliation exceptions are then recomputed for the bookings the
+/// batch touched. A run killed at any point leaves the warehouse as it was; the next run repeats it.
+///
+/// A session-level advisory lock on the warehouse keeps ingests single: a second one fails at once
+/// with `IngestError.locked`.
+public struct Ingestor {
+  public let options: IngestOptions
+  public let logger: Logger
+  /// Called with (table, rows so far) while a table streams; for a progress line on a terminal.
+  public var progress: (@Sendable (String, Int) -> Void)?
+
+  public init(options: IngestOptions, logger: Logger) {
+    self.options = options
+    self.logger = logger
+  }
+
+  public static func lockKey(_ schema: WarehouseSchema) -> Int64 {
+    Connection.advisoryLockKey("pricing.ingest." + schema.name.name)
+  }
+
+  public func run() throws -> IngestSummary {
+    let schema = options.warehouse
+    let warehouse = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    let lockKey = Self.lockKey(schema)
+    guard try warehouse.tryAdvisoryLock(lockKey) else {
+      throw IngestError(code: .locked, message: "another ingest holds the lock on schema \(schema.name)")
+    }
+    defer { _ = try? warehouse.advisoryUnlock(lockKey) }
+    let recorderConnection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    let parameters = "{\"full\": \(options.full), \"overlap_seconds\": \(options.overlapSeconds)}"
+    let recorder = try RunRecorder(connection: recorderConnection, schema: schema, command: "ingest", parameters: parameters)
+    try recorder.begin(step: "ingest")
+    let started = Date()
+    do {
+      let source = try Connection(conninfo: options.sourceConninfo, logger: logger)
+      let summary = try source.transaction(isolation: .repeatableRead, readOnly: true) { source in
+        try warehouse.transaction { warehouse in
+          try ingest(source: source, warehouse: warehouse, runID: recorder.runID)
+        }
+      }
+      let rows = summary.tables.reduce(0) { $0 + $1.read }
+      let details = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+      try recorder.end(step: "ingest", status: "succeeded", rows: Int64(rows), exitCode: 0, error: nil, details: details)
+      try recorder.finish(status: "succeeded", exitCode: 0, error: nil)
+      logger.info("ingest finished", metadata: ["run_id": "\(recorder.runID)", "seconds": "\(Date().timeIntervalSince(started))"])
+      return summary
+    } catch {
+      let message = String(describing: error)
+      try? recorder.end(step: "ingest", status: "failed", rows: nil, exitCode: nil, error: message)
+      try? recorder.finish(status: "failed", exitCode: 1, error: message)
+      throw error
+    }
+  }
+
+  // MARK: - The run
+
+  private func ingest(source: Connection, warehouse: Connection, runID: Int64) throws -> IngestSummary {
+    let snapshot = try source.query("SELECT now()").scalar(Date.self)
+    let present = try checkSourceContract(source)
+    try warehouse.execute(
+      "CREATE TEMP TABLE known_time_zones ON COMMIT DROP AS SELECT DISTINCT name FROM pg_timezone_names")
+    var tables: [IngestSummary.Table] = []
+    var skipped: [String] = []
+    for load in TableLoad.all {
+      guard present.contains(load.spec.name) else {
+        skipped.append(load.spec.name)
+        // Later steps join the checked batch: give them an empty one.
+        try warehouse.execute(
+          "CREATE TEMP TABLE \(load.checkedTable) ON COMMIT DROP AS SELECT NULL::bigint AS \(load.spec.key), NULL::text AS rule WHERE false")
+        continue
+      }
+      tables.append(try ingestTable(load, source: source, warehouse: warehouse, runID: runID, snapshot: snapshot))
+    }
+    let full = options.full || tables.first { $0.table == "bookings" }?.full == true
+    let reconciliation = Reconciliation(schema: options.warehouse)
+    try reconciliation.refresh(warehouse, runID: runID, everything: full)
+    let open = try warehouse.query("SELECT count(*) FROM \(options.warehouse.table("reconciliation_exceptions"))")
+      .scalar(Int.self)
+    return IngestSummary(runID: runID, tables: tables, openExceptions: open, skippedTables: skipped)
+  }
+
+  /// The source tables present; throws if a required table or any contract column is missing.
+  private func checkSourceContract(_ source: Connection) throws -> Set<String> {
+    let rows = try source.query(
+      """
+      SELECT table_name::text, column_name::text FROM information_schema.columns
+      WHERE table_schema = \(options.sourceSchema.name)
+      """
+    ).rows
+    var columns: [String: Set<String>] = [:]
+    for row in rows { columns[try row.decode(String.self, at: 0), default: []].insert(try row.decode(String.self, at: 1)) }
+    var present: Set<String> = []
+    for spec in SourceTableSpec.all {
+      guard let found = columns[spec.name] else {
+        if spec.optional { continue }
+        throw IngestError(
+          code: .sourceContract, message: "source table \(options.sourceSchema).\(spec.name) is missing")
+      }
+      for column in spec.columns.map(\.name) where !found.contains(column) {
+        throw IngestError(
+          code: .sourceContract, message: "source table \(options.sourceSchema).\(spec.name) has no column \(column)")
+      }
+      present.insert(spec.name)
+    }
+    return present
+  }
+
+  private func ingestTable(
+    _ load: TableLoad, source: Connection, warehouse: Connection, runID: Int64, snapshot: Date
+  ) throws -> IngestSummary.Table {
+    let started = Date()
+    let spec = load.spec
+    let schema = options.warehouse
+    let sql = WarehouseSQL(load: load, schema: schema)
+    let mark = try warehouse.query(
+      "SELECT watermark, max_key FROM \(schema.table("ingest_watermarks")) WHERE source_table = \(spec.name)"
+    ).rows.first
+    let watermark = try mark?.decode(Date?.self, at: 0)
+    let maxKey = try mark?.decode(Int64?.self, at: 1)
+    // Full on the first run (no watermark row yet), with --full, and always for reference tables.
+    let full = options.full || mark == nil || spec.tracking == .alwaysFull
+    var table = IngestSummary.Table(table: spec.name, full: full)
+
+    // 1. Stream the changed rows into a staging table.
+    try warehouse.execute(sql.createStage)
+    let extraction = try extractionQuery(spec, full: full, watermark: watermark, maxKey: maxKey, warehouse: warehouse)
+    var chunks = 0
+    let progress = self.progress
+    table.read = try warehouse.copyIn(sql.copyIntoStage) { writer in
+      try source.copyOut(extraction) { chunk in
+        try writer.write(chunk)
+        chunks += 1
+        if chunks % 100_000 == 0 { progress?(spec.name, chunks) }
+      }
+    }
+
+    // 2. Check, quarantine, merge.
+    let binds: [any PostgresEncodable] = [runID, snapshot]
+    try warehouse.query(SQLQuery(unsafeSQL: sql.createChecked, binds: binds))
+    try warehouse.execute("ANALYZE \(load.checkedTable)")
+    table.quarantined = try warehouse.query(SQLQuery(unsafeSQL: sql.quarantine, binds: binds)).affectedRows
+    table.released = try warehouse.query(SQLQuery(unsafeSQL: sql.releaseFromQuarantine)).affectedRows
+    table.removed = try warehouse.query(SQLQuery(unsafeSQL: sql.removeQuarantinedFacts)).affectedRows
+    let merged = try warehouse.query(SQLQuery(unsafeSQL: sql.merge, binds: binds)).single()
+    table.inserted = try merged.decode(Int.self, at: 0)
+    table.updated = try merged.decode(Int.self, at: 1)
+    if full && options.full && load.tracksDeletion {
+      table.markedDeleted = try warehouse.query(SQLQuery(unsafeSQL: sql.markDeleted)).affectedRows
+    }
+
+    // 3. Advance the watermark in the same transaction.
+    try warehouse.query(SQLQuery(unsafeSQL: sql.advanceWatermark, binds: binds))
+    table.seconds = Date().timeIntervalSince(started)
+    logger.info(
+      "ingested \(spec.name)",
+      metadata: [
+        "mode": "\(full ? "full" : "incremental")", "read": "\(table.read)", "inserted": "\(table.inserted)",
+        "updated": "\(table.updated)", "quarantined": "\(table.quarantined)",
+      ])
+    return table
+  }
+
+  /// The source query: everything, or what changed since the watermark (minus the overlap), plus the
+  /// rows currently quarantined (by key).
+  private func extractionQuery(
+    _ spec: SourceTableSpec, full: Bool, watermark: Date?, maxKey: Int64?, warehouse: Connection
+  ) throws -> SQLQuery {
+    let table = options.sourceSchema.qualifying(spec.name)
+    var query = SQLQuery(unsafeSQL: "COPY (SELECT \(spec.columnList) FROM \(table.quoted)")
+    if !full {
+      let retry = try warehouse.query(
+        """
+        SELECT '{' || coalesce(string_agg(source_key, ','), '') || '}' FROM \(options.warehouse.table("quarantine"))
+        WHERE source_table = \(spec.name)
+        """
+      ).scalar(String.self)
+      let key = SQLQuery(unsafeSQL: spec.key)
+      switch spec.tracking {
+      case .updatedAt:
+        // A table that was empty last time has no watermark yet: read it all.
+        let since = watermark ?? Date(timeIntervalSince1970: -3_000_000_000)
+        query.append(" WHERE updated_at > \(since) - make_interval(secs => \(options.overlapSeconds)) OR updated_at IS NULL")
+      case .appendOnlyByKey:
+        query.append(SQLQuery(unsafeSQL: " WHERE \(spec.key) >"))
+        query.append(" \(maxKey ?? Int64.min)")
+      case .alwaysFull:
+        break
+      }
+      query.append(SQLQuery(unsafeSQL: " OR "))
+      query.append(key)
+      query.append(" = ANY(\(retry)::bigint[])")
+    }
+    query.append(") TO STDOUT")
+    return query
+  }
+}

@@ -1,0 +1,118 @@
+import Postgres
+import Warehouse
+
+/// Bookings against payments: the open inconsistencies in `reconciliation_exceptions` (CONTRACTS.md
+/// section 4), and each booking fact's payment totals.
+///
+/// Kinds: `completed_unpaid` (completed, no successful payment), `cancelled_paid_not_refunded`
+/// (cancelled, more paid than refunded), `refund_above_paid` (refunds above what was paid),
+/// `payment_for_unknown_booking` (a valid payment whose booking is not in the warehouse),
+/// `duplicate_successful_payments` (two or more `succeeded` payments for one booking),
+/// `currency_mismatch` (a payment in another currency than its booking). "Paid" counts payments in status
+/// succeeded, refunded or partially_refunded; "refunded" sums the refunds of every payment, so a refund
+/// recorded on a failed or pending payment shows up as `refund_above_paid`.
+///
+/// Incremental runs recompute only the bookings the batch touched (its bookings and the bookings of its
+/// payments) and recheck the open unknown-booking exceptions; full runs recompute everything.
+struct Reconciliation {
+  let schema: WarehouseSchema
+
+  func refresh(_ warehouse: Connection, runID: Int64, everything: Bool) throws {
+    let facts = schema.table("booking_facts").quoted
+    let payments = schema.table("payment_facts").quoted
+    let exceptions = schema.table("reconciliation_exceptions").quoted
+    if everything {
+      try warehouse.execute("CREATE TEMP TABLE affected_bookings ON COMMIT DROP AS SELECT booking_id FROM \(facts)")
+    } else {
+      try warehouse.execute(
+        """
+        CREATE TEMP TABLE affected_bookings ON COMMIT DROP AS
+        SELECT booking_id FROM pg_temp.checked_bookings WHERE rule IS NULL
+        UNION SELECT booking_id FROM pg_temp.checked_payments WHERE booking_id IS NOT NULL
+        """)
+    }
+    try warehouse.execute("ALTER TABLE affected_bookings ADD PRIMARY KEY (booking_id); ANALYZE affected_bookings")
+
+    // Payment totals of the affected bookings.
+    try warehouse.execute(
+      """
+      UPDATE \(facts) f
+      SET paid_amount = t.paid, refunded_amount = t.refunded, failed_attempts = t.failed, payment_count = t.payments
+      FROM (
+        SELECT a.booking_id,
+               coalesce(sum(p.amount) FILTER (WHERE p.status IN ('succeeded', 'refunded', 'partially_refunded')), 0) AS paid,
+               coalesce(sum(p.refunded_amount), 0) AS refunded,
+               count(p.payment_id) FILTER (WHERE p.status = 'failed')::int AS failed,
+               count(p.payment_id)::int AS payments
+        FROM affected_bookings a LEFT JOIN \(payments) p ON p.booking_id = a.booking_id AND NOT p.source_deleted
+        GROUP BY a.booking_id) t
+      WHERE f.booking_id = t.booking_id
+        AND (f.paid_amount, f.refunded_amount, f.failed_attempts, f.payment_count)
+            IS DISTINCT FROM (t.paid, t.refunded, t.failed, t.payments)
+      """)
+
+    // Booking-level exceptions of the affected bookings.
+    try warehouse.execute(
+      """
+      DELETE FROM \(exceptions) e USING affected_bookings a
+      WHERE e.booking_id = a.booking_id AND e.kind <> 'payment_for_unknown_booking'
+      """)
+    try warehouse.query(
+      SQLQuery(
+        unsafeSQL: """
+          INSERT INTO \(exceptions) (kind, booking_id, payment_id, detail, run_id)
+          SELECT 'completed_unpaid', f.booking_id, NULL::bigint, 'completed booking has no successful payment', $1
+          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
+          WHERE f.status = 'completed' AND f.paid_amount = 0 AND NOT f.source_deleted
+          UNION ALL
+          SELECT 'cancelled_paid_not_refunded', f.booking_id, NULL,
+                 'cancelled booking kept ' || (f.paid_amount - f.refunded_amount) || ' ' || f.currency, $1
+          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
+          WHERE f.status = 'cancelled' AND f.paid_amount > f.refunded_amount AND NOT f.source_deleted
+          UNION ALL
+          SELECT 'refund_above_paid', f.booking_id, NULL,
+                 'refunded ' || f.refunded_amount || ' of ' || f.paid_amount || ' paid', $1
+          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
+          WHERE f.refunded_amount > f.paid_amount AND NOT f.source_deleted
+          UNION ALL
+          SELECT 'duplicate_successful_payments', p.booking_id, max(p.payment_id),
+                 count(*) || ' succeeded payments', $1
+          FROM \(payments) p JOIN affected_bookings a USING (booking_id)
+          WHERE p.status = 'succeeded' AND NOT p.source_deleted
+          GROUP BY p.booking_id HAVING count(*) > 1
+          UNION ALL
+          SELECT 'currency_mismatch', f.booking_id, p.payment_id,
+                 'payment in ' || p.currency || ', booking in ' || f.currency, $1
+          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
+          JOIN \(payments) p ON p.booking_id = f.booking_id AND NOT p.source_deleted
+          WHERE p.currency <> f.currency AND NOT f.source_deleted
+          ON CONFLICT DO NOTHING
+          """, binds: [runID]))
+
+    // Payments whose booking is unknown: the batch's payments and the ones already open.
+    let candidates =
+      everything
+      ? "SELECT payment_id FROM \(payments)"
+      : """
+        SELECT payment_id FROM pg_temp.checked_payments WHERE rule IS NULL
+        UNION SELECT payment_id FROM \(exceptions) WHERE kind = 'payment_for_unknown_booking'
+        """
+    try warehouse.execute("CREATE TEMP TABLE payment_candidates ON COMMIT DROP AS \(candidates)")
+    try warehouse.execute(
+      """
+      DELETE FROM \(exceptions) e USING payment_candidates c
+      WHERE e.kind = 'payment_for_unknown_booking' AND e.payment_id = c.payment_id
+      """)
+    try warehouse.query(
+      SQLQuery(
+        unsafeSQL: """
+          INSERT INTO \(exceptions) (kind, booking_id, payment_id, detail, run_id)
+          SELECT 'payment_for_unknown_booking', p.booking_id, p.payment_id,
+                 'payment for booking ' || p.booking_id || ', which is not in the warehouse', $1
+          FROM \(payments) p JOIN payment_candidates c USING (payment_id)
+          WHERE NOT p.source_deleted
+            AND NOT EXISTS (SELECT 1 FROM \(facts) f WHERE f.booking_id = p.booking_id AND NOT f.source_deleted)
+          ON CONFLICT DO NOTHING
+          """, binds: [runID]))
+  }
+}

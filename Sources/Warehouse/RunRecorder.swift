@@ -1,0 +1,56 @@
+import Foundation
+import Postgres
+
+/// Records a command's run and its steps in `runs` / `run_steps` (docs/warehouse.md), on its own
+/// connection so that the records survive the rollback of the work they describe.
+public final class RunRecorder {
+  public let runID: Int64
+  private let connection: Connection
+  private let schema: WarehouseSchema
+
+  /// Inserts a `running` row and returns the recorder for it.
+  public init(connection: Connection, schema: WarehouseSchema, command: String, parameters: String = "{}") throws {
+    self.connection = connection
+    self.schema = schema
+    let host = ProcessInfo.processInfo.hostName
+    let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+    runID = try connection.query(
+      """
+      INSERT INTO \(schema.table("runs")) (command, parameters, host, pid)
+      VALUES (\(command), \(parameters)::jsonb, \(host), \(pid)) RETURNING run_id
+      """
+    ).scalar(Int64.self)
+  }
+
+  /// Starts a step.
+  public func begin(step: String) throws {
+    try connection.query(
+      """
+      INSERT INTO \(schema.table("run_steps")) (run_id, step) VALUES (\(runID), \(step))
+      ON CONFLICT (run_id, step) DO UPDATE SET started_at = clock_timestamp(), status = 'running'
+      """)
+  }
+
+  /// Ends a step with its outcome; `details` is a JSON object.
+  public func end(step: String, status: String, rows: Int64?, exitCode: Int32?, error: String?, details: String = "{}")
+    throws
+  {
+    try connection.query(
+      """
+      UPDATE \(schema.table("run_steps"))
+      SET finished_at = clock_timestamp(), status = \(status), rows = \(rows), exit_code = \(exitCode),
+          error = \(error), details = \(details)::jsonb
+      WHERE run_id = \(runID) AND step = \(step)
+      """)
+  }
+
+  /// Ends the run.
+  public func finish(status: String, exitCode: Int32, error: String?) throws {
+    try connection.query(
+      """
+      UPDATE \(schema.table("runs"))
+      SET finished_at = clock_timestamp(), status = \(status), exit_code = \(exitCode), error = \(error)
+      WHERE run_id = \(runID)
+      """)
+  }
+}
