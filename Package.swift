@@ -52,6 +52,12 @@ let package = Package(
     ),
     .target(name: "PricingModel", dependencies: ["CSV"]),
     .target(
+      name: "Fitting",
+      dependencies: [
+        "Postgres", "CSV", "Warehouse", "PricingModel", .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
       name: "Reports",
       dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
     ),
@@ -60,7 +66,7 @@ let package = Package(
     .target(
       name: "PricingCLI",
       dependencies: [
-        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Reports",
+        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -84,6 +90,9 @@ let package = Package(
     ),
     .testTarget(
       name: "IngestTests", dependencies: ["Ingest", "Marketplace", "Warehouse", "Postgres", "TestSupport"]),
+    .testTarget(
+      name: "FittingTests",
+      dependencies: ["Fitting", "Ingest", "Marketplace", "PricingModel", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "TestSupport"]),
   ]
 )

@@ -148,6 +148,17 @@ public struct Ingestor {
     }
 
     // 2. Check, quarantine, merge.
+    if spec.name == "bookings" {
+      // The payment totals of the batch's bookings, from the payments merged just before.
+      try warehouse.execute(
+        """
+        CREATE TEMP TABLE batch_payment_totals ON COMMIT DROP AS
+        SELECT p.booking_id, \(Reconciliation.paymentTotals)
+        FROM \(schema.table("payment_facts").quoted) p
+        WHERE NOT p.source_deleted AND p.booking_id IN (SELECT booking_id FROM pg_temp.stage_bookings)
+        GROUP BY p.booking_id
+        """)
+    }
     let binds: [any PostgresEncodable] = [runID, snapshot]
     try warehouse.query(SQLQuery(unsafeSQL: sql.createChecked, binds: binds))
     try warehouse.execute("ANALYZE \(load.checkedTable)")

@@ -17,6 +17,15 @@ import Warehouse
 struct Reconciliation {
   let schema: WarehouseSchema
 
+  /// A booking's payment totals over its payments `p` (grouped by booking): paid (succeeded, refunded,
+  /// partially refunded), refunded (every payment's refunds), failed attempts, payments.
+  static let paymentTotals = """
+    coalesce(sum(p.amount) FILTER (WHERE p.status IN ('succeeded', 'refunded', 'partially_refunded')), 0) AS paid,
+    coalesce(sum(p.refunded_amount), 0) AS refunded,
+    count(p.payment_id) FILTER (WHERE p.status = 'failed')::int AS failed,
+    count(p.payment_id)::int AS payments
+    """
+
   func refresh(_ warehouse: Connection, runID: Int64, everything: Bool) throws {
     let facts = schema.table("booking_facts").quoted
     let payments = schema.table("payment_facts").quoted
@@ -33,23 +42,24 @@ struct Reconciliation {
     }
     try warehouse.execute("ALTER TABLE affected_bookings ADD PRIMARY KEY (booking_id); ANALYZE affected_bookings")
 
-    // Payment totals of the affected bookings.
-    try warehouse.execute(
-      """
-      UPDATE \(facts) f
-      SET paid_amount = t.paid, refunded_amount = t.refunded, failed_attempts = t.failed, payment_count = t.payments
-      FROM (
-        SELECT a.booking_id,
-               coalesce(sum(p.amount) FILTER (WHERE p.status IN ('succeeded', 'refunded', 'partially_refunded')), 0) AS paid,
-               coalesce(sum(p.refunded_amount), 0) AS refunded,
-               count(p.payment_id) FILTER (WHERE p.status = 'failed')::int AS failed,
-               count(p.payment_id)::int AS payments
-        FROM affected_bookings a LEFT JOIN \(payments) p ON p.booking_id = a.booking_id AND NOT p.source_deleted
-        GROUP BY a.booking_id) t
-      WHERE f.booking_id = t.booking_id
-        AND (f.paid_amount, f.refunded_amount, f.failed_attempts, f.payment_count)
-            IS DISTINCT FROM (t.paid, t.refunded, t.failed, t.payments)
-      """)
+    // Payment totals of bookings whose payments changed but which were not in the batch themselves
+    // (the batch's bookings got theirs as they were merged).
+    if !everything {
+      try warehouse.execute(
+        """
+        UPDATE \(facts) f
+        SET paid_amount = t.paid, refunded_amount = t.refunded, failed_attempts = t.failed, payment_count = t.payments
+        FROM (
+          SELECT a.booking_id, \(Self.paymentTotals)
+          FROM (SELECT booking_id FROM affected_bookings
+                EXCEPT SELECT booking_id FROM pg_temp.checked_bookings) a
+          LEFT JOIN \(payments) p ON p.booking_id = a.booking_id AND NOT p.source_deleted
+          GROUP BY a.booking_id) t
+        WHERE f.booking_id = t.booking_id
+          AND (f.paid_amount, f.refunded_amount, f.failed_attempts, f.payment_count)
+              IS DISTINCT FROM (t.paid, t.refunded, t.failed, t.payments)
+        """)
+    }
 
     // Booking-level exceptions of the affected bookings.
     try warehouse.execute(

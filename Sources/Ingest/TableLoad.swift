@@ -148,12 +148,15 @@ extension TableLoad {
       "sv.service_id AS known_service", "sv.category AS service_category", "sv.city AS service_city",
       "sv.provider_id AS service_provider", "sv.price AS list_price", "sv.currency AS service_currency",
       "ct.time_zone AS time_zone", "p.experience_years AS experience_years", "u.user_id AS known_user",
+      "coalesce(pt.paid, 0) AS paid_amount", "coalesce(pt.refunded, 0) AS refunded_amount",
+      "coalesce(pt.failed, 0) AS failed_attempts", "coalesce(pt.payments, 0) AS payment_count",
     ],
     joins: """
       LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id
       LEFT JOIN {{schema}}.cities ct ON ct.city = sv.city
       LEFT JOIN {{schema}}.providers p ON p.provider_id = sv.provider_id
       LEFT JOIN {{schema}}.users u ON u.user_id = s.user_id
+      LEFT JOIN pg_temp.batch_payment_totals pt ON pt.booking_id = s.booking_id
       """,
     rules: [
       missing("service_id"), missing("user_id"),
@@ -186,6 +189,8 @@ extension TableLoad {
       ("local_weekday", "extract(isodow FROM c.scheduled_for AT TIME ZONE c.time_zone)::smallint"),
       ("experience_years", "c.experience_years"), ("list_price", "c.list_price"), ("charged_price", "c.price"),
       ("price_ratio", "round(c.price / c.list_price, 6)"), ("currency", "c.currency"),
+      ("paid_amount", "c.paid_amount"), ("refunded_amount", "c.refunded_amount"),
+      ("failed_attempts", "c.failed_attempts"), ("payment_count", "c.payment_count"),
       ("source_updated_at", "c.updated_at"), ("run_id", "$1"),
     ],
     tracksDeletion: true)
@@ -254,6 +259,7 @@ extension TableLoad {
     ],
     tracksDeletion: true)
 
-  /// In load order: parents before children.
-  static let all: [TableLoad] = [cities, users, providers, services, bookings, payments, feedbacks, quotes]
+  /// In load order: parents before children, and payments before bookings so that a booking's payment
+  /// totals are computed as it is merged (no second pass over the booking facts).
+  static let all: [TableLoad] = [cities, users, providers, services, payments, bookings, feedbacks, quotes]
 }

@@ -20,15 +20,23 @@ extension MarketplaceGenerator {
     var bookingID: Int64 = 0
     var failure: Error?
 
+    var browsing = RandomSource.derived(seed: spec.seed, 5)
+    let today = spec.today.daysSinceEpoch
     forEachCellDay { cell, dayOffset, day, lambda, state in
       guard failure == nil, lambda > 0 else { return }
-      let count = random.poisson(lambda)
-      guard count > 0 else { return }
       let cityIndex = cell % cities.count
       let city = cities[cityIndex]
       let offset = Int64(utcOffsets[cityIndex * dayCount + dayOffset])
       let multiplier = Foundation.exp(logMultipliers[cell * dayCount + dayOffset])
       let customers = customerRanges[cityIndex]
+      if day < today {
+        // Customers who looked at a price for this day and did not book: the platform logs every price
+        // it shows, so the day's multiplier is known even when nobody booked.
+        emitBrowsingQuotes(
+          &writer, &browsing, state: state, day: day, utcOffset: offset, multiplier: multiplier, customers: customers)
+      }
+      let count = random.poisson(lambda)
+      guard count > 0 else { return }
       for _ in 0..<count {
         let provider = state.choose(&random)
         let hour = Int64(8 + random.index(12))
@@ -206,6 +214,30 @@ extension MarketplaceGenerator {
     writer.feedbacks.timestamp(epochSeconds: created)
     writer.feedbacks.endRow()
     writer.feedbackRows += 1
+  }
+
+  /// About three unconverted quotes per category x city x past day, at the day's multiplier.
+  private func emitBrowsingQuotes(
+    _ writer: inout FactWriter, _ random: inout RandomSource, state: CellState, day: Int, utcOffset: Int64,
+    multiplier: Double, customers: Range<Int64>
+  ) {
+    let count = random.poisson(3)
+    for _ in 0..<count {
+      let provider = state.choose(&random)
+      let scheduled = Int64(day) * 86_400 + 12 * 3600 - utcOffset
+      writer.quoteID += 1
+      writer.quotes.integer(writer.quoteID)
+      writer.quotes.integer(provider.serviceID)
+      writer.quotes.integer(customers.lowerBound + Int64(random.index(customers.count)))
+      writer.quotes.timestamp(epochSeconds: scheduled - Int64(3600 + random.index(5 * 86_400)))
+      writer.quotes.timestamp(epochSeconds: scheduled)
+      writer.quotes.cents(Int64((Double(provider.listPriceCents) * multiplier).rounded()))
+      writer.quotes.raw(String(format: "%.4f", multiplier))
+      writer.quotes.raw(nil)
+      writer.quotes.raw(nil)
+      writer.quotes.endRow()
+      writer.quoteRows += 1
+    }
   }
 
   private func emitQuotes(

@@ -1,9 +1,11 @@
 import ArgumentParser
 import CSV
+import Fitting
 import Foundation
 import Ingest
 import Marketplace
 import Postgres
+import PricingModel
 import Warehouse
 
 /// An error the command line reports: one line on stderr (`pricing: error: ...`) and an exit status.
@@ -39,6 +41,15 @@ public struct CommandFailure: Error, CustomStringConvertible {
         case .database: error.underlying.map(status(for:)) ?? .software
         }
       return CommandFailure(status: status, message: error.description)
+    case let error as FitError:
+      let status: ExitStatus =
+        switch error.code {
+        case .noData, .notFound: .dataError
+        case .configuration: .configuration
+        }
+      return CommandFailure(status: status, message: error.description)
+    case let error as PricingModelError:
+      return CommandFailure(status: .dataError, message: error.description)
     case let error as IngestError:
       let status: ExitStatus =
         switch error.code {

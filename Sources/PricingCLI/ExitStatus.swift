@@ -19,6 +19,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   case configuration = 78
   /// A model fit did not converge within its iteration limit (`regress` still prints its JSON).
   case notConverged = 80
+  /// A model rejected by validation (`fit`), or prices rejected by a guardrail; previous prices keep serving.
+  case rejected = 81
 
   public var exitCode: ExitCode { ExitCode(rawValue) }
 }

@@ -5,7 +5,10 @@ public struct PricingCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "pricing",
     abstract: "Batch pricing and analytics pipeline of the service marketplace.",
-    subcommands: [MigrateCommand.self, SeedCommand.self, IngestCommand.self, RegressCommand.self]
+    subcommands: [
+      MigrateCommand.self, SeedCommand.self, IngestCommand.self, FitCommand.self, ModelCommand.self,
+      ExplainCommand.self, RegressCommand.self,
+    ]
   )
 
   public init() {}

@@ -7,7 +7,8 @@ import Foundation
 /// w_i = a_i (dmu/deta)^2 / V(mu_i) (a_i: prior weight) and the working response
 /// z_i = eta_i - offset_i + (y_i - mu_i) deta/dmu, and solves the penalised normal equations
 ///
-///     (X'WX + lambda P) beta = X'Wz,    P = diag(0, 1, ..., 1)  (the intercept is not penalised)
+///     (X'WX + lambda P) beta = X'Wz,    P = diag(0, p_1, ..., p_k)  (the intercept is not penalised;
+///                                        p_j = the column's penalty factor, 1 unless the design says otherwise)
 ///
 /// by Cholesky (`Cholesky`, rank-revealing: a column dependent on earlier ones is dropped and reported).
 /// This minimises D(beta)/2 + (lambda/2) sum_{j>0} beta_j^2, D the deviance, i.e. minus the
@@ -136,7 +137,7 @@ public enum GLM {
         total += (prior?[i] ?? 1) * family.unitDeviance(y[i], mu[i])
       }
       var penalty = 0.0
-      for j in 1..<max(1, p) { penalty += candidate[j] * candidate[j] }
+      for j in 1..<max(1, p) { penalty += design.penaltyFactors[j] * candidate[j] * candidate[j] }
       return total + lambda * penalty
     }
 
@@ -147,7 +148,7 @@ public enum GLM {
       if aliased == nil && lambda > 0 {
         collinear = Cholesky.factorDroppingDependent(matrix).aliased
       }
-      for j in 1..<max(1, p) { matrix[j, j] += lambda }
+      for j in 1..<max(1, p) { matrix[j, j] += lambda * design.penaltyFactors[j] }
       if let fixed = aliased {
         for j in fixed {
           for k in 0..<p {
@@ -191,7 +192,7 @@ public enum GLM {
       previousDeviance = deviance
     }
     var penalty = 0.0
-    for j in 1..<max(1, p) { penalty += beta[j] * beta[j] }
+    for j in 1..<max(1, p) { penalty += design.penaltyFactors[j] * beta[j] * beta[j] }
     return Inner(
       beta: beta, eta: eta, mu: mu, deviance: deviance - lambda * penalty, iterations: iteration,
       converged: converged, aliased: aliased ?? [], collinearUnderRidge: collinear, stepFailed: stepFailed)
@@ -222,7 +223,7 @@ public enum GLM {
       pearson += prior * residual * residual / family.variance(inner.mu[i])
     }
     var (information, _) = equations.accumulate(weights: weights, workingResponse: weights)
-    for j in 1..<max(1, p) { information[j, j] += options.l2 }
+    for j in 1..<max(1, p) { information[j, j] += options.l2 * design.penaltyFactors[j] }
     for j in inner.aliased {
       for k in 0..<p {
         information[j, k] = 0
@@ -258,7 +259,7 @@ public enum GLM {
         diverging.append(design.columnNames[0])
         warnings.append("every response is zero: the intercept diverges to -infinity")
       }
-      for categorical in design.categoricals {
+      for categorical in design.categoricals where categorical.values == nil {
         var totals = [Double](repeating: 0, count: categorical.levels.count)
         var seen = [Bool](repeating: false, count: categorical.levels.count)
         for i in 0..<n where (data.weights?[i] ?? 1) > 0 {
@@ -317,6 +318,11 @@ public enum GLM {
     }) {
       let code = Int32(column - categorical.firstColumn + 1)
       if !categorical.codes.contains(code) { return "level never observed" }
+      if let values = categorical.values,
+        zip(categorical.codes, values).allSatisfy({ $0.0 != code || $0.1 == 0 })
+      {
+        return "all zero"
+      }
     }
     return "collinear with earlier columns"
   }

@@ -105,17 +105,25 @@ struct NormalEquations {
         let table = UnsafeMutablePointer<Double>.allocate(capacity: max(1, levels * q))
         defer { table.deallocate() }
         table.initialize(repeating: 0, count: max(1, levels * q))
+        // v_i: 1 for an indicator, the row's value for a varying slope.
+        let values = categorical.values
+        @inline(__always) func value(_ i: Int) -> Double { values.map { $0[start + i] } ?? 1 }
         for i in 0..<count {
           let code = Int(codes[i])
           if code == 0 { continue }
           let column = first + code
-          let weight = w[start + i]
-          out[column] += weight  // (intercept, column)
-          out[column * p + column] += weight
-          rhs[column] += weighted[i]
+          let v = value(i)
+          let wv = w[start + i] * v
+          out[column] += wv  // (intercept, column)
+          out[column * p + column] += wv * v
+          rhs[column] += weighted[i] * v
           let row = table + code * q
           let source = weightedRows + i * q
-          for j in 0..<q { row[j] += source[j] }
+          if values == nil {
+            for j in 0..<q { row[j] += source[j] }
+          } else {
+            for j in 0..<q { row[j] += source[j] * v }
+          }
         }
         for code in 1..<max(1, levels) {
           for (j, numeric) in numerics.enumerated() { add(first + code, numeric.column, table[code * q + j]) }
@@ -124,11 +132,13 @@ struct NormalEquations {
           other.codes.withUnsafeBufferPointer { otherBuffer in
             let otherCodes = otherBuffer.baseAddress! + start
             let otherFirst = other.firstColumn - 1
+            let otherValues = other.values
             for i in 0..<count {
               let code = Int(codes[i])
               let otherCode = Int(otherCodes[i])
               if code == 0 || otherCode == 0 { continue }
-              add(first + code, otherFirst + otherCode, w[start + i])
+              let product = value(i) * (otherValues.map { $0[start + i] } ?? 1)
+              add(first + code, otherFirst + otherCode, w[start + i] * product)
             }
           }
         }
@@ -154,7 +164,11 @@ struct NormalEquations {
         let levelBeta = [0.0] + (1..<categorical.levels.count).map { beta[categorical.firstColumn + $0 - 1] }
         levelBeta.withUnsafeBufferPointer { table in
           categorical.codes.withUnsafeBufferPointer { codes in
-            for i in 0..<n { out[i] += table[Int(codes[i])] }
+            if let values = categorical.values {
+              for i in 0..<n { out[i] += table[Int(codes[i])] * values[i] }
+            } else {
+              for i in 0..<n { out[i] += table[Int(codes[i])] }
+            }
           }
         }
       }

@@ -12,17 +12,23 @@ public struct SparseDesign: Sendable {
     public let values: [Double]
   }
 
-  /// A categorical predictor: levels (the first is the reference) and one code per row.
+  /// A categorical predictor: levels (the first is the reference) and one code per row. With `values`,
+  /// it is a *varying slope*: row i contributes `values[i]` (instead of 1) to the column of its level,
+  /// e.g. a numeric predictor whose coefficient differs by category, still one non-zero per row.
   public struct CategoricalColumn: Sendable {
     public let name: String
     public let levels: [String]
     public let codes: [Int32]
+    public let values: [Double]?
     /// The design column of level 1 (level c sits at firstColumn + c - 1).
     public let firstColumn: Int
   }
 
   public let rowCount: Int
   public private(set) var columnNames: [String] = ["(Intercept)"]
+  /// Per column, the factor applied to the ridge penalty lambda: 0 leaves a column unpenalised (always the
+  /// intercept), 1 is the plain ridge, larger values shrink harder.
+  public private(set) var penaltyFactors: [Double] = [0]
   public private(set) var numerics: [NumericColumn] = []
   public private(set) var categoricals: [CategoricalColumn] = []
 
@@ -33,7 +39,7 @@ public struct SparseDesign: Sendable {
   public var columnCount: Int { columnNames.count }
 
   /// Adds a numeric predictor; NaN or infinity is refused with its row.
-  public mutating func addNumeric(name: String, values: [Double]) throws {
+  public mutating func addNumeric(name: String, values: [Double], penaltyFactor: Double = 1) throws {
     guard values.count == rowCount else {
       throw PricingModelError(
         code: .shapeMismatch, message: "predictor \(name) has \(values.count) values for \(rowCount) rows", column: name)
@@ -44,10 +50,11 @@ public struct SparseDesign: Sendable {
     }
     numerics.append(NumericColumn(column: columnNames.count, name: name, values: values))
     columnNames.append(name)
+    penaltyFactors.append(penaltyFactor)
   }
 
   /// Adds a categorical predictor dummy-coded against `levels[0]`; columns are named `name[level]`.
-  public mutating func addCategorical(name: String, levels: [String], codes: [Int32]) throws {
+  public mutating func addCategorical(name: String, levels: [String], codes: [Int32], penaltyFactor: Double = 1) throws {
     guard codes.count == rowCount else {
       throw PricingModelError(
         code: .shapeMismatch, message: "predictor \(name) has \(codes.count) codes for \(rowCount) rows", column: name)
@@ -60,8 +67,39 @@ public struct SparseDesign: Sendable {
         code: .shapeMismatch, message: "predictor \(name) has an unknown level code at row \(row + 1)", row: row,
         column: name)
     }
-    categoricals.append(CategoricalColumn(name: name, levels: levels, codes: codes, firstColumn: columnNames.count))
-    for level in levels.dropFirst() { columnNames.append("\(name)[\(level)]") }
+    categoricals.append(
+      CategoricalColumn(name: name, levels: levels, codes: codes, values: nil, firstColumn: columnNames.count))
+    for level in levels.dropFirst() {
+      columnNames.append("\(name)[\(level)]")
+      penaltyFactors.append(penaltyFactor)
+    }
+  }
+
+  /// Adds a numeric predictor whose coefficient differs by level: column `name[level]` holds `values[i]`
+  /// for the rows of that level and 0 elsewhere. Code 0 means "no column" (its rows contribute nothing),
+  /// so pass a placeholder first level when every real level needs its own slope.
+  public mutating func addVaryingSlope(
+    name: String, levels: [String], codes: [Int32], values: [Double], penaltyFactor: Double = 1
+  ) throws {
+    guard codes.count == rowCount, values.count == rowCount else {
+      throw PricingModelError(
+        code: .shapeMismatch, message: "predictor \(name) has \(values.count) values for \(rowCount) rows", column: name)
+    }
+    if let row = values.firstIndex(where: { !$0.isFinite }) {
+      throw PricingModelError(
+        code: .nonFiniteInput, message: "predictor \(name) is not finite at row \(row + 1)", row: row, column: name)
+    }
+    if let row = codes.firstIndex(where: { $0 < 0 || Int($0) >= levels.count }) {
+      throw PricingModelError(
+        code: .shapeMismatch, message: "predictor \(name) has an unknown level code at row \(row + 1)", row: row,
+        column: name)
+    }
+    categoricals.append(
+      CategoricalColumn(name: name, levels: levels, codes: codes, values: values, firstColumn: columnNames.count))
+    for level in levels.dropFirst() {
+      columnNames.append("\(name)[\(level)]")
+      penaltyFactors.append(penaltyFactor)
+    }
   }
 
   /// Non-zeros per row (the intercept, each numeric, at most one indicator per categorical).

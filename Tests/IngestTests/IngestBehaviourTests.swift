@@ -176,7 +176,7 @@ struct IngestBehaviourTests {
     let fixture = try IngestFixture()
     let summary = try fixture.ingest()
     let row = try fixture.connection.query(
-      "SELECT r.status, r.exit_code, s.status, s.rows, s.details->'tables'->4->>'table' FROM pricing.runs r JOIN pricing.run_steps s USING (run_id) WHERE r.run_id = \(summary.runID)"
+      "SELECT r.status, r.exit_code, s.status, s.rows, s.details->'tables'->5->>'table' FROM pricing.runs r JOIN pricing.run_steps s USING (run_id) WHERE r.run_id = \(summary.runID)"
     ).single()
     #expect(try row.decode(String.self, at: 0) == "succeeded")
     #expect(try row.decode(Int.self, at: 1) == 0)

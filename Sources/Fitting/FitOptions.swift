@@ -1,0 +1,51 @@
+import Postgres
+import PricingModel
+import Warehouse
+
+/// What `pricing fit` is asked to do.
+public struct FitOptions: Sendable {
+  public var warehouseConninfo: String
+  public var schema: WarehouseSchema
+  /// The first day priced; the model sees data strictly before it.
+  public var asOf: LocalDate
+  public var policy: PolicyConfig
+  public var model: DemandModelConfig
+  /// (country, date) pairs of public holidays, from a calendar file; empty: no holiday effect.
+  public var holidays: [(country: String, date: LocalDate)]
+
+  public init(
+    warehouseConninfo: String, schema: WarehouseSchema, asOf: LocalDate, policy: PolicyConfig = PolicyConfig(),
+    model: DemandModelConfig = DemandModelConfig(), holidays: [(country: String, date: LocalDate)] = []
+  ) {
+    self.warehouseConninfo = warehouseConninfo
+    self.schema = schema
+    self.asOf = asOf
+    self.policy = policy
+    self.model = model
+    self.holidays = holidays
+  }
+}
+
+/// The result of a fit, as `pricing fit` prints it.
+public struct FitOutcome: Sendable {
+  public var runID: Int64
+  public var status: String
+  public var reasons: [String]
+  public var metrics: ValidationSummary
+  public var candidates: Int
+  public var timings: [String: Double]
+}
+
+/// Holdout validation of the model against the seasonal-naive baseline (stored in `model_runs.metrics`).
+public struct ValidationSummary: Sendable, Codable {
+  public var holdout_start: String
+  public var holdout_end: String
+  public var cells: Int
+  public var model: HoldoutMetrics
+  public var baseline: HoldoutMetrics
+  public var calibration_by_category: [String: Double]
+  public var calibration_by_city: [String: Double]
+  public var booking_regret: Double?
+  public var quotes: QuoteMetrics?
+  public var pearson_dispersion: Double
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import Postgres
+import PricingModel
+import Warehouse
+
+/// `pricing fit`: cells from the warehouse -> the demand model (Swift GLM) -> holdout validation
+/// against the seasonal-naive baseline -> refit on all data -> the multiplier policy -> a model run with
+/// its candidate price table (docs/model.md).
+///
+/// A model that does not beat the baseline on the holdout is stored as `rejected` with its reasons; its
+/// candidates are stored all the same (for inspection) but publish refuses them without `--force`.
+public struct FitRunner {
+  public let options: FitOptions
+  public let logger: Logger
+
+  public init(options: FitOptions, logger: Logger) {
+    self.options = options
+    self.logger = logger
+  }
+
+  public func run() throws -> FitOutcome {
+    let schema = options.schema
+    let policy = options.policy
+    let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    let recorderConnection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    let configJSON = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+    let recorder = try RunRecorder(
+      connection: recorderConnection, schema: schema, command: "fit",
+      parameters: "{\"as_of\": \"\(options.asOf)\", \"policy\": \(configJSON)}")
+    try recorder.begin(step: "fit")
+    do {
+      let outcome = try fit(connection, runID: recorder.runID)
+      try recorder.end(
+        step: "fit", status: outcome.status == "fitted" ? "succeeded" : "rejected", rows: Int64(outcome.candidates),
+        exitCode: 0, error: outcome.reasons.isEmpty ? nil : outcome.reasons.joined(separator: "; "))
+      try recorder.finish(status: outcome.status == "fitted" ? "succeeded" : "rejected", exitCode: 0, error: nil)
+      return outcome
+    } catch {
+      try? recorder.end(step: "fit", status: "failed", rows: nil, exitCode: nil, error: String(describing: error))
+      try? recorder.finish(status: "failed", exitCode: 1, error: String(describing: error))
+      throw error
+    }
+  }
+
+  private func fit(_ connection: Connection, runID: Int64) throws -> FitOutcome {
+    let schema = options.schema
+    let policy = options.policy
+    let asOf = options.asOf
+    var timings: [String: Double] = [:]
+    var clock = Date()
+    func lap(_ name: String) {
+      timings[name] = Date().timeIntervalSince(clock)
+      clock = Date()
+    }
+
+    // The data window.
+    let range = try connection.query(
+      "SELECT min(local_date), max(local_date) FROM \(schema.table("booking_facts")) WHERE NOT source_deleted AND local_date < \(asOf)"
+    ).single()
+    guard let first = try range.decode(LocalDate?.self, at: 0) else {
+      throw FitError(code: .noData, message: "no ingested bookings before the as-of date \(asOf): nothing to fit")
+    }
+    let historyStart = max(first, asOf.adding(days: -policy.history_days))
+    let holdoutStart = asOf.adding(days: -policy.holdout_days)
+    guard holdoutStart.daysSinceEpoch - historyStart.daysSinceEpoch >= 28 else {
+      throw FitError(
+        code: .noData,
+        message: "only \(asOf.daysSinceEpoch - historyStart.daysSinceEpoch) days of data before \(asOf): at least \(policy.holdout_days + 28) are needed")
+    }
+    let holidays = Set(options.holidays.map { "\($0.country)|\($0.date)" })
+    let queries = CellQueries(schema: schema)
+    let cells = try queries.historyCells(connection, from: historyStart, through: asOf.adding(days: -1), holidays: holidays)
+    lap("cells_sql_seconds")
+
+    let categories = Array(Set(cells.filter { $0.capacity > 0 }.map(\.category))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let cities = Array(Set(cells.filter { $0.capacity > 0 }.map(\.city))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let useHoliday = cells.contains { $0.holiday } && cells.contains { !$0.holiday }
+    let features = DemandFeatures(categories: categories, cities: cities, useHoliday: useHoliday)
+    let holdoutDay = CalendarDay(daysSinceEpoch: holdoutStart.daysSinceEpoch)
+    let training = cells.filter { $0.date < holdoutDay }
+    let holdout = cells.filter { $0.date >= holdoutDay && $0.capacity > 0 }
+
+    // Validation: fit on the training weeks, predict the held-out ones, compare with the baseline.
+    let validationModel = try DemandModel.fit(training, features: features, config: options.model)
+    let predicted = holdout.map { validationModel.predict($0) }
+    let actual = holdout.map(\.bookings)
+    let baseline = Validation.seasonalNaive(
+      training: training, holdout: holdout, holdoutStart: holdoutDay, weeks: policy.baseline_weeks)
+    let modelMetrics = Validation.metrics(actual: actual, predicted: predicted)
+    let baselineMetrics = Validation.metrics(actual: actual, predicted: baseline)
+    let suggested = holdout.map { MultiplierPolicy.cellMultiplier(model: validationModel, cell: $0, config: policy) }
+    let regret = Validation.bookingRegret(
+      zip(holdout, suggested).map { (exp($0.0.logPriceRatio ?? 0), $0.1, $0.0.bookings) })
+    let quoteMetrics = try holdoutQuoteMetrics(
+      connection, holdout: holdout, suggested: suggested, from: holdoutStart, through: asOf.adding(days: -1))
+    lap("validation_seconds")
+
+    var reasons: [String] = []
+    if !validationModel.glm.converged { reasons.append("the validation fit did not converge") }
+    if !(modelMetrics.wape < baselineMetrics.wape) {
+      reasons.append(
+        String(format: "holdout WAPE %.4f does not beat the seasonal-naive baseline's %.4f", modelMetrics.wape, baselineMetrics.wape))
+    }
+    if !(modelMetrics.deviance_explained > baselineMetrics.deviance_explained) {
+      reasons.append(
+        String(
+          format: "holdout deviance explained %.4f does not beat the baseline's %.4f", modelMetrics.deviance_explained,
+          baselineMetrics.deviance_explained))
+    }
+
+    // The final model on all the data.
+    let model = try DemandModel.fit(cells, features: features, config: options.model)
+    if !model.glm.converged { reasons.append("the final fit did not converge") }
+    lap("fit_seconds")
+
+    let future = try queries.futureCells(
+      connection, from: asOf, through: asOf.adding(days: policy.horizon_days - 1), historyFrom: historyStart,
+      holidays: holidays)
+    let bands = try connection.query(
+      "SELECT band, min_years::float8, max_years::float8 FROM \(schema.table("experience_bands")) ORDER BY min_years"
+    ).rows.map {
+      ExperienceBand(name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
+                     maxYears: try $0.decode(Double?.self, at: 2))
+    }
+    let current = try currentMultipliers(connection)
+    let candidates = MultiplierPolicy.candidates(model: model, cells: future, bands: bands, config: policy, current: current)
+    lap("policy_seconds")
+
+    let summary = ValidationSummary(
+      holdout_start: holdoutStart.description, holdout_end: asOf.adding(days: -1).description, cells: holdout.count,
+      model: modelMetrics, baseline: baselineMetrics,
+      calibration_by_category: Validation.calibration(holdout.map(\.category), actual: actual, predicted: predicted),
+      calibration_by_city: Validation.calibration(holdout.map(\.city), actual: actual, predicted: predicted),
+      booking_regret: regret, quotes: quoteMetrics, pearson_dispersion: model.glm.pearsonDispersion)
+    let status = reasons.isEmpty ? "fitted" : "rejected"
+    try ModelRunStore(schema: schema).save(
+      connection, runID: runID, asOf: asOf, historyStart: historyStart, holdoutStart: holdoutStart, policy: policy,
+      model: model, metrics: summary, status: status, reasons: reasons, timings: timings, candidates: candidates)
+    lap("store_seconds")
+    logger.info(
+      "fit \(status)", metadata: ["run_id": "\(runID)", "candidates": "\(candidates.count)", "timings": "\(timings)"])
+    return FitOutcome(
+      runID: runID, status: status, reasons: reasons, metrics: summary, candidates: candidates.count, timings: timings)
+  }
+
+  /// The published multipliers the daily-change limit compares against (none before the first publish).
+  private func currentMultipliers(_ connection: Connection) throws -> [String: Double] {
+    let view = options.schema.table("current_multipliers")
+    guard try connection.query("SELECT to_regclass(\(view.quoted)) IS NOT NULL").scalar(Bool.self) else { return [:] }
+    var result: [String: Double] = [:]
+    for row in try connection.query(
+      SQLQuery(unsafeSQL: "SELECT category, city, experience_band, valid_on, multiplier::float8 FROM \(view.quoted)")
+    ).rows {
+      let key = "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
+      result[key] = try row.decode(Double.self, at: 4)
+    }
+    return result
+  }
+
+  /// Quotes shown for held-out days: quoted multiplier against the suggested one, booked or not.
+  private func holdoutQuoteMetrics(
+    _ connection: Connection, holdout: [DemandCell], suggested: [Double], from: LocalDate, through: LocalDate
+  ) throws -> QuoteMetrics? {
+    var suggestion: [String: Double] = [:]
+    for (cell, value) in zip(holdout, suggested) { suggestion["\(cell.category)|\(cell.city)|\(cell.date)"] = value }
+    let schema = options.schema
+    let rows = try connection.query(
+      """
+      SELECT s.category, s.city, (q.scheduled_for AT TIME ZONE ct.time_zone)::date AS day,
+             round(q.multiplier, 4)::float8, q.booking_id IS NOT NULL, count(*)::float8
+      FROM \(schema.table("quote_facts")) q
+      JOIN \(schema.table("services")) s ON s.service_id = q.service_id
+      JOIN \(schema.table("cities")) ct ON ct.city = s.city
+      WHERE NOT q.source_deleted AND q.scheduled_for IS NOT NULL
+        AND (q.scheduled_for AT TIME ZONE ct.time_zone)::date BETWEEN \(from) AND \(through)
+      GROUP BY 1, 2, 3, 4, 5
+      """
+    ).rows
+    var quotes: [(quoted: Double, suggested: Double, booked: Bool, count: Double)] = []
+    for row in rows {
+      let key = "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(LocalDate.self, at: 2))"
+      guard let value = suggestion[key] else { continue }
+      quotes.append((try row.decode(Double.self, at: 3), value, try row.decode(Bool.self, at: 4), try row.decode(Double.self, at: 5)))
+    }
+    return quotes.isEmpty ? nil : Validation.quoteMetrics(quotes)
+  }
+}

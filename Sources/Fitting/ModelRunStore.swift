@@ -1,0 +1,171 @@
+import Foundation
+import Postgres
+import PricingModel
+import Warehouse
+
+/// Reads and writes `model_runs` and `candidate_multipliers` (docs/warehouse.md).
+public struct ModelRunStore {
+  public let schema: WarehouseSchema
+
+  public init(schema: WarehouseSchema) { self.schema = schema }
+
+  static func encoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return encoder
+  }
+
+  struct CoefficientJSON: Encodable {
+    let name: String
+    let estimate: JSONNumber
+    let std_error: JSONNumber
+  }
+
+  struct ElasticityJSON: Encodable {
+    let category: String
+    let estimate: JSONNumber
+    let std_error: JSONNumber
+    let raw: JSONNumber?
+    let source: String
+  }
+
+  func save(
+    _ connection: Connection, runID: Int64, asOf: LocalDate, historyStart: LocalDate, holdoutStart: LocalDate,
+    policy: PolicyConfig, model: FittedDemandModel, metrics: ValidationSummary, status: String, reasons: [String],
+    timings: [String: Double], candidates: [CandidateMultiplier]
+  ) throws {
+    let encoder = Self.encoder()
+    func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+    let coefficients = try json(
+      model.glm.coefficients.map {
+        CoefficientJSON(name: $0.name, estimate: JSONNumber($0.estimate), std_error: JSONNumber($0.standardError))
+      })
+    let elasticities = try json(
+      model.elasticities.map {
+        ElasticityJSON(
+          category: $0.category, estimate: JSONNumber($0.estimate), std_error: JSONNumber($0.stdError),
+          raw: $0.raw.map(JSONNumber.init), source: $0.source.rawValue)
+      })
+    let reasonsArray = "{" + reasons.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+    try connection.transaction { connection in
+      try connection.query(
+        """
+        INSERT INTO \(schema.table("model_runs"))
+          (run_id, as_of, history_start, holdout_start, horizon_days, family, theta, converged, iterations, status,
+           reasons, config, coefficients, elasticities, metrics, timings)
+        VALUES (\(runID), \(asOf), \(historyStart), \(holdoutStart), \(policy.horizon_days), \(model.glm.family.name),
+                \(model.glm.theta), \(model.glm.converged), \(model.glm.iterations), \(status), \(reasonsArray)::text[],
+                \(try json(policy))::jsonb, \(coefficients)::jsonb, \(elasticities)::jsonb, \(try json(metrics))::jsonb,
+                \(try json(timings))::jsonb)
+        """)
+      let table = schema.table("candidate_multipliers").quoted
+      try connection.copyIn(
+        "COPY \(table) (run_id, category, city, experience_band, valid_on, multiplier, factors) FROM STDIN"
+      ) { writer in
+        var rows = CopyTextEncoder()
+        for candidate in candidates {
+          rows.integer(runID)
+          rows.field(candidate.category)
+          rows.field(candidate.city)
+          rows.field(candidate.band)
+          rows.date(LocalDate(daysSinceEpoch: candidate.date.daysSinceEpoch))
+          rows.raw(String(format: "%.4f", candidate.multiplier))
+          rows.field(try json(candidate.factors))
+          rows.endRow()
+          if rows.bytes.count > 1 << 16 {
+            try writer.write(rows.bytes)
+            rows.reset()
+          }
+        }
+        try writer.write(rows.bytes)
+      }
+    }
+  }
+
+  /// The run to show: the given one, or the latest.
+  public func resolveRun(_ connection: Connection, _ runID: Int64?) throws -> Int64 {
+    if let runID {
+      guard
+        try connection.query("SELECT count(*) FROM \(schema.table("model_runs")) WHERE run_id = \(runID)").scalar(Int.self)
+          == 1
+      else { throw FitError(code: .notFound, message: "no model run \(runID)") }
+      return runID
+    }
+    guard
+      let latest = try connection.query("SELECT max(run_id) FROM \(schema.table("model_runs"))").single()
+        .decode(Int64?.self, at: 0)
+    else { throw FitError(code: .notFound, message: "no model run yet: run pricing fit first") }
+    return latest
+  }
+
+  /// `pricing model show --format json`: the run as one JSON object (docs/cli.md).
+  public func showJSON(_ connection: Connection, runID: Int64?) throws -> Data {
+    let run = try resolveRun(connection, runID)
+    let row = try connection.query(
+      """
+      SELECT run_id, as_of, history_start, holdout_start, horizon_days, family, theta, converged, iterations, status,
+             to_jsonb(reasons)::text, config::text, coefficients::text, elasticities::text, metrics::text, timings::text,
+             (SELECT count(*) FROM \(schema.table("candidate_multipliers")) c WHERE c.run_id = m.run_id)
+      FROM \(schema.table("model_runs")) m WHERE run_id = \(run)
+      """
+    ).single()
+    func parse(_ index: Int) throws -> Any {
+      try JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: index).utf8), options: [.fragmentsAllowed])
+    }
+    var metrics = try parse(14) as? [String: Any] ?? [:]
+    if let model = metrics["model"] as? [String: Any], let baseline = metrics["baseline"] as? [String: Any] {
+      metrics["deviance_explained"] = model["deviance_explained"]
+      metrics["wape"] = model["wape"]
+      metrics["baseline_deviance_explained"] = baseline["deviance_explained"]
+      metrics["baseline_wape"] = baseline["wape"]
+    }
+    let coefficients = try parse(12) as? [[String: Any]] ?? []
+    let object: [String: Any] = [
+      "run_id": try row.decode(Int64.self, at: 0),
+      "as_of": try row.decode(String.self, at: 1),
+      "history_start": try row.decode(String.self, at: 2),
+      "holdout_start": try row.decode(String.self, at: 3),
+      "horizon_days": try row.decode(Int.self, at: 4),
+      "family": try row.decode(String.self, at: 5),
+      "theta": try row.decode(Double?.self, at: 6) ?? NSNull(),
+      "converged": try row.decode(Bool.self, at: 7),
+      "iterations": try row.decode(Int.self, at: 8),
+      "status": try row.decode(String.self, at: 9),
+      "reasons": try parse(10),
+      "config": try parse(11),
+      "coefficients": coefficients,
+      "elasticities": try parse(13),
+      "experience_effect": coefficients.first { $0["name"] as? String == "experience" } ?? NSNull(),
+      "metrics": metrics,
+      "timings": try parse(15),
+      "candidates": try row.decode(Int.self, at: 16),
+    ]
+    return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+  }
+
+  /// The candidate multipliers of a cell (all bands, or one), from the given or the latest run.
+  public func candidates(
+    _ connection: Connection, runID: Int64?, category: String, city: String, date: LocalDate, band: String?
+  ) throws -> [CandidateMultiplier] {
+    let run = try resolveRun(connection, runID)
+    let rows = try connection.query(
+      """
+      SELECT experience_band, multiplier::float8, factors::text FROM \(schema.table("candidate_multipliers"))
+      WHERE run_id = \(run) AND category = \(category) AND city = \(city) AND valid_on = \(date)
+        AND (\(band)::text IS NULL OR experience_band = \(band)::text)
+      ORDER BY experience_band
+      """
+    ).rows
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return try rows.map { row in
+      CandidateMultiplier(
+        category: category, city: city, band: try row.decode(String.self, at: 0),
+        date: CalendarDay(daysSinceEpoch: date.daysSinceEpoch), multiplier: try row.decode(Double.self, at: 1),
+        factors: try decoder.decode(MultiplierFactors.self, from: Data(try row.decode(String.self, at: 2).utf8)))
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import CSV
+import Foundation
+import Postgres
+import PricingModel
+
+/// Reads the policy file: a small TOML subset (`[section]` headers, `key = value` lines with numbers,
+/// booleans or quoted strings, `#` comments). Sections: `[policy]` (`PolicyConfig`) and `[model]`
+/// (`DemandModelConfig`). An unknown section or key, a value of the wrong kind or out of range is a
+/// `FitError.configuration` naming the file, line and setting. `data/policy.toml` documents every key.
+public enum PolicyFile {
+  public static func load(path: String) throws -> (PolicyConfig, DemandModelConfig) {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw FitError(code: .configuration, message: "\(path): cannot read the policy file")
+    }
+    return try parse(text, name: path)
+  }
+
+  public static func parse(_ text: String, name: String) throws -> (PolicyConfig, DemandModelConfig) {
+    var policy = PolicyConfig()
+    var model = DemandModelConfig()
+    var section = ""
+    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = offset + 1
+      var content = String(rawLine)
+      if let hash = content.firstIndex(of: "#"), !content[..<hash].contains("\"") { content = String(content[..<hash]) }
+      content = content.trimmingCharacters(in: .whitespaces)
+      if content.isEmpty { continue }
+      func fail(_ message: String) -> FitError { FitError(code: .configuration, message: "\(name):\(line): \(message)") }
+      if content.hasPrefix("[") {
+        guard content.hasSuffix("]") else { throw fail("malformed section header") }
+        section = String(content.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        guard section == "policy" || section == "model" else { throw fail("unknown section [\(section)]") }
+        continue
+      }
+      guard let equals = content.firstIndex(of: "=") else { throw fail("expected key = value") }
+      let key = content[..<equals].trimmingCharacters(in: .whitespaces)
+      let value = content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      let setting = "\(section.isEmpty ? "" : section + ".")\(key)"
+      func number() throws -> Double {
+        guard let number = Double(value), number.isFinite else { throw fail("\(setting) must be a number") }
+        return number
+      }
+      func integer() throws -> Int {
+        guard let number = Int(value) else { throw fail("\(setting) must be a whole number") }
+        return number
+      }
+      switch (section, key) {
+      case ("policy", "target_utilisation"): policy.target_utilisation = try number()
+      case ("policy", "min_multiplier"): policy.min_multiplier = try number()
+      case ("policy", "max_multiplier"): policy.max_multiplier = try number()
+      case ("policy", "max_daily_change"): policy.max_daily_change = try number()
+      case ("policy", "smoothing_days"): policy.smoothing_days = try integer()
+      case ("policy", "min_history_bookings"): policy.min_history_bookings = try number()
+      case ("policy", "horizon_days"): policy.horizon_days = try integer()
+      case ("policy", "holdout_days"): policy.holdout_days = try integer()
+      case ("policy", "baseline_weeks"): policy.baseline_weeks = try integer()
+      case ("policy", "history_days"): policy.history_days = try integer()
+      case ("policy", "prior_confidence"): policy.prior_confidence = try number()
+      case ("model", "interaction_l2"): model.interactionL2 = try number()
+      case ("model", "overdispersion_threshold"): model.overdispersionThreshold = try number()
+      case ("model", "elasticity_lower"): model.elasticityLower = try number()
+      case ("model", "elasticity_upper"): model.elasticityUpper = try number()
+      case ("model", "elasticity_prior"): model.elasticityPrior = try number()
+      case ("model", "max_iterations"): model.maxIterations = try integer()
+      default: throw fail("unknown setting \(setting)")
+      }
+    }
+    if let problem = policy.problem() { throw FitError(code: .configuration, message: "\(name): policy.\(problem)") }
+    if !(model.interactionL2 >= 0) { throw FitError(code: .configuration, message: "\(name): model.interaction_l2 must not be negative") }
+    if !(model.elasticityLower < model.elasticityUpper && model.elasticityUpper < 0) {
+      throw FitError(code: .configuration, message: "\(name): model.elasticity_lower < model.elasticity_upper < 0 must hold")
+    }
+    if !(model.elasticityPrior < 0) { throw FitError(code: .configuration, message: "\(name): model.elasticity_prior must be negative") }
+    if model.maxIterations < 1 { throw FitError(code: .configuration, message: "\(name): model.max_iterations must be at least 1") }
+    return (policy, model)
+  }
+
+  /// A holiday calendar: CSV with a header `country,date,name` (ISO date).
+  public static func holidays(path: String) throws -> [(country: String, date: LocalDate)] {
+    var result: [(country: String, date: LocalDate)] = []
+    var header = true
+    try CSVReader.forEachRecord(inFile: path) { record in
+      if header {
+        header = false
+        return
+      }
+      guard let country = record.string(0), let text = record.string(1), let date = LocalDate(iso: text) else {
+        throw CSVError(code: .invalidValue, message: "expected country,date(YYYY-MM-DD),name", file: path, line: record.line)
+      }
+      result.append((country, date))
+    }
+    return result
+  }
+}

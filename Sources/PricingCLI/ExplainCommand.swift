@@ -1,0 +1,40 @@
+import ArgumentParser
+import Fitting
+import Foundation
+import Postgres
+import PricingModel
+
+/// `pricing explain --category C --city X --date D [--band B]`: the factors of a multiplier in words.
+struct ExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain", abstract: "Explain a candidate multiplier: its factors in words and numbers.")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Option var category: String
+  @Option var city: String
+  @Option(help: "The local date YYYY-MM-DD.")
+  var date: String
+  @Option(help: "One experience band (default: all).")
+  var band: String?
+  @Option(name: .customLong("run"), help: "The model run (default: the latest).")
+  var runID: Int64?
+
+  func validate() throws {
+    if LocalDate(iso: date) == nil { throw ValidationError("--date must be a date YYYY-MM-DD") }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let connection = try Connection(conninfo: options.warehouseConninfo, logger: options.makeLogger("explain"))
+      let candidates = try ModelRunStore(schema: try options.warehouseSchema()).candidates(
+        connection, runID: runID, category: category, city: city, date: LocalDate(iso: date)!, band: band)
+      guard !candidates.isEmpty else {
+        throw CommandFailure(
+          status: .dataError,
+          message: "no multiplier for \(category) in \(city) on \(date)\(band.map { " (band \($0))" } ?? "")")
+      }
+      print(candidates.map(MultiplierPolicy.explain).joined(separator: "\n\n"))
+    }
+  }
+}

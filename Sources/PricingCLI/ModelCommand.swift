@@ -1,0 +1,34 @@
+import ArgumentParser
+import Fitting
+import Foundation
+import Postgres
+
+/// `pricing model show [RUN] --format json`: a model run as JSON (CONTRACTS.md section 3).
+struct ModelCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "model", abstract: "Inspect model runs.", subcommands: [Show.self])
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a model run (default: the latest).")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The run id (default: the latest model run).")
+    var runID: Int64?
+
+    @Option(help: "Output format: json.")
+    var format: String = "json"
+
+    func validate() throws {
+      guard format == "json" else { throw ValidationError("--format must be json") }
+    }
+
+    func run() throws {
+      try reportingFailures {
+        let connection = try Connection(conninfo: options.warehouseConninfo, logger: options.makeLogger("model"))
+        let data = try ModelRunStore(schema: try options.warehouseSchema()).showJSON(connection, runID: runID)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// One unit of observation of the demand model: a category x city x local date.
+///
+/// `bookings` are the bookings made for slots that day (all statuses: demand, not fulfilment); `capacity`
+/// the bookable slots of active providers that day (the exposure); `logPriceRatio` the mean log of
+/// charged / list price (from bookings, else from the prices shown in quotes; nil when neither exists).
+public struct DemandCell: Sendable, Equatable {
+  public var category: String
+  public var city: String
+  public var date: CalendarDay
+  public var bookings: Double
+  public var capacity: Double
+  public var meanExperience: Double
+  public var logPriceRatio: Double?
+  public var southern: Bool
+  public var holiday: Bool
+
+  public init(
+    category: String, city: String, date: CalendarDay, bookings: Double, capacity: Double, meanExperience: Double,
+    logPriceRatio: Double?, southern: Bool, holiday: Bool = false
+  ) {
+    self.category = category
+    self.city = city
+    self.date = date
+    self.bookings = bookings
+    self.capacity = capacity
+    self.meanExperience = meanExperience
+    self.logPriceRatio = logPriceRatio
+    self.southern = southern
+    self.holiday = holiday
+  }
+}
+
+/// A calendar date as the model needs it (no database types in this module): day number since 1970,
+/// ISO weekday and day of year.
+public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let daysSinceEpoch: Int
+  public init(daysSinceEpoch: Int) { self.daysSinceEpoch = daysSinceEpoch }
+
+  /// 1 = Monday ... 7 = Sunday.
+  public var isoWeekday: Int { ((daysSinceEpoch % 7 + 7) % 7 + 3) % 7 + 1 }
+
+  public var civil: (year: Int, month: Int, day: Int) {
+    let z = daysSinceEpoch + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+  }
+
+  /// 1...366.
+  public var dayOfYear: Int {
+    let (year, month, day) = civil
+    let cumulative = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    return cumulative[month - 1] + day + (leap && month > 2 ? 1 : 0)
+  }
+
+  public func adding(days: Int) -> CalendarDay { CalendarDay(daysSinceEpoch: daysSinceEpoch + days) }
+
+  public var description: String {
+    let (y, m, d) = civil
+    return String(format: "%04d-%02d-%02d", y, m, d)
+  }
+
+  public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+}

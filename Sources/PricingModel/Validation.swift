@@ -1,0 +1,133 @@
+import Foundation
+
+/// Accuracy of predictions on held-out cells.
+public struct HoldoutMetrics: Sendable, Codable, Equatable {
+  /// 1 - sum d(y, mu) / sum d(y, mean y), Poisson unit deviance, predictions floored at 0.001.
+  public var deviance_explained: Double
+  /// Weighted absolute percentage error: sum |y - mu| / sum y.
+  public var wape: Double
+  /// sum mu / sum y (1 is calibrated).
+  public var calibration: Double
+  public var bookings: Double
+  public var predicted: Double
+}
+
+/// The KDD 2018 price-suggestion metrics on quotes (Ye et al., "Customized Regression Model for Airbnb
+/// Dynamic Pricing", KDD 2018), read here with a quote for a night: a quote not booked is evidence the
+/// price was too high, a booked one that it was not.
+/// - price decrease recall: share of unbooked quotes whose suggested price is below the quoted one;
+/// - price decrease precision: share of quotes with a lower suggested price that were not booked;
+/// - price increase recall: share of booked quotes whose suggested price is above the quoted one;
+/// - price increase precision: share of quotes with a higher suggested price that were booked.
+public struct QuoteMetrics: Sendable, Codable, Equatable {
+  public var quotes: Double
+  public var price_decrease_recall: Double?
+  public var price_decrease_precision: Double?
+  public var price_increase_recall: Double?
+  public var price_increase_precision: Double?
+}
+
+public enum Validation {
+  public static func metrics(actual: [Double], predicted: [Double]) -> HoldoutMetrics {
+    let total = actual.reduce(0, +)
+    let mean = actual.isEmpty ? 0 : total / Double(actual.count)
+    var deviance = 0.0
+    var nullDeviance = 0.0
+    var absolute = 0.0
+    var predictedTotal = 0.0
+    for (y, rawMu) in zip(actual, predicted) {
+      let mu = max(rawMu, 0.001)
+      deviance += GLMFamily.poisson.unitDeviance(y, mu)
+      nullDeviance += GLMFamily.poisson.unitDeviance(y, max(mean, 0.001))
+      absolute += abs(y - rawMu)
+      predictedTotal += rawMu
+    }
+    return HoldoutMetrics(
+      deviance_explained: nullDeviance > 0 ? 1 - deviance / nullDeviance : 0,
+      wape: total > 0 ? absolute / total : .infinity, calibration: total > 0 ? predictedTotal / total : .infinity,
+      bookings: total, predicted: predictedTotal)
+  }
+
+  /// The seasonal-naive baseline: for each held-out cell, the mean bookings of the same category, city
+  /// and weekday over the `weeks` weeks before `holdoutStart` (0 when there are none).
+  public static func seasonalNaive(training: [DemandCell], holdout: [DemandCell], holdoutStart: CalendarDay, weeks: Int)
+    -> [Double]
+  {
+    struct Key: Hashable {
+      let category: String
+      let city: String
+      let weekday: Int
+    }
+    let from = holdoutStart.adding(days: -7 * weeks)
+    var sums: [Key: (Double, Double)] = [:]
+    for cell in training where cell.date >= from && cell.date < holdoutStart {
+      let key = Key(category: cell.category, city: cell.city, weekday: cell.date.isoWeekday)
+      let current = sums[key] ?? (0, 0)
+      sums[key] = (current.0 + cell.bookings, current.1 + 1)
+    }
+    return holdout.map { cell in
+      guard let (sum, count) = sums[Key(category: cell.category, city: cell.city, weekday: cell.date.isoWeekday)],
+        count > 0
+      else { return 0 }
+      return sum / count
+    }
+  }
+
+  /// sum of predicted / sum of actual per group.
+  public static func calibration(_ groups: [String], actual: [Double], predicted: [Double]) -> [String: Double] {
+    var sums: [String: (Double, Double)] = [:]
+    for (index, group) in groups.enumerated() {
+      let current = sums[group] ?? (0, 0)
+      sums[group] = (current.0 + predicted[index], current.1 + actual[index])
+    }
+    return sums.mapValues { $0.1 > 0 ? $0.0 / $0.1 : .infinity }
+  }
+
+  /// Booking regret (Airbnb KDD 2018): the median over bookings of max(0, (P - P_suggested) / P), P the
+  /// price paid. Here per cell: P = the cell's charged / list ratio, P_suggested = the suggested
+  /// multiplier, each cell weighted by its bookings.
+  public static func bookingRegret(_ cells: [(charged: Double, suggested: Double, bookings: Double)]) -> Double? {
+    let values = cells.filter { $0.bookings > 0 && $0.charged > 0 }
+      .map { (max(0, ($0.charged - $0.suggested) / $0.charged), $0.bookings) }
+      .sorted { $0.0 < $1.0 }
+    let total = values.reduce(0) { $0 + $1.1 }
+    guard total > 0 else { return nil }
+    var running = 0.0
+    for (value, weight) in values {
+      running += weight
+      if running >= total / 2 { return value }
+    }
+    return values.last?.0
+  }
+
+  public static func quoteMetrics(_ quotes: [(quoted: Double, suggested: Double, booked: Bool, count: Double)])
+    -> QuoteMetrics
+  {
+    var total = 0.0
+    var unbooked = 0.0
+    var booked = 0.0
+    var lower = 0.0
+    var higher = 0.0
+    var lowerUnbooked = 0.0
+    var higherBooked = 0.0
+    for quote in quotes {
+      total += quote.count
+      let suggestsLower = quote.suggested < quote.quoted - 1e-9
+      let suggestsHigher = quote.suggested > quote.quoted + 1e-9
+      if quote.booked { booked += quote.count } else { unbooked += quote.count }
+      if suggestsLower {
+        lower += quote.count
+        if !quote.booked { lowerUnbooked += quote.count }
+      }
+      if suggestsHigher {
+        higher += quote.count
+        if quote.booked { higherBooked += quote.count }
+      }
+    }
+    func ratio(_ a: Double, _ b: Double) -> Double? { b > 0 ? a / b : nil }
+    return QuoteMetrics(
+      quotes: total, price_decrease_recall: ratio(lowerUnbooked, unbooked),
+      price_decrease_precision: ratio(lowerUnbooked, lower), price_increase_recall: ratio(higherBooked, booked),
+      price_increase_precision: ratio(higherBooked, higher))
+  }
+}
