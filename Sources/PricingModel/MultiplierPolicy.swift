@@ -117,7 +117,15 @@ public enum MultiplierPolicy {
         category: cell.category, city: cell.city, date: cell.date, southern: cell.southern,
         meanExperience: cell.meanExperience, holiday: cell.holiday)
       var fallback: String?
-      if cell.historyBookings < config.min_history_bookings {
+      if !model.features.cities.contains(cell.city) {
+        parts.city = 0
+        parts.pair = 0
+        fallback = "new city without history: priced from its category"
+      } else if !model.features.categories.contains(cell.category) {
+        parts.category = 0
+        parts.pair = 0
+        fallback = "new category without history: priced from its city"
+      } else if cell.historyBookings < config.min_history_bookings {
         parts.pair = 0
         fallback = "category and city effects only: \(Int(cell.historyBookings)) bookings of history"
       }
