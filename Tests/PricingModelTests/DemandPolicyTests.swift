@@ -183,3 +183,33 @@ struct DemandPolicyTests {
     #expect(quotes.price_increase_precision == 1)
   }
 }
+
+@Suite("Demand model: sparse history")
+struct SparseHistoryTests {
+  @Test("a city with no bookings for months still fits, and its multipliers stay finite and bounded")
+  func silentMonths() throws {
+    var cells = syntheticCells()
+    for index in cells.indices where cells[index].city == "Hamburg" && cells[index].date.daysSinceEpoch < 19_000 + 150 {
+      cells[index].bookings = 0
+    }
+    let model = try DemandModel.fit(cells, features: syntheticFeatures)
+    #expect(model.glm.converged)
+    let candidates = MultiplierPolicy.candidates(
+      model: model, cells: futureCells(city: "Hamburg"), bands: bands, config: PolicyConfig())
+    #expect(candidates.allSatisfy { $0.multiplier.isFinite && $0.multiplier >= 0.8 && $0.multiplier <= 1.5 })
+  }
+
+  @Test("holiday cells get their own effect when the calendar has them")
+  func holiday() throws {
+    var random = SimulationRandom(state: 3)
+    var cells = syntheticCells(days: 300)
+    for index in cells.indices where cells[index].date.daysSinceEpoch % 17 == 0 {
+      cells[index].holiday = true
+      cells[index].bookings = random.poisson(cells[index].bookings * exp(0.5) + 0.01)
+    }
+    let features = DemandFeatures(categories: ["cleaning", "moving"], cities: ["Berlin", "Hamburg"], useHoliday: true)
+    let model = try DemandModel.fit(cells, features: features)
+    let effect = try #require(model.coefficients["holiday"])
+    #expect(effect > 0.3 && effect < 0.7)
+  }
+}
