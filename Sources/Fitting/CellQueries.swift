@@ -43,18 +43,18 @@ struct CellQueries {
   func historyCells(_ connection: Connection, from: LocalDate, through: LocalDate, holidays: Set<String>) throws
     -> [DemandCell]
   {
-    var query: SQLQuery = "COPY (WITH capacity AS ("
+    var query: SQLQuery = "COPY (WITH capacity AS MATERIALIZED ("
     query.append(capacitySQL(from: from, through: through))
     query.append(
       """
-      ), bookings AS (
-        SELECT category, city, local_date AS day, count(*)::float8 AS bookings, avg(ln(price_ratio))::float8 AS log_ratio
+      ), bookings AS MATERIALIZED (
+        SELECT category, city, local_date AS day, count(*)::float8 AS bookings, avg(ln(price_ratio::float8)) AS log_ratio
         FROM \(schema.table("booking_facts"))
         WHERE NOT source_deleted AND local_date BETWEEN \(from) AND \(through)
         GROUP BY 1, 2, 3),
-      quotes AS (
+      quotes AS MATERIALIZED (
         SELECT s.category, s.city, (q.scheduled_for AT TIME ZONE ct.time_zone)::date AS day,
-               avg(ln(q.multiplier))::float8 AS log_ratio
+               avg(ln(q.multiplier::float8)) AS log_ratio
         FROM \(schema.table("quote_facts")) q
         JOIN \(schema.table("services")) s ON s.service_id = q.service_id
         JOIN \(schema.table("cities")) ct ON ct.city = s.city
@@ -88,11 +88,11 @@ struct CellQueries {
   func futureCells(
     _ connection: Connection, from: LocalDate, through: LocalDate, historyFrom: LocalDate, holidays: Set<String>
   ) throws -> [FutureCell] {
-    var query: SQLQuery = "COPY (WITH capacity AS ("
+    var query: SQLQuery = "COPY (WITH capacity AS MATERIALIZED ("
     query.append(capacitySQL(from: from, through: through))
     query.append(
       """
-      ), history AS (
+      ), history AS MATERIALIZED (
         SELECT category, city, count(*)::float8 AS bookings FROM \(schema.table("booking_facts"))
         WHERE NOT source_deleted AND local_date >= \(historyFrom) AND local_date < \(from)
         GROUP BY 1, 2)

@@ -23,6 +23,9 @@ public struct FitRunner {
     let schema = options.schema
     let policy = options.policy
     let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    // The cell aggregates are large but simple: JIT compilation costs more than it saves (about a second
+    // per statement here).
+    try connection.execute("SET jit = off")
     let recorderConnection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
     let configJSON = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
     let recorder = try RunRecorder(

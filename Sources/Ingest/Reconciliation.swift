@@ -41,7 +41,6 @@ struct Reconciliation {
         """)
     }
     try warehouse.execute("ALTER TABLE affected_bookings ADD PRIMARY KEY (booking_id); ANALYZE affected_bookings")
-
     // Payment totals of bookings whose payments changed but which were not in the batch themselves
     // (the batch's bookings got theirs as they were merged).
     if !everything {
@@ -61,6 +60,22 @@ struct Reconciliation {
         """)
     }
 
+    // The affected bookings and their payments, looked up once by index (not a scan per check).
+    try warehouse.execute(
+      """
+      CREATE TEMP TABLE affected_facts ON COMMIT DROP AS
+      SELECT f.booking_id, f.status, f.currency, f.paid_amount, f.refunded_amount FROM \(facts) f
+      WHERE f.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT f.source_deleted;
+      ANALYZE affected_facts
+      """)
+    try warehouse.execute(
+      """
+      CREATE TEMP TABLE affected_payments ON COMMIT DROP AS
+      SELECT p.payment_id, p.booking_id, p.currency, p.status FROM \(payments) p
+      WHERE p.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT p.source_deleted;
+      ANALYZE affected_payments
+      """)
+
     // Booking-level exceptions of the affected bookings.
     try warehouse.execute(
       """
@@ -72,30 +87,29 @@ struct Reconciliation {
         unsafeSQL: """
           INSERT INTO \(exceptions) (kind, booking_id, payment_id, detail, run_id)
           SELECT 'completed_unpaid', f.booking_id, NULL::bigint, 'completed booking has no successful payment', $1
-          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
-          WHERE f.status = 'completed' AND f.paid_amount = 0 AND NOT f.source_deleted
+          FROM affected_facts f
+          WHERE f.status = 'completed' AND f.paid_amount = 0
           UNION ALL
           SELECT 'cancelled_paid_not_refunded', f.booking_id, NULL,
                  'cancelled booking kept ' || (f.paid_amount - f.refunded_amount) || ' ' || f.currency, $1
-          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
-          WHERE f.status = 'cancelled' AND f.paid_amount > f.refunded_amount AND NOT f.source_deleted
+          FROM affected_facts f
+          WHERE f.status = 'cancelled' AND f.paid_amount > f.refunded_amount
           UNION ALL
           SELECT 'refund_above_paid', f.booking_id, NULL,
                  'refunded ' || f.refunded_amount || ' of ' || f.paid_amount || ' paid', $1
-          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
-          WHERE f.refunded_amount > f.paid_amount AND NOT f.source_deleted
+          FROM affected_facts f
+          WHERE f.refunded_amount > f.paid_amount
           UNION ALL
           SELECT 'duplicate_successful_payments', p.booking_id, max(p.payment_id),
                  count(*) || ' succeeded payments', $1
-          FROM \(payments) p JOIN affected_bookings a USING (booking_id)
-          WHERE p.status = 'succeeded' AND NOT p.source_deleted
+          FROM affected_payments p
+          WHERE p.status = 'succeeded'
           GROUP BY p.booking_id HAVING count(*) > 1
           UNION ALL
           SELECT 'currency_mismatch', f.booking_id, p.payment_id,
                  'payment in ' || p.currency || ', booking in ' || f.currency, $1
-          FROM \(facts) f JOIN affected_bookings a USING (booking_id)
-          JOIN \(payments) p ON p.booking_id = f.booking_id AND NOT p.source_deleted
-          WHERE p.currency <> f.currency AND NOT f.source_deleted
+          FROM affected_payments p JOIN affected_facts f ON f.booking_id = p.booking_id
+          WHERE p.currency <> f.currency
           ON CONFLICT DO NOTHING
           """, binds: [runID]))
 

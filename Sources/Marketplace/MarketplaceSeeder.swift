@@ -30,6 +30,12 @@ public struct MarketplaceSeeder {
     try streamTables(SourceTable.reference, over: connections) { emit in try generator.generateReference(emit) }
     logger.info("seed: reference tables written", metadata: ["rows": "\(generator.summary.rows)"])
     try streamTables(SourceTable.facts, over: connections) { emit in try generator.generateFacts(emit) }
+    // The indexes a platform keeps for incremental readers (not part of the contract, which fixes only
+    // the primary keys): without them every incremental ingest scans the whole table.
+    for table in ["providers", "services", "bookings", "payments"] {
+      try connection.execute(
+        "CREATE INDEX IF NOT EXISTS \(table)_updated_at ON \(schema.qualifying(table).quoted) (updated_at)")
+    }
     for table in SourceTable.allCases {
       try connection.execute("ANALYZE \(schema.qualifying(table.rawValue).quoted)")
     }
