@@ -93,6 +93,6 @@ let package = Package(
     .testTarget(
       name: "FittingTests",
       dependencies: ["Fitting", "Ingest", "Marketplace", "PricingModel", "Warehouse", "Postgres", "TestSupport"]),
-    .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "TestSupport"]),
+    .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "Warehouse", "TestSupport"]),
   ]
 )

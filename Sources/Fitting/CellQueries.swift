@@ -8,9 +8,9 @@ import Warehouse
 ///
 /// A cell is (category, city, local date) for every category x city with an active service and every
 /// day of the window, bookings or not (zero demand is information). Capacity: the weekly capacity / 7 of
-/// the active providers of active services there, counted from their onboarding date. Price: the mean log
-/// of charged / list price of the day's bookings, else of the multipliers of the prices shown in quotes
-/// for that day, else unknown.
+/// the active providers of active services there, counted from their onboarding date. Bookings and price
+/// come from `demand_cells`, which ingest keeps current: the mean log of charged / list price of the
+/// day's bookings, else of the multipliers of the prices shown in quotes for that day, else unknown.
 struct CellQueries {
   let schema: WarehouseSchema
 
@@ -19,27 +19,34 @@ struct CellQueries {
     "AU", "NZ", "ZA", "AR", "CL", "UY", "PY", "BO", "BR", "PE", "NA", "BW", "ZW", "MZ", "MG", "LS", "SZ", "FJ", "PG",
   ]
 
+  /// Capacity and experience mix per pair and day, as running sums over onboarding events (no join of
+  /// every day with every provider).
   private func capacitySQL(from: LocalDate, through: LocalDate) -> SQLQuery {
     let services = schema.table("services")
     let providers = schema.table("providers")
     return """
       WITH active AS (
         SELECT DISTINCT s.category, s.city, p.provider_id, p.weekly_capacity, p.experience_years,
-               coalesce(p.onboarded_at::date, '-infinity'::date) AS since
+               greatest(coalesce(p.onboarded_at::date, '-infinity'::date), \(from)::date) AS since
         FROM \(services) s JOIN \(providers) p ON p.provider_id = s.provider_id
         WHERE s.active AND p.status = 'active' AND NOT s.source_deleted AND NOT p.source_deleted),
-      pairs AS (SELECT DISTINCT category, city FROM active),
-      days AS (SELECT d::date AS day FROM generate_series(\(from)::date, \(through)::date, interval '1 day') d)
-      SELECT pairs.category, pairs.city, days.day,
-             coalesce(sum(a.weekly_capacity) / 7.0, 0)::float8 AS capacity,
-             coalesce(sum(a.weekly_capacity * a.experience_years) / nullif(sum(a.weekly_capacity), 0), 0)::float8 AS mean_years
-      FROM pairs CROSS JOIN days
-      LEFT JOIN active a ON a.category = pairs.category AND a.city = pairs.city AND a.since <= days.day
-      GROUP BY 1, 2, 3
+      events AS (
+        SELECT category, city, since AS day, sum(weekly_capacity)::float8 AS capacity,
+               sum(weekly_capacity * experience_years)::float8 AS years
+        FROM active WHERE since <= \(through)::date GROUP BY 1, 2, 3),
+      grid AS (
+        SELECT p.category, p.city, d::date AS day
+        FROM (SELECT DISTINCT category, city FROM active) p
+        CROSS JOIN generate_series(\(from)::date, \(through)::date, interval '1 day') d)
+      SELECT g.category, g.city, g.day,
+             coalesce(sum(e.capacity) OVER w, 0) / 7.0 AS capacity,
+             coalesce(sum(e.years) OVER w / nullif(sum(e.capacity) OVER w, 0), 0) AS mean_years
+      FROM grid g LEFT JOIN events e USING (category, city, day)
+      WINDOW w AS (PARTITION BY g.category, g.city ORDER BY g.day)
       """
   }
 
-  /// Historical cells in [from, through].
+  /// Historical cells in [from, through]: capacity per day joined to the demand cells ingest maintains.
   func historyCells(_ connection: Connection, from: LocalDate, through: LocalDate, holidays: Set<String>) throws
     -> [DemandCell]
   {
@@ -47,26 +54,14 @@ struct CellQueries {
     query.append(capacitySQL(from: from, through: through))
     query.append(
       """
-      ), bookings AS MATERIALIZED (
-        SELECT category, city, local_date AS day, count(*)::float8 AS bookings, avg(ln(price_ratio::float8)) AS log_ratio
-        FROM \(schema.table("booking_facts"))
-        WHERE NOT source_deleted AND local_date BETWEEN \(from) AND \(through)
-        GROUP BY 1, 2, 3),
-      quotes AS MATERIALIZED (
-        SELECT s.category, s.city, (q.scheduled_for AT TIME ZONE ct.time_zone)::date AS day,
-               avg(ln(q.multiplier::float8)) AS log_ratio
-        FROM \(schema.table("quote_facts")) q
-        JOIN \(schema.table("services")) s ON s.service_id = q.service_id
-        JOIN \(schema.table("cities")) ct ON ct.city = s.city
-        WHERE NOT q.source_deleted AND q.scheduled_for IS NOT NULL AND q.multiplier > 0
-          AND q.scheduled_for >= \(from)::timestamptz - interval '1 day'
-          AND q.scheduled_for < \(through)::timestamptz + interval '2 days'
-        GROUP BY 1, 2, 3)
-      SELECT c.category, c.city, c.day, coalesce(b.bookings, 0), c.capacity, c.mean_years,
-             coalesce(b.log_ratio, q.log_ratio), ct.country
+      )
+      SELECT c.category, c.city, c.day, coalesce(d.bookings, 0), c.capacity, c.mean_years,
+             CASE WHEN d.bookings > 0 THEN d.log_ratio_sum / d.bookings
+                  WHEN d.quotes > 0 THEN d.quote_log_sum / d.quotes END,
+             ct.country
       FROM capacity c
-      LEFT JOIN bookings b USING (category, city, day)
-      LEFT JOIN quotes q USING (category, city, day)
+      LEFT JOIN \(schema.table("demand_cells")) d
+        ON d.category = c.category AND d.city = c.city AND d.local_date = c.day
       JOIN \(schema.table("cities")) ct ON ct.city = c.city
       ORDER BY 1, 2, 3) TO STDOUT WITH (FORMAT csv)
       """)
@@ -93,8 +88,8 @@ struct CellQueries {
     query.append(
       """
       ), history AS MATERIALIZED (
-        SELECT category, city, count(*)::float8 AS bookings FROM \(schema.table("booking_facts"))
-        WHERE NOT source_deleted AND local_date >= \(historyFrom) AND local_date < \(from)
+        SELECT category, city, sum(bookings)::float8 AS bookings FROM \(schema.table("demand_cells"))
+        WHERE local_date >= \(historyFrom) AND local_date < \(from)
         GROUP BY 1, 2)
       SELECT c.category, c.city, c.day, c.capacity, c.mean_years, ct.country, coalesce(h.bookings, 0)
       FROM capacity c

@@ -59,7 +59,7 @@ public struct FitRunner {
 
     // The data window.
     let range = try connection.query(
-      "SELECT min(local_date), max(local_date) FROM \(schema.table("booking_facts")) WHERE NOT source_deleted AND local_date < \(asOf)"
+      "SELECT min(local_date), max(local_date) FROM \(schema.table("demand_cells")) WHERE bookings > 0 AND local_date < \(asOf)"
     ).single()
     guard let first = try range.decode(LocalDate?.self, at: 0) else {
       throw FitError(code: .noData, message: "no ingested bookings before the as-of date \(asOf): nothing to fit")
@@ -170,13 +170,10 @@ public struct FitRunner {
     let schema = options.schema
     let rows = try connection.query(
       """
-      SELECT s.category, s.city, (q.scheduled_for AT TIME ZONE ct.time_zone)::date AS day,
-             round(q.multiplier, 4)::float8, q.booking_id IS NOT NULL, count(*)::float8
+      SELECT q.category, q.city, q.local_date, round(q.multiplier, 4)::float8, q.booking_id IS NOT NULL,
+             count(*)::float8
       FROM \(schema.table("quote_facts")) q
-      JOIN \(schema.table("services")) s ON s.service_id = q.service_id
-      JOIN \(schema.table("cities")) ct ON ct.city = s.city
-      WHERE NOT q.source_deleted AND q.scheduled_for IS NOT NULL
-        AND (q.scheduled_for AT TIME ZONE ct.time_zone)::date BETWEEN \(from) AND \(through)
+      WHERE NOT q.source_deleted AND q.local_date BETWEEN \(from) AND \(through)
       GROUP BY 1, 2, 3, 4, 5
       """
     ).rows

@@ -82,7 +82,11 @@ public struct Ingestor {
         skipped.append(load.spec.name)
         // Later steps join the checked batch: give them an empty one.
         try warehouse.execute(
-          "CREATE TEMP TABLE \(load.checkedTable) ON COMMIT DROP AS SELECT NULL::bigint AS \(load.spec.key), NULL::text AS rule WHERE false")
+          """
+          CREATE TEMP TABLE \(load.checkedTable) ON COMMIT DROP AS
+          SELECT NULL::bigint AS \(load.spec.key), NULL::text AS rule, NULL::text AS service_category,
+                 NULL::text AS service_city, NULL::timestamptz AS scheduled_for, NULL::text AS time_zone WHERE false
+          """)
         continue
       }
       tables.append(try ingestTable(load, source: source, warehouse: warehouse, runID: runID, snapshot: snapshot))
@@ -90,6 +94,7 @@ public struct Ingestor {
     let full = options.full || tables.first { $0.table == "bookings" }?.full == true
     let reconciliation = Reconciliation(schema: options.warehouse)
     try reconciliation.refresh(warehouse, runID: runID, everything: full)
+    try DemandCells(schema: options.warehouse).refresh(warehouse, runID: runID, everything: full)
     let open = try warehouse.query("SELECT count(*) FROM \(options.warehouse.table("reconciliation_exceptions"))")
       .scalar(Int.self)
     return IngestSummary(runID: runID, tables: tables, openExceptions: open, skippedTables: skipped)

@@ -150,6 +150,7 @@ extension TableLoad {
       "ct.time_zone AS time_zone", "p.experience_years AS experience_years", "u.user_id AS known_user",
       "coalesce(pt.paid, 0) AS paid_amount", "coalesce(pt.refunded, 0) AS refunded_amount",
       "coalesce(pt.failed, 0) AS failed_attempts", "coalesce(pt.payments, 0) AS payment_count",
+      "old.category AS old_category", "old.city AS old_city", "old.local_date AS old_local_date",
     ],
     joins: """
       LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id
@@ -157,6 +158,7 @@ extension TableLoad {
       LEFT JOIN {{schema}}.providers p ON p.provider_id = sv.provider_id
       LEFT JOIN {{schema}}.users u ON u.user_id = s.user_id
       LEFT JOIN pg_temp.batch_payment_totals pt ON pt.booking_id = s.booking_id
+      LEFT JOIN {{schema}}.booking_facts old ON old.booking_id = s.booking_id
       """,
     rules: [
       missing("service_id"), missing("user_id"),
@@ -238,8 +240,15 @@ extension TableLoad {
     tracksDeletion: true)
 
   static let quotes = TableLoad(
-    spec: .quotes, enrichment: ["sv.service_id AS known_service"],
-    joins: "LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id",
+    spec: .quotes,
+    enrichment: [
+      "sv.service_id AS known_service", "sv.category AS service_category", "sv.city AS service_city",
+      "ct.time_zone AS time_zone",
+    ],
+    joins: """
+      LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id
+      LEFT JOIN {{schema}}.cities ct ON ct.city = sv.city
+      """,
     rules: [
       missing("service_id"), missing("quoted_at"), missing("price"), nonFinite("price"), nonPositive("price"),
       ValidationRule(
@@ -255,7 +264,8 @@ extension TableLoad {
       ("quote_id", "c.quote_id"), ("service_id", "c.service_id"), ("user_id", "c.user_id"),
       ("quoted_at", "c.quoted_at"), ("scheduled_for", "c.scheduled_for"), ("price", "c.price"),
       ("multiplier", "c.multiplier"), ("version_id", "c.version_id"), ("booking_id", "c.booking_id"),
-      ("run_id", "$1"),
+      ("category", "c.service_category"), ("city", "c.service_city"),
+      ("local_date", "(c.scheduled_for AT TIME ZONE c.time_zone)::date"), ("run_id", "$1"),
     ],
     tracksDeletion: true)
 

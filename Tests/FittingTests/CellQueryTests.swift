@@ -24,6 +24,7 @@ struct CellQueryTests {
         price_ratio, currency, run_id)
       SELECT g, 10, 2, 1, 'cleaning', 'Berlin', '\(status)', '2024-03-01', '2024-03-05 10:00+01', '2024-03-05', 2, 4,
              50, 55, 1.1, 'EUR', 1 FROM generate_series(1, 3) g;
+      INSERT INTO pricing.demand_cells VALUES ('cleaning', 'Berlin', '2024-03-05', 3, 3 * ln(1.1), 0, 0, 1);
       """)
     return (connection, schema)
   }
@@ -44,13 +45,16 @@ struct CellQueryTests {
     #expect(cells.filter { $0.bookings == 0 }.count == 6)
   }
 
-  @Test("cancelled bookings count as demand: all cancelled gives the same cells")
-  func allCancelled() throws {
-    let range = (LocalDate(iso: "2024-03-01")!, LocalDate(iso: "2024-03-07")!)
-    let (completed, schema) = try Self.warehouse(status: "completed")
-    let (cancelled, _) = try Self.warehouse(status: "cancelled")
-    let a = try CellQueries(schema: schema).historyCells(completed, from: range.0, through: range.1, holidays: [])
-    let b = try CellQueries(schema: schema).historyCells(cancelled, from: range.0, through: range.1, holidays: [])
-    #expect(a == b)
+  @Test("a day without bookings takes its price from the quotes shown that day")
+  func quotePrice() throws {
+    let (connection, schema) = try Self.warehouse(status: "completed")
+    try connection.execute(
+      "INSERT INTO pricing.demand_cells VALUES ('cleaning', 'Berlin', '2024-03-06', 0, 0, 2, 2 * ln(0.9), 1)")
+    let cells = try CellQueries(schema: schema).historyCells(
+      connection, from: LocalDate(iso: "2024-03-06")!, through: LocalDate(iso: "2024-03-07")!, holidays: [])
+    #expect(cells.count == 2)
+    #expect(abs(cells[0].logPriceRatio! - log(0.9)) < 1e-12)
+    #expect(cells[0].bookings == 0)
+    #expect(cells[1].logPriceRatio == nil)
   }
 }

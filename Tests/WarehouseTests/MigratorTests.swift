@@ -17,7 +17,7 @@ struct MigratorTests {
     ).scalar(String.self)
     #expect(
       tables
-        == "booking_facts,candidate_multipliers,cities,experience_bands,feedback_facts,ingest_watermarks,model_runs,"
+        == "booking_facts,candidate_multipliers,cities,demand_cells,experience_bands,feedback_facts,ingest_watermarks,model_runs,"
         + "payment_facts,providers,quarantine,quote_facts,reconciliation_exceptions,run_steps,runs,schema_migrations,"
         + "services,users")
     let second = try migrator.migrate(connection)
