@@ -16,7 +16,7 @@ psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$src'" | grep 
 have=$(psql -d "$src" -tAc "SELECT count(*) FROM bookings" 2>/dev/null || echo 0)
 if [ "$have" -lt $((bookings * 9 / 10)) ] || [ "$have" -gt $((bookings * 11 / 10)) ]; then
   echo "seeding $bookings bookings" >&2
-  "$pricing" seed --source "dbname=$src" --bookings "$bookings" --seed 1 --today 2026-11-26 --replace --quiet
+  "$pricing" seed --source "dbname=$src" --bookings "$bookings" --seed 1 --today "$(date -u -d yesterday +%F)" --replace --quiet
 fi
 dropdb --if-exists "$wh" && createdb "$wh"
 "$pricing" migrate --warehouse "dbname=$wh" --quiet >/dev/null
