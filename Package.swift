@@ -31,9 +31,10 @@ let package = Package(
     ),
 
     // MARK: - Wrappers
+    .target(name: "CivilCalendar"),
     .target(
       name: "Postgres",
-      dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+      dependencies: ["CLibPQ", "CivilCalendar", .product(name: "Logging", package: "swift-log")]
     ),
     .target(name: "CSV", dependencies: ["CLibCSV"]),
 
@@ -50,7 +51,7 @@ let package = Package(
       name: "Ingest",
       dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
     ),
-    .target(name: "PricingModel", dependencies: ["CSV"]),
+    .target(name: "PricingModel", dependencies: ["CSV", "CivilCalendar"]),
     .target(
       name: "Fitting",
       dependencies: [

@@ -1,3 +1,5 @@
+import CivilCalendar
+
 /// A calendar date without a time zone: PostgreSQL's `date`.
 ///
 /// Slot dates are local dates in the city's time zone, so they are kept apart from instants (`Date`).
@@ -18,19 +20,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 
   /// The date `daysSinceEpoch` days after 1970-01-01 (negative before).
-  /// Algorithm: H. Hinnant, "chrono-compatible low-level date algorithms", `civil_from_days`.
   public init(daysSinceEpoch: Int) {
-    let z = daysSinceEpoch + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-    self.month = m
-    self.day = d
+    (year, month, day) = CivilCalendar.civil(days: daysSinceEpoch)
   }
 
   /// Parses `YYYY-MM-DD` exactly.
@@ -49,27 +40,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     self.init(year: y, month: m, day: d)
   }
 
-  /// Days since 1970-01-01. Algorithm: H. Hinnant, `days_from_civil`.
-  public var daysSinceEpoch: Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = month > 2 ? month - 3 : month + 9
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
-  }
+  /// Days since 1970-01-01.
+  public var daysSinceEpoch: Int { CivilCalendar.days(year: year, month: month, day: day) }
 
   /// 1 = Monday ... 7 = Sunday (ISO 8601).
-  public var isoWeekday: Int {
-    let weekdayFromThursday = ((daysSinceEpoch % 7) + 7) % 7  // 1970-01-01 was a Thursday
-    return (weekdayFromThursday + 3) % 7 + 1
-  }
+  public var isoWeekday: Int { CivilCalendar.isoWeekday(days: daysSinceEpoch) }
 
   /// 1...366.
-  public var dayOfYear: Int {
-    daysSinceEpoch - LocalDate(year: year, month: 1, day: 1)!.daysSinceEpoch + 1
-  }
+  public var dayOfYear: Int { CivilCalendar.dayOfYear(days: daysSinceEpoch) }
 
   /// The Monday of this date's ISO week.
   public var mondayOfWeek: LocalDate { adding(days: 1 - isoWeekday) }
@@ -84,7 +62,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
   public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
-  public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+  public static func isLeap(_ year: Int) -> Bool { CivilCalendar.isLeap(year) }
 
   public static func daysIn(month: Int, year: Int) -> Int {
     switch month {

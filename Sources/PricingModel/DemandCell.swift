@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// One unit of observation of the demand model: a category x city x local date.
@@ -39,27 +40,12 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
   public init(daysSinceEpoch: Int) { self.daysSinceEpoch = daysSinceEpoch }
 
   /// 1 = Monday ... 7 = Sunday.
-  public var isoWeekday: Int { ((daysSinceEpoch % 7 + 7) % 7 + 3) % 7 + 1 }
+  public var isoWeekday: Int { CivilCalendar.isoWeekday(days: daysSinceEpoch) }
 
-  public var civil: (year: Int, month: Int, day: Int) {
-    let z = daysSinceEpoch + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-  }
+  public var civil: (year: Int, month: Int, day: Int) { CivilCalendar.civil(days: daysSinceEpoch) }
 
   /// 1...366.
-  public var dayOfYear: Int {
-    let (year, month, day) = civil
-    let cumulative = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    return cumulative[month - 1] + day + (leap && month > 2 ? 1 : 0)
-  }
+  public var dayOfYear: Int { CivilCalendar.dayOfYear(days: daysSinceEpoch) }
 
   public func adding(days: Int) -> CalendarDay { CalendarDay(daysSinceEpoch: daysSinceEpoch + days) }
 
