@@ -59,6 +59,10 @@ let package = Package(
       ]
     ),
     .target(
+      name: "Publish",
+      dependencies: ["Postgres", "Warehouse", .product(name: "Logging", package: "swift-log")]
+    ),
+    .target(
       name: "Reports",
       dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
     ),
@@ -67,7 +71,7 @@ let package = Package(
     .target(
       name: "PricingCLI",
       dependencies: [
-        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Reports",
+        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Publish", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -94,6 +98,8 @@ let package = Package(
     .testTarget(
       name: "FittingTests",
       dependencies: ["Fitting", "Ingest", "Marketplace", "PricingModel", "Warehouse", "Postgres", "TestSupport"]),
+    .testTarget(
+      name: "PublishTests", dependencies: ["Publish", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "Warehouse", "TestSupport"]),
   ]
 )

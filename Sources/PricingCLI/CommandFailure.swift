@@ -6,6 +6,7 @@ import Ingest
 import Marketplace
 import Postgres
 import PricingModel
+import Publish
 import Warehouse
 
 /// An error the command line reports: one line on stderr (`pricing: error: ...`) and an exit status.
@@ -50,6 +51,14 @@ public struct CommandFailure: Error, CustomStringConvertible {
       return CommandFailure(status: status, message: error.description)
     case let error as PricingModelError:
       return CommandFailure(status: .dataError, message: error.description)
+    case let error as PublishError:
+      let status: ExitStatus =
+        switch error.code {
+        case .locked: .temporaryFailure
+        case .notFound: .dataError
+        case .rejected: .rejected
+        }
+      return CommandFailure(status: status, message: error.description)
     case let error as IngestError:
       let status: ExitStatus =
         switch error.code {

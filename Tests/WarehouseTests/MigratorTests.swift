@@ -17,8 +17,9 @@ struct MigratorTests {
     ).scalar(String.self)
     #expect(
       tables
-        == "booking_facts,candidate_multipliers,cities,demand_cells,experience_bands,feedback_facts,ingest_watermarks,model_runs,"
-        + "payment_facts,providers,quarantine,quote_facts,reconciliation_exceptions,run_steps,runs,schema_migrations,"
+        == "booking_facts,candidate_multipliers,cities,current_multipliers,current_version,demand_cells,experience_bands,"
+        + "feedback_facts,ingest_watermarks,model_runs,payment_facts,price_versions,providers,publish_events,"
+        + "published_multipliers,quarantine,quote_facts,reconciliation_exceptions,run_steps,runs,schema_migrations,"
         + "services,users")
     let second = try migrator.migrate(connection)
     #expect(second.appliedVersions == [])

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Publish
+
+/// `pricing publish [--run ID] [--dry-run] [--force]` (docs/publish.md).
+struct PublishCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "publish", abstract: "Publish a fitted run's prices through the guardrails.")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Option(name: .customLong("run"), help: "The model run (default: the latest).")
+  var runID: Int64?
+
+  @Flag(name: .customLong("dry-run"), help: "Show what would change and write nothing.")
+  var dryRun = false
+
+  @Flag(help: "Override the drift and validation guardrails (never bounds, coverage or NaN); recorded.")
+  var force = false
+
+  func run() throws {
+    try reportingFailures {
+      let logger = options.makeLogger("publish")
+      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+      let publisher = Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
+      func show(_ checks: [GuardrailCheck]) {
+        for check in checks {
+          print("\(check.passed ? "pass" : (check.overridable && force ? "forced" : "FAIL"))  \(check.name): \(check.detail)")
+        }
+      }
+      let outcome: Publisher.Outcome
+      do {
+        outcome = try publisher.publish(runID: runID, dryRun: dryRun, force: force, actor: PublishCommand.actor())
+      } catch let error as PublishError where error.code == .rejected {
+        show(error.checks)
+        throw error
+      }
+      show(outcome.checks)
+      if dryRun {
+        print("dry run: would \(outcome.action) \(outcome.rows) rows of run \(outcome.runID ?? 0)")
+        for move in outcome.largestMoves { print("  largest move: \(move)") }
+        if outcome.action != "publish" { throw ExitStatus.rejected.exitCode }
+        return
+      }
+      print("published version \(outcome.versionID ?? 0) (\(outcome.rows) rows of run \(outcome.runID ?? 0))")
+    }
+  }
+
+  /// Who is publishing, for the record: $PRICING_ACTOR, else $USER, else the process owner's id.
+  static func actor() -> String {
+    let environment = ProcessInfo.processInfo.environment
+    return environment["PRICING_ACTOR"] ?? environment["USER"] ?? "uid \(getuid())"
+  }
+}
+
+/// `pricing rollback [--to VERSION]`.
+struct RollbackCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rollback", abstract: "Make an earlier price version current again (default: the previous one).")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Option(help: "The version to make current.")
+  var to: Int64?
+
+  func run() throws {
+    try reportingFailures {
+      let logger = options.makeLogger("rollback")
+      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+      let outcome = try Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
+        .rollback(to: to, actor: PublishCommand.actor())
+      print("version \(outcome.versionID ?? 0) is current again (was \(outcome.previousVersionID ?? 0))")
+    }
+  }
+}

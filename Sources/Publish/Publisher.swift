@@ -1,0 +1,275 @@
+import Foundation
+import Logging
+import Postgres
+import Warehouse
+
+/// `pricing publish` and `pricing rollback`: versioned price tables behind guardrails (CONTRACTS.md
+/// section 2, docs/publish.md).
+///
+/// A publish checks the run's candidate table (guardrails), writes it as a new version's rows in one
+/// statement inside the warehouse (the rows never leave the server), and then flips the one-row pointer
+/// `current_version` in a short transaction with `NOTIFY pricing_published, '<version_id>'`. Readers of
+/// `current_multipliers` see the old or the new version whole (MVCC); nothing is dropped or renamed. The
+/// publishing session sets `lock_timeout` and `statement_timeout` so that it never queues readers behind
+/// it. A session-level advisory lock keeps publishes and rollbacks single.
+public struct Publisher {
+  public struct Settings: Sendable {
+    /// Largest share of cells allowed to move more than the daily limit against the current version.
+    public var maxShareBeyondDailyLimit = 0.0
+    /// Largest mean absolute relative change against the current version.
+    public var maxMeanAbsoluteChange = 0.05
+    public init() {}
+  }
+
+  public struct Outcome: Sendable {
+    public var action: String
+    public var versionID: Int64?
+    public var previousVersionID: Int64?
+    public var runID: Int64?
+    public var rows: Int
+    public var checks: [GuardrailCheck]
+    public var largestMoves: [String]
+  }
+
+  public let connection: Connection
+  public let schema: WarehouseSchema
+  public let logger: Logger
+  public var settings = Settings()
+
+  public init(connection: Connection, schema: WarehouseSchema, logger: Logger) {
+    self.connection = connection
+    self.schema = schema
+    self.logger = logger
+  }
+
+  public static func lockKey(_ schema: WarehouseSchema) -> Int64 {
+    Connection.advisoryLockKey("pricing.publish." + schema.name.name)
+  }
+
+  private func withLock<T>(_ body: () throws -> T) throws -> T {
+    let key = Self.lockKey(schema)
+    guard try connection.tryAdvisoryLock(key) else {
+      throw PublishError(code: .locked, message: "another publish or rollback holds the lock on schema \(schema.name)")
+    }
+    defer { _ = try? connection.advisoryUnlock(key) }
+    try connection.execute("SET lock_timeout = '5s'; SET statement_timeout = '10min'")
+    return try body()
+  }
+
+  // MARK: - Publish
+
+  /// Publishes a run's candidates (the latest model run by default) through the guardrails.
+  public func publish(runID requested: Int64?, dryRun: Bool, force: Bool, actor: String) throws -> Outcome {
+    try withLock {
+      let run = try resolveRun(requested)
+      let (checks, rows, moves) = try guardrails(run: run)
+      let blocking = checks.filter { !$0.passed && (!$0.overridable || !force) }
+      var outcome = Outcome(
+        action: blocking.isEmpty ? "publish" : "reject", versionID: nil, previousVersionID: try currentVersion(), runID: run,
+        rows: rows, checks: checks, largestMoves: moves)
+      if dryRun { return outcome }
+      let checksJSON = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
+      guard blocking.isEmpty else {
+        try connection.query(
+          """
+          INSERT INTO \(schema.table("publish_events")) (action, run_id, from_version_id, forced, guardrails, decided_by)
+          VALUES ('reject', \(run), \(outcome.previousVersionID), \(force), \(checksJSON)::jsonb, \(actor))
+          """)
+        throw PublishError(
+          code: .rejected,
+          message: "prices of run \(run) rejected by " + blocking.map { "\($0.name) (\($0.detail))" }.joined(separator: "; ")
+            + "; the current version keeps serving", checks: checks)
+      }
+      // Write the new version's rows (not yet visible: the pointer still names the old version).
+      let version = try connection.transaction { connection -> Int64 in
+        let version = try connection.query(
+          """
+          INSERT INTO \(schema.table("price_versions")) (run_id, rows, forced, created_by)
+          VALUES (\(run), \(Int64(rows)), \(force), \(actor)) RETURNING version_id
+          """
+        ).scalar(Int64.self)
+        let written = try connection.query(
+          """
+          INSERT INTO \(schema.table("published_multipliers")) (version_id, category, city, experience_band, valid_on, multiplier)
+          SELECT \(version), category, city, experience_band, valid_on, multiplier
+          FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run)
+          """
+        ).affectedRows
+        guard written == rows else {
+          throw PublishError(code: .rejected, message: "wrote \(written) rows, expected \(rows)")
+        }
+        return version
+      }
+      try flip(to: version, action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
+      outcome.versionID = version
+      logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(rows)", "forced": "\(force)"])
+      return outcome
+    }
+  }
+
+  // MARK: - Rollback
+
+  /// Makes an earlier version current again: the given one, or the previous one.
+  public func rollback(to requested: Int64?, actor: String) throws -> Outcome {
+    try withLock {
+      let pointer = try connection.query(
+        "SELECT version_id, previous_version_id FROM \(schema.table("current_version"))"
+      ).rows.first
+      guard let pointer else { throw PublishError(code: .notFound, message: "nothing is published yet") }
+      let current = try pointer.decode(Int64.self, at: 0)
+      guard let target = try requested ?? pointer.decode(Int64?.self, at: 1) else {
+        throw PublishError(code: .notFound, message: "there is no previous version to roll back to")
+      }
+      let rows = try connection.query(
+        "SELECT count(*) FROM \(schema.table("published_multipliers")) WHERE version_id = \(target)"
+      ).scalar(Int.self)
+      guard rows > 0 else { throw PublishError(code: .notFound, message: "version \(target) has no rows") }
+      let run = try connection.query(
+        "SELECT run_id FROM \(schema.table("price_versions")) WHERE version_id = \(target)"
+      ).scalar(Int64.self)
+      try flip(to: target, action: "rollback", run: run, forced: false, checks: "[]", actor: actor)
+      logger.info("rolled back from version \(current) to \(target)")
+      return Outcome(
+        action: "rollback", versionID: target, previousVersionID: current, runID: run, rows: rows, checks: [],
+        largestMoves: [])
+    }
+  }
+
+  /// The pointer flip, the event and the notification, in one short transaction.
+  private func flip(to version: Int64, action: String, run: Int64, forced: Bool, checks: String, actor: String) throws {
+    try connection.transaction { connection in
+      let previous = try connection.query(
+        "SELECT version_id FROM \(schema.table("current_version")) FOR UPDATE"
+      ).rows.first.map { try $0.decode(Int64.self, at: 0) }
+      try connection.query(
+        """
+        INSERT INTO \(schema.table("current_version")) (singleton, version_id, previous_version_id, updated_at)
+        VALUES (true, \(version), \(previous), now())
+        ON CONFLICT (singleton) DO UPDATE
+        SET version_id = EXCLUDED.version_id, previous_version_id = EXCLUDED.previous_version_id, updated_at = now()
+        """)
+      if action == "publish" {
+        try connection.query(
+          "UPDATE \(schema.table("price_versions")) SET published_at = now() WHERE version_id = \(version)")
+      }
+      try connection.query(
+        """
+        INSERT INTO \(schema.table("publish_events")) (action, run_id, version_id, from_version_id, forced, guardrails, decided_by)
+        VALUES (\(action), \(run), \(version), \(previous), \(forced), \(checks)::jsonb, \(actor))
+        """)
+      try connection.notify(channel: "pricing_published", payload: String(version))
+    }
+  }
+
+  // MARK: - Guardrails
+
+  private func resolveRun(_ requested: Int64?) throws -> Int64 {
+    if let requested {
+      guard try connection.query(
+        "SELECT count(*) FROM \(schema.table("model_runs")) WHERE run_id = \(requested)").scalar(Int.self) == 1
+      else { throw PublishError(code: .notFound, message: "no model run \(requested)") }
+      return requested
+    }
+    guard let latest = try connection.query("SELECT max(run_id) FROM \(schema.table("model_runs"))").single()
+      .decode(Int64?.self, at: 0)
+    else { throw PublishError(code: .notFound, message: "no model run to publish: run pricing fit first") }
+    return latest
+  }
+
+  private func currentVersion() throws -> Int64? {
+    try connection.query("SELECT version_id FROM \(schema.table("current_version"))").rows.first
+      .map { try $0.decode(Int64.self, at: 0) }
+  }
+
+  /// The named checks, the candidate's row count, and the largest moves against the current version.
+  func guardrails(run: Int64) throws -> ([GuardrailCheck], Int, [String]) {
+    let runRow = try connection.query(
+      """
+      SELECT status, array_to_string(reasons, '; '), as_of, horizon_days,
+             (config->>'min_multiplier')::float8, (config->>'max_multiplier')::float8,
+             (config->>'max_daily_change')::float8
+      FROM \(schema.table("model_runs")) WHERE run_id = \(run)
+      """
+    ).single()
+    let status = try runRow.decode(String.self, at: 0)
+    let asOf = try runRow.decode(LocalDate.self, at: 2)
+    let horizon = try runRow.decode(Int.self, at: 3)
+    let low = try runRow.decode(Double.self, at: 4)
+    let high = try runRow.decode(Double.self, at: 5)
+    let dailyLimit = try runRow.decode(Double.self, at: 6)
+    let candidates = schema.table("candidate_multipliers")
+    var checks: [GuardrailCheck] = []
+    checks.append(
+      GuardrailCheck(
+        name: "validation", passed: status == "fitted", overridable: true,
+        detail: status == "fitted" ? "the model beat the baseline" : "run \(run) was \(status): \(try runRow.decode(String.self, at: 1))"))
+
+    let rows = try connection.query("SELECT count(*) FROM \(candidates) WHERE run_id = \(run)").scalar(Int.self)
+    let nan = try connection.query(
+      "SELECT count(*) FROM \(candidates) WHERE run_id = \(run) AND multiplier = 'NaN'::numeric").scalar(Int.self)
+    checks.append(GuardrailCheck(name: "no_nan", passed: nan == 0, overridable: false, detail: "\(nan) NaN multipliers"))
+    let outside = try connection.query(
+      """
+      SELECT count(*) FROM \(candidates) WHERE run_id = \(run)
+        AND multiplier <> 'NaN'::numeric AND (multiplier < \(low)::numeric OR multiplier > \(high)::numeric)
+      """
+    ).scalar(Int.self)
+    checks.append(
+      GuardrailCheck(
+        name: "bounds", passed: outside == 0, overridable: false,
+        detail: "\(outside) multipliers outside [\(low), \(high)]"))
+    // Coverage: every category x city with an active service, every band, every day of the horizon.
+    let missing = try connection.query(
+      """
+      WITH expected AS (
+        SELECT DISTINCT s.category, s.city, b.band, d::date AS valid_on
+        FROM \(schema.table("services")) s CROSS JOIN \(schema.table("experience_bands")) b
+        CROSS JOIN generate_series(\(asOf)::date, \(asOf)::date + \(Int32(horizon - 1)), interval '1 day') d
+        WHERE s.active AND NOT s.source_deleted)
+      SELECT count(*), coalesce(min(e.category || ' in ' || e.city || ', ' || e.band || ', ' || e.valid_on), '')
+      FROM expected e
+      WHERE NOT EXISTS (
+        SELECT 1 FROM \(candidates) c WHERE c.run_id = \(run) AND c.category = e.category AND c.city = e.city
+          AND c.experience_band = e.band AND c.valid_on = e.valid_on)
+      """
+    ).single()
+    let missingCount = try missing.decode(Int.self, at: 0)
+    checks.append(
+      GuardrailCheck(
+        name: "coverage", passed: missingCount == 0, overridable: false,
+        detail: missingCount == 0 ? "every active category x city x band x day present"
+          : "\(missingCount) cells missing, e.g. \(try missing.decode(String.self, at: 1))"))
+    // Drift against the current version, on the cells both have.
+    let drift = try connection.query(
+      """
+      SELECT count(*), coalesce(avg(abs(c.multiplier / p.multiplier - 1)), 0)::float8,
+             count(*) FILTER (WHERE abs(c.multiplier / p.multiplier - 1) > \(dailyLimit)::numeric + 0.0001)
+      FROM \(candidates) c JOIN \(schema.table("current_multipliers")) p
+        ON p.category = c.category AND p.city = c.city AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
+      WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric
+      """
+    ).single()
+    let compared = try drift.decode(Int.self, at: 0)
+    let meanChange = try drift.decode(Double.self, at: 1)
+    let beyond = try drift.decode(Int.self, at: 2)
+    let share = compared > 0 ? Double(beyond) / Double(compared) : 0
+    let driftOK = share <= settings.maxShareBeyondDailyLimit && meanChange <= settings.maxMeanAbsoluteChange
+    checks.append(
+      GuardrailCheck(
+        name: "drift", passed: driftOK, overridable: true,
+        detail: String(
+          format: "%d of %d cells move more than %.0f%%; mean absolute change %.2f%%", beyond, compared, dailyLimit * 100,
+          meanChange * 100)))
+    let moves = try connection.query(
+      """
+      SELECT c.category || ' in ' || c.city || ', ' || c.experience_band || ', ' || c.valid_on || ': '
+             || p.multiplier || ' -> ' || c.multiplier
+      FROM \(candidates) c JOIN \(schema.table("current_multipliers")) p
+        ON p.category = c.category AND p.city = c.city AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
+      WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric
+      ORDER BY abs(c.multiplier / p.multiplier - 1) DESC, 1 LIMIT 5
+      """
+    ).rows.map { try $0.decode(String.self, at: 0) }
+    return (checks, rows, moves)
+  }
+}

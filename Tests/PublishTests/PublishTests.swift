@@ -1,0 +1,240 @@
+import Foundation
+import Postgres
+import Publish
+import TestSupport
+import Testing
+import Warehouse
+
+/// A migrated warehouse with two categories x two cities of active services and model runs whose
+/// candidate tables the tests shape.
+struct PublishFixture {
+  let conninfo: String
+  let connection: Connection
+  let schema: WarehouseSchema
+  static let asOf = LocalDate(iso: "2026-06-15")!
+  static let horizon = 3
+
+  init() throws {
+    (conninfo, connection) = try TestDatabase.connect(label: "publish")
+    schema = try WarehouseSchema()
+    try Migrator(schema: schema, logger: TestDatabase.quietLogger).migrate(connection)
+    try connection.execute(
+      """
+      INSERT INTO pricing.cities VALUES ('Berlin', 'Europe/Berlin', 'DE', 1), ('Wien', 'Europe/Vienna', 'AT', 1);
+      INSERT INTO pricing.services (service_id, category, city, price, currency, provider_id, active, run_id) VALUES
+        (1, 'cleaning', 'Berlin', 50, 'EUR', 1, true, 1), (2, 'cleaning', 'Wien', 50, 'EUR', 1, true, 1),
+        (3, 'moving', 'Berlin', 300, 'EUR', 1, true, 1), (4, 'moving', 'Wien', 300, 'EUR', 1, true, 1);
+      """)
+  }
+
+  var publisher: Publisher { Publisher(connection: connection, schema: schema, logger: TestDatabase.quietLogger) }
+
+  /// A model run whose multipliers come from `multiplier(category, city, band, day)`; nil leaves a cell out.
+  @discardableResult
+  func run(status: String = "fitted", _ multiplier: (String, String, String, Int) -> String?) throws -> Int64 {
+    let runID = try connection.query(
+      "INSERT INTO pricing.runs (command) VALUES ('fit') RETURNING run_id").scalar(Int64.self)
+    try connection.query(
+      """
+      INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, horizon_days, family, converged,
+        iterations, status, reasons, config, coefficients, elasticities, metrics, timings)
+      VALUES (\(runID), \(Self.asOf), '2024-06-15', '2026-05-18', \(Self.horizon), 'poisson', true, 5, \(status),
+        \(status == "fitted" ? "{}" : "{\"did not beat the baseline\"}")::text[],
+        '{"min_multiplier": 0.8, "max_multiplier": 1.5, "max_daily_change": 0.1}', '[]', '[]', '{}', '{}')
+      """)
+    for category in ["cleaning", "moving"] {
+      for city in ["Berlin", "Wien"] {
+        for band in ["junior", "experienced", "senior"] {
+          for day in 0..<Self.horizon {
+            guard let value = multiplier(category, city, band, day) else { continue }
+            try connection.query(
+              """
+              INSERT INTO pricing.candidate_multipliers VALUES
+                (\(runID), \(category), \(city), \(band), \(Self.asOf.adding(days: day)), \(value)::numeric, '{}')
+              """)
+          }
+        }
+      }
+    }
+    return runID
+  }
+
+  func current() throws -> (version: Int64?, rows: Int) {
+    let row = try connection.query("SELECT max(version_id), count(*) FROM pricing.current_multipliers").single()
+    return (try row.decode(Int64?.self, at: 0), try row.decode(Int.self, at: 1))
+  }
+}
+
+@Suite("Publish and rollback behind guardrails")
+struct PublishTests {
+  @Test("a fitted run is published whole, with a NOTIFY carrying its version; rollback moves back and forth")
+  func publishAndRollback() throws {
+    let fixture = try PublishFixture()
+    let listener = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    try listener.listen(SQLIdentifier("pricing_published"))
+    let first = try fixture.run { _, _, _, _ in "1.0500" }
+    let published = try fixture.publisher.publish(runID: first, dryRun: false, force: false, actor: "test")
+    #expect(published.checks.allSatisfy { $0.passed })
+    let v1 = try #require(published.versionID)
+    #expect(try fixture.current() == (v1, 36) as (Int64?, Int))
+    #expect(try listener.waitForNotification(timeout: 5)?.payload == String(v1))
+
+    let second = try fixture.run { _, _, _, _ in "1.1000" }
+    let v2 = try #require(try fixture.publisher.publish(runID: second, dryRun: false, force: false, actor: "test").versionID)
+    #expect(try fixture.current() == (v2, 36) as (Int64?, Int))
+    let back = try fixture.publisher.rollback(to: nil, actor: "test")
+    #expect(back.versionID == v1)
+    #expect(try fixture.current() == (v1, 36) as (Int64?, Int))
+    _ = try fixture.publisher.rollback(to: v2, actor: "test")
+    #expect(try fixture.current() == (v2, 36) as (Int64?, Int))
+    let events = try fixture.connection.query(
+      "SELECT string_agg(action, ',' ORDER BY event_id) FROM pricing.publish_events").scalar(String.self)
+    #expect(events == "publish,publish,rollback,rollback")
+    // The booking service's lookup is an index scan.
+    let plan = try fixture.connection.query(
+      """
+      EXPLAIN SELECT multiplier FROM pricing.current_multipliers
+      WHERE category = 'cleaning' AND city = 'Berlin' AND experience_band = 'senior' AND valid_on = '2026-06-16'
+      """
+    ).rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+    #expect(plan.contains("Index Scan") || plan.contains("Index Only Scan"))
+  }
+
+  @Test("a candidate outside the bounds, with a missing city or a NaN is rejected; readers see no change", arguments: [
+    ("bounds", "1.6000"), ("coverage", "missing"), ("no_nan", "NaN"),
+  ])
+  func hardRejections(guardrail: String, bad: String) throws {
+    let fixture = try PublishFixture()
+    let good = try fixture.run { _, _, _, _ in "1.0000" }
+    let v1 = try fixture.publisher.publish(runID: good, dryRun: false, force: false, actor: "test").versionID
+    let badRun = try fixture.run { category, city, _, _ in
+      category == "moving" && city == "Wien" ? (bad == "missing" ? nil : bad) : "1.0000"
+    }
+    let error = #expect(throws: PublishError.self) {
+      try fixture.publisher.publish(runID: badRun, dryRun: false, force: true, actor: "test")
+    }
+    #expect(error?.code == .rejected)
+    #expect(error?.message.contains(guardrail) == true)
+    #expect(try fixture.current() == (v1, 36) as (Int64?, Int))
+    #expect(try fixture.connection.query(
+      "SELECT count(*) FROM pricing.publish_events WHERE action = 'reject' AND run_id = \(badRun)").scalar(Int.self) == 1)
+  }
+
+  @Test("drift and a rejected model block a publish unless forced, and --force is recorded")
+  func softRejections() throws {
+    let fixture = try PublishFixture()
+    let base = try fixture.run { _, _, _, _ in "1.0000" }
+    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    let jump = try fixture.run { _, _, _, _ in "1.3000" }
+    let drift = #expect(throws: PublishError.self) {
+      try fixture.publisher.publish(runID: jump, dryRun: false, force: false, actor: "test")
+    }
+    #expect(drift?.message.contains("drift (36 of 36 cells move more than 10%") == true)
+    let forced = try fixture.publisher.publish(runID: jump, dryRun: false, force: true, actor: "alice")
+    #expect(forced.versionID != nil)
+    let record = try fixture.connection.query(
+      "SELECT forced, decided_by FROM pricing.publish_events WHERE version_id = \(forced.versionID!)").single()
+    #expect(try record.decode(Bool.self, at: 0))
+    #expect(try record.decode(String.self, at: 1) == "alice")
+
+    let rejected = try fixture.run(status: "rejected") { _, _, _, _ in "1.3000" }
+    let validation = #expect(throws: PublishError.self) {
+      try fixture.publisher.publish(runID: rejected, dryRun: false, force: false, actor: "test")
+    }
+    #expect(validation?.message.hasPrefix("prices of run \(rejected) rejected by validation (run \(rejected) was rejected: did not beat the baseline)") == true)
+  }
+
+  @Test("a dry run writes nothing")
+  func dryRun() throws {
+    let fixture = try PublishFixture()
+    let run = try fixture.run { _, _, _, _ in "1.0000" }
+    let outcome = try fixture.publisher.publish(runID: run, dryRun: true, force: false, actor: "test")
+    #expect(outcome.action == "publish")
+    #expect(outcome.rows == 36)
+    #expect(try fixture.current() == (nil, 0) as (Int64?, Int))
+    #expect(try fixture.connection.query("SELECT count(*) FROM pricing.price_versions").scalar(Int.self) == 0)
+    #expect(try fixture.connection.query("SELECT count(*) FROM pricing.publish_events").scalar(Int.self) == 0)
+  }
+
+  @Test("readers during publishes and rollbacks always see exactly one complete version, without errors")
+  func readersSeeOneVersion() throws {
+    let fixture = try PublishFixture()
+    let runs = try (0..<3).map { index in try fixture.run { _, _, _, _ in index % 2 == 0 ? "1.0000" : "1.0500" } }
+    _ = try fixture.publisher.publish(runID: runs[0], dryRun: false, force: true, actor: "test")
+    let stop = ManagedFlag()
+    let group = DispatchGroup()
+    let conninfo = fixture.conninfo
+    let results = ReadLog()
+    for _ in 0..<3 {
+      group.enter()
+      Thread.detachNewThread {
+        defer { group.leave() }
+        do {
+          let reader = try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
+          while !stop.isSet {
+            let row = try reader.query(
+              "SELECT count(*), count(DISTINCT version_id) FROM pricing.current_multipliers").single()
+            results.append((try row.decode(Int.self, at: 0), try row.decode(Int.self, at: 1)))
+          }
+        } catch {
+          results.fail("\(error)")
+        }
+      }
+    }
+    for index in 0..<6 {
+      if index % 2 == 0 {
+        _ = try fixture.publisher.publish(runID: runs[(index / 2) % 3], dryRun: false, force: true, actor: "test")
+      } else {
+        _ = try fixture.publisher.rollback(to: nil, actor: "test")
+      }
+    }
+    stop.set()
+    group.wait()
+    #expect(results.failures.isEmpty, "\(results.failures)")
+    #expect(results.reads.count > 10)
+    #expect(results.reads.allSatisfy { $0 == (36, 1) })
+  }
+
+  @Test("two publishes at once: the second exits 75 and changes nothing")
+  func concurrentPublish() throws {
+    let fixture = try PublishFixture()
+    let run = try fixture.run { _, _, _, _ in "1.0000" }
+    let holder = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    #expect(try holder.tryAdvisoryLock(Publisher.lockKey(fixture.schema)))
+    let outcome = try PricingBinary.run(["publish", "--warehouse", fixture.conninfo, "--run", "\(run)", "--quiet"])
+    #expect(outcome.status == 75)
+    #expect(outcome.standardError == "pricing: error: another publish or rollback holds the lock on schema pricing\n")
+    #expect(try fixture.current() == (nil, 0) as (Int64?, Int))
+    try holder.advisoryUnlock(Publisher.lockKey(fixture.schema))
+    let done = try PricingBinary.run(["publish", "--warehouse", fixture.conninfo, "--run", "\(run)", "--quiet"])
+    #expect(done.status == 0)
+    #expect(done.standardOutput.contains("published version "))
+  }
+
+  @Test("a rejected publish exits 81 on the command line")
+  func rejectedExitCode() throws {
+    let fixture = try PublishFixture()
+    let run = try fixture.run { _, _, _, _ in "1.6000" }
+    let outcome = try PricingBinary.run(["publish", "--warehouse", fixture.conninfo, "--run", "\(run)", "--quiet"])
+    #expect(outcome.status == 81)
+    #expect(outcome.standardOutput.contains("FAIL  bounds: 36 multipliers outside [0.8, 1.5]"))
+  }
+}
+
+/// Thread-safe helpers for the readers test.
+final class ManagedFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+  var isSet: Bool { lock.withLock { value } }
+  func set() { lock.withLock { value = true } }
+}
+
+final class ReadLog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storedReads: [(Int, Int)] = []
+  private var storedFailures: [String] = []
+  var reads: [(Int, Int)] { lock.withLock { storedReads } }
+  var failures: [String] { lock.withLock { storedFailures } }
+  func append(_ read: (Int, Int)) { lock.withLock { storedReads.append(read) } }
+  func fail(_ message: String) { lock.withLock { storedFailures.append(message) } }
+}
