@@ -9,6 +9,9 @@ struct MigrateCommand: ParsableCommand {
 
   @OptionGroup var options: GlobalOptions
 
+  @Option(name: .customLong("reader-role"), help: "Also create this read-only role for the booking service.")
+  var readerRole: String?
+
   func run() throws {
     try reportingFailures {
       let logger = options.makeLogger("migrate")
@@ -16,6 +19,14 @@ struct MigrateCommand: ParsableCommand {
       let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
       let outcome = try Migrator(schema: schema, logger: logger).migrate(connection)
       print("schema \(schema.name) at version \(outcome.currentVersion) (applied: \(outcome.appliedVersions.count))")
+      if let readerRole {
+        let role = ReaderRole(schema: schema, role: try SQLIdentifier(readerRole))
+        if try role.apply(connection, logger: logger) {
+          print("role \(readerRole) may read \(schema.name).current_multipliers and \(schema.name).experience_bands")
+        } else {
+          print("not permitted to create roles; the SQL to run:\n\(role.sql)")
+        }
+      }
     }
   }
 }

@@ -18,6 +18,8 @@ public struct Publisher {
     public var maxShareBeyondDailyLimit = 0.0
     /// Largest mean absolute relative change against the current version.
     public var maxMeanAbsoluteChange = 0.05
+    /// Versions older than this are pruned after a publish (never the current or the previous one).
+    public var retentionDays = 90
     public init() {}
   }
 
@@ -102,6 +104,7 @@ public struct Publisher {
       }
       try flip(to: version, action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
       outcome.versionID = version
+      try prune()
       logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(rows)", "forced": "\(force)"])
       return outcome
     }
@@ -159,6 +162,21 @@ public struct Publisher {
         """)
       try connection.notify(channel: "pricing_published", payload: String(version))
     }
+  }
+
+  /// Deletes versions created more than `retentionDays` ago, except the current and the previous one
+  /// (the pointer's foreign keys protect them too). Returns how many were deleted.
+  @discardableResult
+  public func prune() throws -> Int {
+    try connection.query(
+      """
+      DELETE FROM \(schema.table("price_versions")) v
+      WHERE v.created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
+        AND v.version_id NOT IN (
+          SELECT version_id FROM \(schema.table("current_version"))
+          UNION SELECT previous_version_id FROM \(schema.table("current_version")) WHERE previous_version_id IS NOT NULL)
+      """
+    ).affectedRows
   }
 
   // MARK: - Guardrails

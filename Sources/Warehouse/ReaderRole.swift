@@ -1,0 +1,37 @@
+import Logging
+import Postgres
+
+/// The booking service's read-only role: it may read the published view and the experience bands, and
+/// nothing else (the view reads its tables with its owner's rights).
+public struct ReaderRole {
+  public let schema: WarehouseSchema
+  public let role: SQLIdentifier
+
+  public init(schema: WarehouseSchema, role: SQLIdentifier) {
+    self.schema = schema
+    self.role = role
+  }
+
+  /// The statements, for a DBA to run when `pricing migrate` may not create roles.
+  public var sql: String {
+    """
+    DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(role.name)') THEN CREATE ROLE \(role.quoted) LOGIN; END IF;
+    END $$;
+    GRANT USAGE ON SCHEMA \(schema.name.quoted) TO \(role.quoted);
+    GRANT SELECT ON \(schema.table("current_multipliers").quoted), \(schema.table("experience_bands").quoted) TO \(role.quoted);
+    """
+  }
+
+  /// Creates the role and its grants; returns false (and logs the SQL) when not permitted.
+  @discardableResult
+  public func apply(_ connection: Connection, logger: Logger) throws -> Bool {
+    do {
+      try connection.transaction { try $0.execute(sql) }
+      return true
+    } catch let error as PostgresError where error.sqlState == "42501" {
+      logger.warning("not permitted to create role \(role): ask a DBA to run:\n\(sql)")
+      return false
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Postgres
+import Publish
+import TestSupport
+import Testing
+import Warehouse
+
+@Suite("Publish faults, roles and retention")
+struct PublishFaultTests {
+  /// A fixture with many services and a large candidate table (so that writing a version takes a moment).
+  static func large() throws -> (PublishFixture, Int64, Int64) {
+    let fixture = try PublishFixture()
+    try fixture.connection.execute(
+      """
+      INSERT INTO pricing.services (service_id, category, city, price, currency, provider_id, active, run_id)
+      SELECT 100 + c * 1000 + k, 'cat' || c, 'Berlin', 10, 'EUR', 1, true, 1
+      FROM generate_series(1, 2000) c, generate_series(1, 1) k
+      """)
+    func candidates(_ value: String) throws -> Int64 {
+      let run = try fixture.run { _, _, _, _ in value }
+      try fixture.connection.query(
+        """
+        INSERT INTO pricing.candidate_multipliers
+        SELECT \(run), 'cat' || c, 'Berlin', b.band, \(PublishFixture.asOf) + d, \(value)::numeric, '{}'
+        FROM generate_series(1, 2000) c, pricing.experience_bands b, generate_series(0, \(Int32(PublishFixture.horizon - 1))) d
+        """)
+      return run
+    }
+    return (fixture, try candidates("1.0000"), try candidates("1.0500"))
+  }
+
+  @Test("the publishing connection terminated while writing rows: the old version still serves whole; the next publish succeeds")
+  func terminatedWhileWriting() throws {
+    let (fixture, first, second) = try Self.large()
+    let v1 = try #require(try fixture.publisher.publish(runID: first, dryRun: false, force: true, actor: "test").versionID)
+    let before = try fixture.current()
+    let victim = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    let killer = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    let pid = victim.backendPID
+    let group = DispatchGroup()
+    group.enter()
+    let conninfo = fixture.conninfo
+    Thread.detachNewThread {
+      defer { group.leave() }
+      guard let watcher = try? Connection(conninfo: conninfo, logger: TestDatabase.quietLogger) else { return }
+      let deadline = Date().addingTimeInterval(30)
+      while Date() < deadline {
+        let killed = (try? watcher.query(
+          """
+          SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+          WHERE pid = \(pid) AND query LIKE 'INSERT INTO "pricing"."published_multipliers"%'
+          """
+        ).scalar(Int.self)) ?? 0
+        if killed > 0 { return }
+      }
+    }
+    let publisher = Publisher(connection: victim, schema: fixture.schema, logger: TestDatabase.quietLogger)
+    let error = #expect(throws: PostgresError.self) {
+      try publisher.publish(runID: second, dryRun: false, force: true, actor: "test")
+    }
+    group.wait()
+    #expect(error?.code == .connectionLost)
+    #expect(try fixture.current() == before)
+    #expect(before.version == v1)
+    _ = killer
+    let next = try fixture.publisher.publish(runID: second, dryRun: false, force: true, actor: "test")
+    #expect(try fixture.current() == (next.versionID, before.rows) as (Int64?, Int))
+  }
+
+  @Test("the publishing process killed with SIGKILL mid-publish: the old version still serves whole")
+  func killedProcess() throws {
+    let (fixture, first, second) = try Self.large()
+    _ = try fixture.publisher.publish(runID: first, dryRun: false, force: true, actor: "test")
+    let before = try fixture.current()
+    let process = Process()
+    process.executableURL = PricingBinary.url
+    process.arguments = ["publish", "--warehouse", fixture.conninfo, "--run", "\(second)", "--force", "--quiet"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(30)
+    var killed = false
+    while Date() < deadline && process.isRunning {
+      let writing = try fixture.connection.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO \"pricing\".\"published_multipliers\"%' AND state = 'active'"
+      ).scalar(Int.self)
+      if writing > 0 {
+        kill(process.processIdentifier, SIGKILL)
+        killed = true
+        break
+      }
+    }
+    process.waitUntilExit()
+    #expect(killed)
+    // The server notices the dead client and rolls its transaction back.
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try fixture.current() == before)
+    let next = try fixture.publisher.publish(runID: second, dryRun: false, force: true, actor: "test")
+    #expect(next.versionID != nil)
+  }
+
+  @Test("pruning keeps the current and the previous version whatever their age")
+  func retention() throws {
+    let fixture = try PublishFixture()
+    var versions: [Int64] = []
+    for _ in 0..<4 {
+      let run = try fixture.run { _, _, _, _ in "1.0000" }
+      versions.append(try #require(try fixture.publisher.publish(runID: run, dryRun: false, force: true, actor: "t").versionID))
+    }
+    try fixture.connection.execute("UPDATE pricing.price_versions SET created_at = now() - interval '200 days'")
+    #expect(try fixture.publisher.prune() == 2)
+    let left = try fixture.connection.query("SELECT version_id FROM pricing.price_versions ORDER BY 1").rows.map {
+      try $0.decode(Int64.self, at: 0)
+    }
+    #expect(left == Array(versions.suffix(2)))
+  }
+
+  @Test("migrate creates a read-only role that may read the view and the bands, and nothing else")
+  func readerRole() throws {
+    let fixture = try PublishFixture()
+    let role = "reader_\(UUID().uuidString.prefix(8).lowercased())"
+    let outcome = try PricingBinary.run(["migrate", "--warehouse", fixture.conninfo, "--reader-role", role, "--quiet"])
+    #expect(outcome.status == 0)
+    #expect(outcome.standardOutput.contains("role \(role) may read pricing.current_multipliers and pricing.experience_bands"))
+    let reader = try Connection(conninfo: fixture.conninfo + " user=\(role)", logger: TestDatabase.quietLogger)
+    #expect(try reader.query("SELECT count(*) FROM pricing.current_multipliers").scalar(Int.self) == 0)
+    #expect(try reader.query("SELECT count(*) FROM pricing.experience_bands").scalar(Int.self) == 3)
+    let denied = #expect(throws: PostgresError.self) { try reader.query("SELECT count(*) FROM pricing.published_multipliers") }
+    #expect(denied?.sqlState == "42501")
+    let write = #expect(throws: PostgresError.self) { try reader.query("DELETE FROM pricing.experience_bands") }
+    #expect(write?.sqlState == "42501")
+  }
+}
