@@ -85,7 +85,10 @@ public struct Ingestor {
           """
           CREATE TEMP TABLE \(load.checkedTable) ON COMMIT DROP AS
           SELECT NULL::bigint AS \(load.spec.key), NULL::text AS rule, NULL::text AS service_category,
-                 NULL::text AS service_city, NULL::timestamptz AS scheduled_for, NULL::text AS time_zone WHERE false
+                 NULL::text AS service_city, NULL::timestamptz AS scheduled_for, NULL::text AS time_zone,
+                 NULL::numeric AS multiplier, NULL::text AS old_category, NULL::text AS old_city,
+                 NULL::date AS old_local_date, NULL::numeric AS old_multiplier, NULL::boolean AS old_source_deleted
+          WHERE false
           """)
         continue
       }

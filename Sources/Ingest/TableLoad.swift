@@ -151,6 +151,7 @@ extension TableLoad {
       "coalesce(pt.paid, 0) AS paid_amount", "coalesce(pt.refunded, 0) AS refunded_amount",
       "coalesce(pt.failed, 0) AS failed_attempts", "coalesce(pt.payments, 0) AS payment_count",
       "old.category AS old_category", "old.city AS old_city", "old.local_date AS old_local_date",
+      "old.price_ratio AS old_price_ratio", "old.source_deleted AS old_source_deleted",
     ],
     joins: """
       LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id
@@ -243,11 +244,13 @@ extension TableLoad {
     spec: .quotes,
     enrichment: [
       "sv.service_id AS known_service", "sv.category AS service_category", "sv.city AS service_city",
-      "ct.time_zone AS time_zone",
+      "ct.time_zone AS time_zone", "old.category AS old_category", "old.city AS old_city",
+      "old.local_date AS old_local_date", "old.multiplier AS old_multiplier", "old.source_deleted AS old_source_deleted",
     ],
     joins: """
       LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id
       LEFT JOIN {{schema}}.cities ct ON ct.city = sv.city
+      LEFT JOIN {{schema}}.quote_facts old ON old.quote_id = s.quote_id
       """,
     rules: [
       missing("service_id"), missing("quoted_at"), missing("price"), nonFinite("price"), nonPositive("price"),

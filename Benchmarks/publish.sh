@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Publishing 1,008,000 rows (300 cities x 40 categories x 3 bands x 28 days) against psql COPY of the same
+# rows into an empty table, and the booking service's lookup under pgbench (8 clients, 20 s) idle and while
+# versions are being published, in the same run (issue 6).
+#   eval "$(jobs/pg env)"; Benchmarks/publish.sh
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+swift build -c release --product pricing >&2
+pricing=$(swift build -c release --show-bin-path)/pricing
+db=bench_pub
+work=$(mktemp -d)
+dropdb --if-exists "$db" && createdb "$db"
+"$pricing" migrate --warehouse "dbname=$db" --quiet >/dev/null
+psql -d "$db" -q <<SQL
+INSERT INTO pricing.services (service_id, category, city, price, currency, provider_id, active, run_id)
+SELECT c * 1000 + k, 'cat' || c, 'city' || k, 50, 'EUR', 1, true, 1
+FROM generate_series(1, 40) c, generate_series(1, 300) k;
+INSERT INTO pricing.runs (run_id, command) VALUES (1, 'fit');
+INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, horizon_days, family, converged,
+  iterations, status, config, coefficients, elasticities, metrics, timings)
+VALUES (1, '2026-12-01', '2024-12-01', '2026-11-03', 28, 'poisson', true, 5, 'fitted',
+  '{"min_multiplier": 0.8, "max_multiplier": 1.5, "max_daily_change": 0.1}', '[]', '[]', '{}', '{}');
+INSERT INTO pricing.candidate_multipliers
+SELECT 1, 'cat' || c, 'city' || k, b.band, date '2026-12-01' + d, round((0.9 + random() * 0.2)::numeric, 4), '{}'
+FROM generate_series(1, 40) c, generate_series(1, 300) k, pricing.experience_bands b, generate_series(0, 27) d;
+CREATE TABLE copy_target (LIKE pricing.published_multipliers INCLUDING ALL);
+ALTER TABLE copy_target DROP CONSTRAINT IF EXISTS copy_target_version_id_fkey;
+VACUUM ANALYZE;
+SQL
+psql -d "$db" -qc "\\copy (SELECT 1, category, city, experience_band, valid_on, multiplier FROM pricing.candidate_multipliers) to '$work/rows.tsv'"
+rows=$(wc -l <"$work/rows.tsv")
+echo "rows: $rows"
+PGDATABASE=$db hyperfine --warmup 1 --runs 5 --export-markdown "$work/publish.md" \
+  --prepare "psql -d $db -qc 'TRUNCATE copy_target'" \
+  -n "psql COPY into an empty table" "psql -d $db -qc \"\\copy copy_target from '$work/rows.tsv'\"" \
+  -n "pricing publish (guardrails, rows, flip)" "$pricing publish --warehouse dbname=$db --run 1 --force --quiet"
+cat "$work/publish.md"
+
+# The booking service's lookup, idle and during publishes.
+cat >"$work/lookup.sql" <<'SQL'
+\set c random(1, 40)
+\set k random(1, 300)
+\set b random(1, 3)
+\set d random(0, 27)
+SELECT multiplier FROM pricing.current_multipliers
+WHERE category = 'cat' || :c AND city = 'city' || :k
+  AND experience_band = (ARRAY['junior', 'experienced', 'senior'])[:b] AND valid_on = date '2026-12-01' + :d;
+SQL
+lookup() {
+  (cd "$work" && rm -f pgbench_log.* && pgbench -n -c 8 -j 2 -T 20 -l -f lookup.sql "$db" >"$work/$1.txt" 2>&1 || true)
+  local tps errors p99
+  tps=$(grep -E '^tps' "$work/$1.txt" | head -1 | awk '{print $3}')
+  errors=$(grep -E 'failed transactions|aborted' "$work/$1.txt" | head -1 || true)
+  p99=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.99)]/1000}')
+  echo "| lookups $1 | $tps tps | p99 $p99 ms | $errors |"
+}
+echo "| pgbench, 8 clients, 20 s | throughput | p99 latency | errors |"
+echo "|---|---|---|---|"
+lookup idle
+( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do "$pricing" publish --warehouse "dbname=$db" --run 1 --force --quiet >/dev/null; done ) &
+publisher=$!
+lookup publishing
+wait $publisher
+psql -d "$db" -tAc "SELECT count(*) || ' versions published' FROM pricing.price_versions"
+rm -rf "$work"
