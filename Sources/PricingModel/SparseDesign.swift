@@ -55,24 +55,8 @@ public struct SparseDesign: Sendable {
 
   /// Adds a categorical predictor dummy-coded against `levels[0]`; columns are named `name[level]`.
   public mutating func addCategorical(name: String, levels: [String], codes: [Int32], penaltyFactor: Double = 1) throws {
-    guard codes.count == rowCount else {
-      throw PricingModelError(
-        code: .shapeMismatch, message: "predictor \(name) has \(codes.count) codes for \(rowCount) rows", column: name)
-    }
-    guard !levels.isEmpty else {
-      throw PricingModelError(code: .shapeMismatch, message: "predictor \(name) has no levels", column: name)
-    }
-    if let row = codes.firstIndex(where: { $0 < 0 || Int($0) >= levels.count }) {
-      throw PricingModelError(
-        code: .shapeMismatch, message: "predictor \(name) has an unknown level code at row \(row + 1)", row: row,
-        column: name)
-    }
-    categoricals.append(
-      CategoricalColumn(name: name, levels: levels, codes: codes, values: nil, firstColumn: columnNames.count))
-    for level in levels.dropFirst() {
-      columnNames.append("\(name)[\(level)]")
-      penaltyFactors.append(penaltyFactor)
-    }
+    try append(CategoricalColumn(name: name, levels: levels, codes: codes, values: nil, firstColumn: columnNames.count),
+               penaltyFactor: penaltyFactor)
   }
 
   /// Adds a numeric predictor whose coefficient differs by level: column `name[level]` holds `values[i]`
@@ -81,7 +65,7 @@ public struct SparseDesign: Sendable {
   public mutating func addVaryingSlope(
     name: String, levels: [String], codes: [Int32], values: [Double], penaltyFactor: Double = 1
   ) throws {
-    guard codes.count == rowCount, values.count == rowCount else {
+    guard values.count == rowCount else {
       throw PricingModelError(
         code: .shapeMismatch, message: "predictor \(name) has \(values.count) values for \(rowCount) rows", column: name)
     }
@@ -89,14 +73,29 @@ public struct SparseDesign: Sendable {
       throw PricingModelError(
         code: .nonFiniteInput, message: "predictor \(name) is not finite at row \(row + 1)", row: row, column: name)
     }
-    if let row = codes.firstIndex(where: { $0 < 0 || Int($0) >= levels.count }) {
+    try append(
+      CategoricalColumn(name: name, levels: levels, codes: codes, values: values, firstColumn: columnNames.count),
+      penaltyFactor: penaltyFactor)
+  }
+
+  /// Checks a coded predictor's shape and adds its columns, `name[level]` for every level but the first.
+  private mutating func append(_ column: CategoricalColumn, penaltyFactor: Double) throws {
+    let name = column.name
+    guard column.codes.count == rowCount else {
+      throw PricingModelError(
+        code: .shapeMismatch, message: "predictor \(name) has \(column.codes.count) codes for \(rowCount) rows",
+        column: name)
+    }
+    guard !column.levels.isEmpty else {
+      throw PricingModelError(code: .shapeMismatch, message: "predictor \(name) has no levels", column: name)
+    }
+    if let row = column.codes.firstIndex(where: { $0 < 0 || Int($0) >= column.levels.count }) {
       throw PricingModelError(
         code: .shapeMismatch, message: "predictor \(name) has an unknown level code at row \(row + 1)", row: row,
         column: name)
     }
-    categoricals.append(
-      CategoricalColumn(name: name, levels: levels, codes: codes, values: values, firstColumn: columnNames.count))
-    for level in levels.dropFirst() {
+    categoricals.append(column)
+    for level in column.levels.dropFirst() {
       columnNames.append("\(name)[\(level)]")
       penaltyFactors.append(penaltyFactor)
     }
