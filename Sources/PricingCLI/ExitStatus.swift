@@ -21,6 +21,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   case notConverged = 80
   /// A model rejected by validation (`fit`), or prices rejected by a guardrail; previous prices keep serving.
   case rejected = 81
+  /// `status`: the last run failed, no prices are published, or they are older than the threshold.
+  case unhealthy = 82
 
   public var exitCode: ExitCode { ExitCode(rawValue) }
 }
