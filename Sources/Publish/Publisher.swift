@@ -237,34 +237,59 @@ public struct Publisher {
         name: "bounds", passed: outside == 0, overridable: false,
         detail: "\(outside) multipliers outside [\(low), \(high)]"))
     // Coverage: every category x city with an active service, every band, every day of the horizon.
-    let missing = try connection.query(
+    // Counted (the candidates' primary key makes each present cell count once); an example of a missing
+    // cell is looked up only when some are missing.
+    let coverage = try connection.query(
       """
-      WITH expected AS (
-        SELECT DISTINCT s.category, s.city, b.band, d::date AS valid_on
-        FROM \(schema.table("services")) s CROSS JOIN \(schema.table("experience_bands")) b
-        CROSS JOIN generate_series(\(asOf)::date, \(asOf)::date + \(Int32(horizon - 1)), interval '1 day') d
-        WHERE s.active AND NOT s.source_deleted)
-      SELECT count(*), coalesce(min(e.category || ' in ' || e.city || ', ' || e.band || ', ' || e.valid_on), '')
-      FROM expected e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM \(candidates) c WHERE c.run_id = \(run) AND c.category = e.category AND c.city = e.city
-          AND c.experience_band = e.band AND c.valid_on = e.valid_on)
+      WITH pairs AS (
+        SELECT DISTINCT category, city FROM \(schema.table("services")) WHERE active AND NOT source_deleted),
+      bands AS (SELECT band FROM \(schema.table("experience_bands")))
+      SELECT (SELECT count(*) FROM pairs) * (SELECT count(*) FROM bands) * \(Int64(horizon)),
+             (SELECT count(*) FROM \(candidates) c JOIN pairs p ON p.category = c.category AND p.city = c.city
+              WHERE c.run_id = \(run) AND c.experience_band IN (SELECT band FROM bands)
+                AND c.valid_on BETWEEN \(asOf) AND \(asOf)::date + \(Int32(horizon - 1)))
       """
     ).single()
-    let missingCount = try missing.decode(Int.self, at: 0)
+    let missingCount = try coverage.decode(Int.self, at: 0) - coverage.decode(Int.self, at: 1)
+    var example = ""
+    if missingCount > 0 {
+      example = try connection.query(
+        """
+        WITH expected AS (
+          SELECT DISTINCT s.category, s.city, b.band, d::date AS valid_on
+          FROM \(schema.table("services")) s CROSS JOIN \(schema.table("experience_bands")) b
+          CROSS JOIN generate_series(\(asOf)::date, \(asOf)::date + \(Int32(horizon - 1)), interval '1 day') d
+          WHERE s.active AND NOT s.source_deleted)
+        SELECT coalesce(min(e.category || ' in ' || e.city || ', ' || e.band || ', ' || e.valid_on), '')
+        FROM expected e
+        WHERE NOT EXISTS (
+          SELECT 1 FROM \(candidates) c WHERE c.run_id = \(run) AND c.category = e.category AND c.city = e.city
+            AND c.experience_band = e.band AND c.valid_on = e.valid_on)
+        """
+      ).scalar(String.self)
+    }
     checks.append(
       GuardrailCheck(
         name: "coverage", passed: missingCount == 0, overridable: false,
         detail: missingCount == 0 ? "every active category x city x band x day present"
-          : "\(missingCount) cells missing, e.g. \(try missing.decode(String.self, at: 1))"))
-    // Drift against the current version, on the cells both have.
+          : "\(missingCount) cells missing, e.g. \(example)"))
+    // Drift against the current version, on the cells both have, and the largest moves: one join.
     let drift = try connection.query(
       """
-      SELECT count(*), coalesce(avg(abs(c.multiplier / p.multiplier - 1)), 0)::float8,
-             count(*) FILTER (WHERE abs(c.multiplier / p.multiplier - 1) > \(dailyLimit)::numeric + 0.0001)
-      FROM \(candidates) c JOIN \(schema.table("current_multipliers")) p
-        ON p.category = c.category AND p.city = c.city AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
-      WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric
+      WITH changes AS MATERIALIZED (
+        SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
+               abs(c.multiplier / p.multiplier - 1) AS change
+        FROM \(candidates) c JOIN \(schema.table("current_multipliers")) p
+          ON p.category = c.category AND p.city = c.city AND p.experience_band = c.experience_band
+         AND p.valid_on = c.valid_on
+        WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric)
+      SELECT count(*), coalesce(avg(change), 0)::float8,
+             count(*) FILTER (WHERE change > \(dailyLimit)::numeric + 0.0001),
+             coalesce((SELECT string_agg(line, '|' ORDER BY change DESC, line) FROM (
+               SELECT category || ' in ' || city || ', ' || experience_band || ', ' || valid_on || ': '
+                      || before || ' -> ' || after AS line, change
+               FROM changes ORDER BY change DESC, 1 LIMIT 5) top), '')
+      FROM changes
       """
     ).single()
     let compared = try drift.decode(Int.self, at: 0)
@@ -278,16 +303,8 @@ public struct Publisher {
         detail: String(
           format: "%d of %d cells move more than %.0f%%; mean absolute change %.2f%%", beyond, compared, dailyLimit * 100,
           meanChange * 100)))
-    let moves = try connection.query(
-      """
-      SELECT c.category || ' in ' || c.city || ', ' || c.experience_band || ', ' || c.valid_on || ': '
-             || p.multiplier || ' -> ' || c.multiplier
-      FROM \(candidates) c JOIN \(schema.table("current_multipliers")) p
-        ON p.category = c.category AND p.city = c.city AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
-      WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric
-      ORDER BY abs(c.multiplier / p.multiplier - 1) DESC, 1 LIMIT 5
-      """
-    ).rows.map { try $0.decode(String.self, at: 0) }
+    let movesText = try drift.decode(String.self, at: 3)
+    let moves = movesText.isEmpty ? [] : movesText.split(separator: "|").map(String.init)
     return (checks, rows, moves)
   }
 }
