@@ -67,14 +67,13 @@ struct CellQueries {
       """)
     var cells: [DemandCell] = []
     try read(connection, query, fields: 8) { record in
-      let country = record.string(7) ?? ""
-      let date = try day(record, 2)
+      let place = try self.place(record, dateField: 2, countryField: 7, holidays: holidays)
       cells.append(
         DemandCell(
-          category: record.string(0)!, city: record.string(1)!, date: date, bookings: record.finiteDouble(3) ?? 0,
-          capacity: record.finiteDouble(4) ?? 0, meanExperience: record.finiteDouble(5) ?? 0,
-          logPriceRatio: record.finiteDouble(6), southern: Self.southernCountries.contains(country),
-          holiday: holidays.contains("\(country)|\(date)")))
+          category: record.string(0)!, city: record.string(1)!, date: place.date,
+          bookings: record.finiteDouble(3) ?? 0, capacity: record.finiteDouble(4) ?? 0,
+          meanExperience: record.finiteDouble(5) ?? 0, logPriceRatio: record.finiteDouble(6),
+          southern: place.southern, holiday: place.holiday))
     }
     return cells
   }
@@ -99,13 +98,12 @@ struct CellQueries {
       """)
     var cells: [FutureCell] = []
     try read(connection, query, fields: 7) { record in
-      let country = record.string(5) ?? ""
-      let date = try day(record, 2)
+      let place = try self.place(record, dateField: 2, countryField: 5, holidays: holidays)
       cells.append(
         FutureCell(
-          category: record.string(0)!, city: record.string(1)!, date: date, capacity: record.finiteDouble(3) ?? 0,
-          meanExperience: record.finiteDouble(4) ?? 0, southern: Self.southernCountries.contains(country),
-          holiday: holidays.contains("\(country)|\(date)"), historyBookings: record.finiteDouble(6) ?? 0))
+          category: record.string(0)!, city: record.string(1)!, date: place.date,
+          capacity: record.finiteDouble(3) ?? 0, meanExperience: record.finiteDouble(4) ?? 0,
+          southern: place.southern, holiday: place.holiday, historyBookings: record.finiteDouble(6) ?? 0))
     }
     return cells
   }
@@ -114,6 +112,15 @@ struct CellQueries {
     let reader = try CSVReader(options: .init(nullForUnquotedEmpty: true, expectedFieldCount: fields, sourceName: "cells"))
     try connection.copyOut(query) { chunk in try reader.feed(chunk, body) }
     try reader.finish(body)
+  }
+
+  /// A cell's date, and whether its city's country is southern and the date a holiday there.
+  private func place(_ record: CSVRecord, dateField: Int, countryField: Int, holidays: Set<String>) throws
+    -> (date: CalendarDay, southern: Bool, holiday: Bool)
+  {
+    let country = record.string(countryField) ?? ""
+    let date = try day(record, dateField)
+    return (date, Self.southernCountries.contains(country), holidays.contains("\(country)|\(date)"))
   }
 
   private func day(_ record: CSVRecord, _ index: Int) throws -> CalendarDay {

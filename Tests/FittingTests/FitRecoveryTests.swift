@@ -18,6 +18,18 @@ final class SeededWarehouse: @unchecked Sendable {
   let model: [String: Any]
   let today = LocalDate(iso: "2026-06-15")!
 
+  /// The fitted run's coefficient estimates by name.
+  func coefficientEstimates() throws -> [String: Double] {
+    let coefficients = try #require(model["coefficients"] as? [[String: Any]])
+    var values: [String: Double] = [:]
+    for coefficient in coefficients {
+      if let name = coefficient["name"] as? String, let estimate = coefficient["estimate"] as? Double {
+        values[name] = estimate
+      }
+    }
+    return values
+  }
+
   private init() {
     do {
       let (conninfo, connection) = try TestDatabase.connect(label: "fit")
@@ -73,13 +85,7 @@ struct FitRecoveryTests {
   @Test("each category's seasonal peak month is right (northern hemisphere)")
   func seasonalPeaks() throws {
     let fixture = SeededWarehouse.shared
-    let coefficients = try #require(fixture.model["coefficients"] as? [[String: Any]])
-    var values: [String: Double] = [:]
-    for coefficient in coefficients {
-      if let name = coefficient["name"] as? String, let estimate = coefficient["estimate"] as? Double {
-        values[name] = estimate
-      }
-    }
+    let values = try fixture.coefficientEstimates()
     for category in fixture.truth.categories where category.season_north.contains(where: { abs($0) > 0.1 }) {
       let fitted = ["cos1", "sin1", "cos2", "sin2"].map { values["season.\($0)[\(category.category)]"] ?? 0 }
       #expect(
@@ -91,13 +97,7 @@ struct FitRecoveryTests {
   @Test("city effects rank like the true ones wherever the truth separates them by 3 standard errors")
   func cityRanking() throws {
     let fixture = SeededWarehouse.shared
-    let coefficients = try #require(fixture.model["coefficients"] as? [[String: Any]])
-    var values: [String: Double] = [:]
-    for coefficient in coefficients {
-      if let name = coefficient["name"] as? String, let estimate = coefficient["estimate"] as? Double {
-        values[name] = estimate
-      }
-    }
+    let values = try fixture.coefficientEstimates()
     // A city's effect is its main effect plus the mean of its (ridge-shrunk) category x city pairs; its
     // standard error is about 1 / sqrt(its bookings) for a Poisson rate.
     let connection = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
