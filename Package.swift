@@ -100,6 +100,7 @@ let package = Package(
       dependencies: ["Fitting", "Ingest", "Marketplace", "PricingModel", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(
       name: "PublishTests", dependencies: ["Publish", "Warehouse", "Postgres", "TestSupport"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "Warehouse", "TestSupport"]),
   ]
 )

@@ -48,4 +48,6 @@ public struct ValidationSummary: Sendable, Codable {
   public var booking_regret: Double?
   public var quotes: QuoteMetrics?
   public var pearson_dispersion: Double
+  /// Actual, predicted and baseline bookings per held-out week (absent in runs before it was added).
+  public var by_week: [WeeklyHoldout]?
 }

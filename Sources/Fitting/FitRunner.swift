@@ -135,7 +135,8 @@ public struct FitRunner {
       model: modelMetrics, baseline: baselineMetrics,
       calibration_by_category: Validation.calibration(holdout.map(\.category), actual: actual, predicted: predicted),
       calibration_by_city: Validation.calibration(holdout.map(\.city), actual: actual, predicted: predicted),
-      booking_regret: regret, quotes: quoteMetrics, pearson_dispersion: model.glm.pearsonDispersion)
+      booking_regret: regret, quotes: quoteMetrics, pearson_dispersion: model.glm.pearsonDispersion,
+      by_week: Validation.byWeek(dates: holdout.map(\.date), actual: actual, predicted: predicted, baseline: baseline))
     let status = reasons.isEmpty ? "fitted" : "rejected"
     try ModelRunStore(schema: schema).save(
       connection, runID: runID, asOf: asOf, historyStart: historyStart, holdoutStart: holdoutStart, policy: policy,

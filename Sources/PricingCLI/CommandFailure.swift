@@ -7,6 +7,7 @@ import Marketplace
 import Postgres
 import PricingModel
 import Publish
+import Reports
 import Warehouse
 
 /// An error the command line reports: one line on stderr (`pricing: error: ...`) and an exit status.
@@ -65,6 +66,14 @@ public struct CommandFailure: Error, CustomStringConvertible {
         case .locked: .temporaryFailure
         case .sourceContract: .dataError
         case .database: error.underlying.map(status(for:)) ?? .software
+        }
+      return CommandFailure(status: status, message: error.description)
+    case let error as ReportError:
+      let status: ExitStatus =
+        switch error.code {
+        case .invalidPeriod: .usage
+        case .output: .cannotCreate
+        case .query: (error.underlying as? PostgresError).map(status(for:)) ?? .software
         }
       return CommandFailure(status: status, message: error.description)
     default:

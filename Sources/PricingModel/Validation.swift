@@ -27,7 +27,33 @@ public struct QuoteMetrics: Sendable, Codable, Equatable {
   public var price_increase_precision: Double?
 }
 
+/// One held-out week (Monday to Sunday of the cells' dates): bookings against the model and the baseline.
+public struct WeeklyHoldout: Sendable, Codable, Equatable {
+  /// The Monday, ISO date.
+  public var week: String
+  public var actual: Double
+  public var predicted: Double
+  public var baseline: Double
+}
+
 public enum Validation {
+  /// Sums actual, predicted and baseline bookings by the ISO week of each cell's date, weeks in order.
+  public static func byWeek(dates: [CalendarDay], actual: [Double], predicted: [Double], baseline: [Double])
+    -> [WeeklyHoldout]
+  {
+    var sums: [Int: (Double, Double, Double)] = [:]
+    for index in dates.indices {
+      let monday = dates[index].adding(days: 1 - dates[index].isoWeekday).daysSinceEpoch
+      let current = sums[monday] ?? (0, 0, 0)
+      sums[monday] = (current.0 + actual[index], current.1 + predicted[index], current.2 + baseline[index])
+    }
+    return sums.keys.sorted().map { monday in
+      let (a, p, b) = sums[monday]!
+      return WeeklyHoldout(
+        week: CalendarDay(daysSinceEpoch: monday).description, actual: a, predicted: p, baseline: b)
+    }
+  }
+
   public static func metrics(actual: [Double], predicted: [Double]) -> HoldoutMetrics {
     let total = actual.reduce(0, +)
     let mean = actual.isEmpty ? 0 : total / Double(actual.count)

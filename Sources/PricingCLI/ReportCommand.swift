@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Reports
+
+/// `pricing report --out DIR [--from DATE] [--to DATE]` (docs/reports.md).
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report", abstract: "Write the admin report: index.html and one CSV per table.",
+    discussion: """
+      The period is of slot dates, both ends included; by default the 13 weeks ending today (UTC). The folder
+      is replaced all at once when the new report is complete.
+      """)
+
+  @OptionGroup var options: GlobalOptions
+
+  @Option(help: "The report folder (created or replaced).")
+  var out: String
+
+  @Option(help: "First slot date of the period, YYYY-MM-DD (default: 90 days before --to).")
+  var from: String?
+
+  @Option(help: "Last slot date of the period, YYYY-MM-DD (default: today, UTC).")
+  var to: String?
+
+  func validate() throws {
+    if let from, LocalDate(iso: from) == nil { throw ValidationError("--from must be a date YYYY-MM-DD") }
+    if let to, LocalDate(iso: to) == nil { throw ValidationError("--to must be a date YYYY-MM-DD") }
+    guard !out.isEmpty else { throw ValidationError("--out must name a folder") }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let logger = options.makeLogger("report")
+      let period = try ReportPeriod.resolve(
+        from: from.flatMap { LocalDate(iso: $0) }, to: to.flatMap { LocalDate(iso: $0) }, today: SeedCommand.todayUTC())
+      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+      let outcome = try ReportBuilder(schema: try options.warehouseSchema(), logger: logger)
+        .build(connection, period: period, into: URL(fileURLWithPath: out))
+      print(outcome.directory.appendingPathComponent("index.html").path)
+    }
+  }
+}

@@ -1,0 +1,227 @@
+extension ReportCatalog {
+  /// The published version readers see, its predecessor and its model run.
+  static let currentVersion = """
+    cur AS (
+      SELECT c.version_id, c.previous_version_id, v.run_id
+      FROM {{schema}}.current_version c JOIN {{schema}}.price_versions v USING (version_id)
+    )
+    """
+
+  /// The model run the pricing diagnostics describe: the current version's, or the newest when nothing is
+  /// published yet.
+  static let describedModel = """
+    \(currentVersion), model AS (
+      SELECT * FROM {{schema}}.model_runs
+      WHERE run_id = coalesce((SELECT run_id FROM cur), (SELECT max(run_id) FROM {{schema}}.model_runs))
+    )
+    """
+
+  static let pricingTables: [ReportTableSpec] = [
+    ReportTableSpec(
+      id: "price_version", title: "Prices being served",
+      caption: "The published version the booking service reads (pricing.current_multipliers), its age and horizon.",
+      sql: """
+        WITH \(currentVersion)
+        SELECT cur.version_id, cur.run_id, cur.previous_version_id, v.rows,
+               to_char(v.published_at, 'YYYY-MM-DD HH24:MI') AS published_utc,
+               round((extract(epoch FROM now() - c.updated_at) / 3600)::numeric, 1) AS age_hours, v.forced::text AS forced,
+               (SELECT min(valid_on) FROM {{schema}}.published_multipliers m WHERE m.version_id = cur.version_id)
+                 AS first_day,
+               (SELECT max(valid_on) FROM {{schema}}.published_multipliers m WHERE m.version_id = cur.version_id)
+                 AS last_day
+        FROM cur JOIN {{schema}}.price_versions v USING (version_id), {{schema}}.current_version c
+        """),
+    ReportTableSpec(
+      id: "multipliers_by_cell", title: "Current multipliers by category, city and band",
+      caption: "Mean, lowest and highest multiplier over the horizon's days, per category, city and experience band.",
+      htmlRowLimit: 60,
+      sql: """
+        SELECT m.experience_band, m.category, m.city, count(*) AS days, round(avg(m.multiplier), 3) AS mean_multiplier,
+               min(m.multiplier) AS min_multiplier, max(m.multiplier) AS max_multiplier
+        FROM {{schema}}.current_multipliers m
+        JOIN {{schema}}.experience_bands eb ON eb.band = m.experience_band
+        GROUP BY eb.min_years, 1, 2, 3 ORDER BY eb.min_years, 2, 3
+        """),
+    ReportTableSpec(
+      id: "multiplier_distribution", title: "Distribution of current multipliers",
+      caption: "Current multipliers (every cell, band and day) in buckets 0.05 wide: from (inclusive) to (exclusive).",
+      sql: """
+        SELECT round(floor(multiplier / 0.05) * 0.05, 2) AS bucket_from, round(floor(multiplier / 0.05) * 0.05 + 0.05, 2) AS bucket_to,
+               count(*) AS multipliers, round(count(*)::numeric / sum(count(*)) OVER (), 4) AS share
+        FROM {{schema}}.current_multipliers GROUP BY 1, 2 ORDER BY 1
+        """),
+    ReportTableSpec(
+      id: "multiplier_changes", title: "Changes against the previous version",
+      caption:
+        "Cells (category, city, band, day) in both the current and the previous version, by direction of change.",
+      sql: """
+        WITH \(currentVersion), pairs AS (
+          SELECT n.multiplier AS now, o.multiplier AS before
+          FROM cur
+          JOIN {{schema}}.published_multipliers n ON n.version_id = cur.version_id
+          JOIN {{schema}}.published_multipliers o ON o.version_id = cur.previous_version_id
+            AND (o.category, o.city, o.experience_band, o.valid_on) = (n.category, n.city, n.experience_band, n.valid_on)
+        )
+        SELECT (SELECT version_id FROM cur) AS version_id, (SELECT previous_version_id FROM cur) AS previous_version_id,
+               count(*) AS compared, count(*) FILTER (WHERE now > before) AS raised,
+               count(*) FILTER (WHERE now < before) AS lowered, count(*) FILTER (WHERE now = before) AS unchanged,
+               round(avg(abs(now / before - 1)), 4) AS mean_absolute_change,
+               round(max(now / before - 1), 4) AS largest_rise, round(min(now / before - 1), 4) AS largest_fall
+        FROM pairs HAVING count(*) > 0
+        """),
+    ReportTableSpec(
+      id: "largest_changes", title: "Largest moves against the previous version",
+      caption: "The 20 cells whose multiplier changed most (relative change), current against previous version.",
+      sql: """
+        WITH \(currentVersion)
+        SELECT n.category, n.city, n.experience_band, n.valid_on, o.multiplier AS previous, n.multiplier AS current,
+               round(n.multiplier / o.multiplier - 1, 4) AS change
+        FROM cur
+        JOIN {{schema}}.published_multipliers n ON n.version_id = cur.version_id
+        JOIN {{schema}}.published_multipliers o ON o.version_id = cur.previous_version_id
+          AND (o.category, o.city, o.experience_band, o.valid_on) = (n.category, n.city, n.experience_band, n.valid_on)
+        WHERE n.multiplier <> o.multiplier
+        ORDER BY abs(n.multiplier / o.multiplier - 1) DESC, 1, 2, 3, 4 LIMIT 20
+        """),
+    ReportTableSpec(
+      id: "model_run", title: "The model run behind the prices",
+      caption: "The fit that produced the current version (or the newest fit when nothing is published).",
+      sql: """
+        WITH \(describedModel)
+        SELECT run_id, as_of, status, family, converged::text AS converged, iterations, round(theta::numeric, 3) AS theta,
+               metrics->>'holdout_start' AS holdout_start, metrics->>'holdout_end' AS holdout_end,
+               round((metrics->>'booking_regret')::numeric, 4) AS booking_regret,
+               round((metrics->>'pearson_dispersion')::numeric, 4) AS pearson_dispersion,
+               array_to_string(reasons, '; ') AS rejection_reasons
+        FROM model
+        """),
+    ReportTableSpec(
+      id: "holdout_metrics", title: "Holdout accuracy against the baseline",
+      caption:
+        "On the held-out weeks: the model fitted on the weeks before against the seasonal-naive baseline. Deviance explained: higher is better; WAPE: lower is better; calibration: predicted / actual, 1 is calibrated.",
+      sql: """
+        WITH \(describedModel)
+        SELECT k.metric, round((model.metrics->'model'->>k.metric)::numeric, 4) AS model,
+               round((model.metrics->'baseline'->>k.metric)::numeric, 4) AS baseline
+        FROM model, unnest(ARRAY['deviance_explained', 'wape', 'calibration', 'bookings', 'predicted'])
+          WITH ORDINALITY AS k(metric, position)
+        ORDER BY k.position
+        """),
+    ReportTableSpec(
+      id: "predicted_vs_actual", title: "Predicted against actual bookings by week",
+      caption: "Held-out weeks: actual bookings, the model's prediction and the baseline's.",
+      sql: """
+        WITH \(describedModel)
+        SELECT (w->>'week')::date AS week, round((w->>'actual')::numeric, 1) AS actual,
+               round((w->>'predicted')::numeric, 1) AS predicted, round((w->>'baseline')::numeric, 1) AS baseline
+        FROM model, jsonb_array_elements(coalesce(model.metrics->'by_week', '[]')) AS w
+        ORDER BY 1
+        """),
+    ReportTableSpec(
+      id: "calibration", title: "Calibration by category and city",
+      caption: "Predicted / actual bookings over the held-out weeks per category and per city (1 is calibrated).",
+      htmlRowLimit: 100,
+      sql: """
+        WITH \(describedModel)
+        SELECT 'category' AS grouping, key AS "group", round(value::numeric, 4) AS predicted_over_actual
+        FROM model, jsonb_each_text(model.metrics->'calibration_by_category')
+        UNION ALL
+        SELECT 'city', key, round(value::numeric, 4)
+        FROM model, jsonb_each_text(model.metrics->'calibration_by_city')
+        ORDER BY 1, 2
+        """),
+    ReportTableSpec(
+      id: "elasticities", title: "Price elasticities",
+      caption:
+        "Per category: the estimated price elasticity of demand with its standard error and 95% interval (estimate +- 1.96 SE); source says whether it was fitted or the prior.",
+      sql: """
+        WITH \(describedModel)
+        SELECT e->>'category' AS category, round((e->>'estimate')::numeric, 4) AS estimate,
+               round((e->>'std_error')::numeric, 4) AS std_error,
+               round((e->>'estimate')::numeric - 1.96 * (e->>'std_error')::numeric, 4) AS low_95,
+               round((e->>'estimate')::numeric + 1.96 * (e->>'std_error')::numeric, 4) AS high_95,
+               e->>'source' AS source
+        FROM model, jsonb_array_elements(model.elasticities) AS e
+        ORDER BY 1
+        """),
+    ReportTableSpec(
+      id: "guardrail_decisions", title: "Guardrail decisions",
+      caption: "Every guardrail of the last 10 publish, reject and rollback decisions, newest first.",
+      htmlRowLimit: 60,
+      sql: """
+        WITH events AS (SELECT * FROM {{schema}}.publish_events ORDER BY event_id DESC LIMIT 10)
+        SELECT e.event_id, to_char(e.decided_at, 'YYYY-MM-DD HH24:MI') AS decided_utc, e.action, e.run_id,
+               e.version_id, e.forced::text AS forced, g->>'name' AS guardrail, g->>'passed' AS passed, g->>'detail' AS detail
+        FROM events e LEFT JOIN LATERAL jsonb_array_elements(e.guardrails) WITH ORDINALITY AS x(g, position) ON true
+        ORDER BY e.event_id DESC, x.position
+        """),
+    ReportTableSpec(
+      id: "largest_multipliers_explained", title: "Why the largest multipliers are what they are",
+      caption:
+        "The 10 largest current multipliers with their factors (docs/model.md): multiplier = base x city x season x weekday x experience x band x smoothing x clamp; pressure = predicted bookings / capacity.",
+      sql: """
+        WITH \(currentVersion)
+        SELECT c.category, c.city, c.experience_band, c.valid_on, c.multiplier,
+               round((c.factors->>'predicted_bookings')::numeric, 2) AS predicted_bookings,
+               round((c.factors->>'capacity')::numeric, 2) AS capacity,
+               round((c.factors->>'pressure')::numeric, 4) AS pressure,
+               round((c.factors->>'elasticity')::numeric, 4) AS elasticity,
+               round((c.factors->>'base')::numeric, 4) AS base, round((c.factors->>'city')::numeric, 4) AS city_factor,
+               round((c.factors->>'season')::numeric, 4) AS season, round((c.factors->>'weekday')::numeric, 4) AS weekday,
+               round((c.factors->>'experience')::numeric, 4) AS experience, round((c.factors->>'band')::numeric, 4) AS band,
+               round((c.factors->>'smoothing')::numeric, 4) AS smoothing, round((c.factors->>'clamp')::numeric, 4) AS clamp,
+               c.factors->>'fallback' AS fallback
+        FROM cur JOIN {{schema}}.candidate_multipliers c ON c.run_id = cur.run_id
+        ORDER BY c.multiplier DESC, 1, 2, 3, 4 LIMIT 10
+        """),
+  ]
+
+  static let pricingSections: [ReportSectionSpec] = [
+    ReportSectionSpec(
+      id: "prices", title: "Prices",
+      intro: "The multipliers the booking service applies to list prices now, and how they moved.",
+      blocks: [
+        .table("price_version"),
+        .chart(
+          .heatMap(
+            table: "multipliers_by_cell", row: "category", column: "city", value: "mean_multiplier",
+            splitBy: "experience_band", midpoint: 1.0, title: "Mean multiplier",
+            description:
+              "Mean multiplier over the horizon per category and city; warm above 1 (prices raised), cool below 1 (lowered)."
+          )),
+        .table("multipliers_by_cell"),
+        .chart(
+          .bars(
+            table: "multiplier_distribution", label: "bucket_from", value: "multipliers",
+            title: "Distribution of multipliers",
+            description: "Number of current multipliers per bucket of width 0.05, labelled by the bucket's lower end.")),
+        .table("multiplier_distribution"),
+        .table("multiplier_changes"),
+        .table("largest_changes"),
+      ]),
+    ReportSectionSpec(
+      id: "model", title: "Demand model",
+      intro: "How well the demand model predicts held-out weeks, and what it estimates.",
+      blocks: [
+        .table("model_run"),
+        .table("holdout_metrics"),
+        .chart(
+          .lines(
+            table: "predicted_vs_actual", x: "week", series: ["actual", "predicted", "baseline"],
+            title: "Predicted against actual bookings",
+            description: "Bookings per held-out week: actual, the model's prediction and the seasonal-naive baseline.")),
+        .table("predicted_vs_actual"),
+        .table("calibration"),
+        .chart(
+          .bars(
+            table: "elasticities", label: "category", value: "estimate", title: "Price elasticity by category",
+            description:
+              "Estimated elasticity per category (negative: demand falls as price rises); intervals in the table.")),
+        .table("elasticities"),
+      ]),
+    ReportSectionSpec(
+      id: "decisions", title: "Publish decisions and explanations",
+      intro: "What the guardrails decided, and the factors behind the highest prices.",
+      blocks: [.table("guardrail_decisions"), .table("largest_multipliers_explained")]),
+  ]
+}
