@@ -67,11 +67,19 @@ let package = Package(
       dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
     ),
 
+    .target(
+      name: "Pipeline",
+      dependencies: [
+        "Postgres", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Publish", "Reports",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
     // MARK: - Command line
     .target(
       name: "PricingCLI",
       dependencies: [
-        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Publish", "Reports",
+        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Publish", "Reports", "Pipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -101,6 +109,9 @@ let package = Package(
     .testTarget(
       name: "PublishTests", dependencies: ["Publish", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Warehouse", "Postgres", "TestSupport"]),
+    .testTarget(
+      name: "PipelineTests",
+      dependencies: ["Pipeline", "Reports", "Marketplace", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "Warehouse", "TestSupport"]),
   ]
 )

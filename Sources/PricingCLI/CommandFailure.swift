@@ -4,6 +4,7 @@ import Fitting
 import Foundation
 import Ingest
 import Marketplace
+import Pipeline
 import Postgres
 import PricingModel
 import Publish
@@ -68,12 +69,20 @@ public struct CommandFailure: Error, CustomStringConvertible {
         case .database: error.underlying.map(status(for:)) ?? .software
         }
       return CommandFailure(status: status, message: error.description)
+    case let error as PipelineError:
+      let status: ExitStatus =
+        switch error.code {
+        case .locked: .temporaryFailure
+        case .configuration: .configuration
+        case .rejected: .rejected
+        }
+      return CommandFailure(status: status, message: error.description)
     case let error as ReportError:
       let status: ExitStatus =
         switch error.code {
         case .invalidPeriod: .usage
         case .output: .cannotCreate
-        case .query: (error.underlying as? PostgresError).map(status(for:)) ?? .software
+        case .query: error.underlying.map(status(for:)) ?? .software
         }
       return CommandFailure(status: status, message: error.description)
     default:

@@ -1,3 +1,5 @@
+import Postgres
+
 /// The one error type of the Reports module: a code, a short message, and the table or path it is about.
 public struct ReportError: Error, CustomStringConvertible, Sendable {
   public enum Code: String, Sendable {
@@ -13,9 +15,9 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
   public var message: String
   /// The report table (`marketplace_weekly`) or the path the error is about.
   public var context: String?
-  public var underlying: (any Error & Sendable)?
+  public var underlying: PostgresError?
 
-  public init(code: Code, message: String, context: String? = nil, underlying: (any Error & Sendable)? = nil) {
+  public init(code: Code, message: String, context: String? = nil, underlying: PostgresError? = nil) {
     self.code = code
     self.message = message
     self.context = context

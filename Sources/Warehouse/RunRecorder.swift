@@ -22,6 +22,23 @@ public final class RunRecorder {
     ).scalar(Int64.self)
   }
 
+  /// Continues recording an existing run on another connection (after the first one was lost).
+  public init(connection: Connection, schema: WarehouseSchema, runID: Int64) {
+    self.connection = connection
+    self.schema = schema
+    self.runID = runID
+  }
+
+  /// Marks a step as not run (`skipped`) with the reason.
+  public func skip(step: String, reason: String) throws {
+    try connection.query(
+      """
+      INSERT INTO \(schema.table("run_steps")) (run_id, step, finished_at, status, error)
+      VALUES (\(runID), \(step), clock_timestamp(), 'skipped', \(reason))
+      ON CONFLICT (run_id, step) DO UPDATE SET status = 'skipped', error = excluded.error
+      """)
+  }
+
   /// Starts a step.
   public func begin(step: String) throws {
     try connection.query(

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The TOML subset of the configuration files: `[section]` headers, `key = value` lines whose value is a
+/// number, `true`/`false` or a double-quoted string (with `\"` and `\\` escapes), `#` comments and blank
+/// lines. Enough for flat settings, and strict: anything else is an error naming the line.
+public enum ConfigFileParser {
+  public struct Entry: Sendable, Equatable {
+    public let section: String
+    public let key: String
+    /// The value with string quotes removed and escapes resolved.
+    public let value: String
+    public let isString: Bool
+    public let line: Int
+
+    public var setting: String { section.isEmpty ? key : "\(section).\(key)" }
+  }
+
+  public static func parse(_ text: String, name: String) throws -> [Entry] {
+    var entries: [Entry] = []
+    var section = ""
+    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = offset + 1
+      func fail(_ message: String) -> PipelineError {
+        PipelineError(code: .configuration, message: "config \(name):\(line): \(message)")
+      }
+      let content = stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
+      if content.isEmpty { continue }
+      if content.hasPrefix("[") {
+        guard content.hasSuffix("]"), content.count > 2 else { throw fail("malformed section header") }
+        section = String(content.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        continue
+      }
+      guard let equals = content.firstIndex(of: "=") else { throw fail("expected key = value") }
+      let key = content[..<equals].trimmingCharacters(in: .whitespaces)
+      let raw = content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+        throw fail("malformed key \(key)")
+      }
+      if raw.hasPrefix("\"") {
+        guard raw.count >= 2, raw.hasSuffix("\""), let value = unescape(String(raw.dropFirst().dropLast())) else {
+          throw fail("malformed string for \(key)")
+        }
+        entries.append(Entry(section: section, key: key, value: value, isString: true, line: line))
+      } else {
+        guard !raw.isEmpty else { throw fail("missing value for \(key)") }
+        entries.append(Entry(section: section, key: key, value: raw, isString: false, line: line))
+      }
+    }
+    return entries
+  }
+
+  /// The line without a `#` comment (a `#` inside a string stays).
+  static func stripComment(_ line: String) -> String {
+    var inString = false
+    var escaped = false
+    for (index, character) in zip(line.indices, line) {
+      if escaped {
+        escaped = false
+      } else if character == "\\" && inString {
+        escaped = true
+      } else if character == "\"" {
+        inString.toggle()
+      } else if character == "#" && !inString {
+        return String(line[..<index])
+      }
+    }
+    return line
+  }
+
+  static func unescape(_ text: String) -> String? {
+    var result = ""
+    var escaped = false
+    for character in text {
+      if escaped {
+        switch character {
+        case "\\": result.append("\\")
+        case "\"": result.append("\"")
+        case "n": result.append("\n")
+        case "t": result.append("\t")
+        default: return nil
+        }
+        escaped = false
+      } else if character == "\\" {
+        escaped = true
+      } else if character == "\"" {
+        return nil
+      } else {
+        result.append(character)
+      }
+    }
+    return escaped ? nil : result
+  }
+}

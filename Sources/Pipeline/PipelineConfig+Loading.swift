@@ -1,0 +1,169 @@
+import Fitting
+import Foundation
+import Postgres
+import PricingModel
+import Reports
+import Warehouse
+
+extension PipelineConfig {
+  /// The settings of the pipeline's own sections: `section.key` -> how to apply a value.
+  private static let setters: [String: @Sendable (inout PipelineConfig, Setting) throws -> Void] = [
+    "database.source": { $0.source = try $1.string() },
+    "database.warehouse": { $0.warehouse = try $1.string() },
+    "database.schema": { $0.schema = try $1.string() },
+    "database.source_schema": { $0.sourceSchema = try $1.string() },
+    "ingest.overlap_minutes": { $0.overlapMinutes = try $1.integer(0...10_080) },
+    "ingest.full": { $0.fullIngest = try $1.boolean() },
+    "fit.holidays_file": { $0.holidaysFile = try $1.string() },
+    "publish.retention_days": { $0.retentionDays = try $1.integer(1...36_500) },
+    "publish.max_share_beyond_daily_limit": { $0.maxShareBeyondDailyLimit = try $1.number(0...1) },
+    "publish.max_mean_absolute_change": { $0.maxMeanAbsoluteChange = try $1.number(0...10) },
+    "report.dir": { $0.reportDirectory = try $1.string() },
+    "report.days": { $0.reportDays = try $1.integer(1...ReportPeriod.maximumDays - 1) },
+    "retry.max_attempts": { $0.retryMaxAttempts = try $1.integer(1...100) },
+    "retry.initial_delay_seconds": { $0.retryInitialDelaySeconds = try $1.number(0.001...3600) },
+    "retry.max_delay_seconds": { $0.retryMaxDelaySeconds = try $1.number(0.001...3600) },
+    "retry.max_total_seconds": { $0.retryMaxTotalSeconds = try $1.number(0.001...86_400) },
+    "status.max_age_hours": { $0.statusMaxAgeHours = try $1.number(0.001...87_600) },
+    "log.format": { $0.logFormat = try $1.choice(["text", "json"]) },
+    "log.level": { $0.logLevel = try $1.choice(["debug", "info", "warning", "error"]) },
+  ]
+
+  /// The sections the policy file reader handles (`[policy]`, `[model]`).
+  static let policySections: Set<String> = ["policy", "model"]
+
+  /// Loads the settings: defaults, then the file (when given), then the environment's
+  /// `PRICING_<SECTION>_<KEY>` variables, and validates the result.
+  public static func load(file: String?, environment: [String: String]) throws -> PipelineConfig {
+    var config = PipelineConfig()
+    if let file {
+      let text: String
+      do {
+        text = try String(contentsOfFile: file, encoding: .utf8)
+      } catch {
+        throw PipelineError(code: .configuration, message: "config \(file): cannot read the file")
+      }
+      try config.apply(text: text, name: file)
+    }
+    try config.apply(environment: environment)
+    try config.validate()
+    return config
+  }
+
+  /// Applies a configuration file's text.
+  public mutating func apply(text: String, name: String) throws {
+    let entries = try ConfigFileParser.parse(text, name: name)
+    var policyLines: [String] = text.split(separator: "\n", omittingEmptySubsequences: false).map { _ in "" }
+    var lastPolicySection = ""
+    for entry in entries {
+      if Self.policySections.contains(entry.section) {
+        // Handed to the policy reader with the same line numbers.
+        if entry.section != lastPolicySection {
+          policyLines[max(entry.line - 2, 0)] = "[\(entry.section)]"
+          lastPolicySection = entry.section
+        }
+        policyLines[entry.line - 1] = "\(entry.key) = \(entry.value)"
+        continue
+      }
+      let where_ = "\(name):\(entry.line)"
+      guard let setter = Self.setters[entry.setting] else {
+        throw PipelineError(
+          code: .configuration, message: "config \(where_): unknown setting \(entry.setting)", setting: entry.setting)
+      }
+      try setter(&self, Setting(name: entry.setting, value: entry.value, isString: entry.isString, origin: where_))
+    }
+    if lastPolicySection != "" {
+      do {
+        (policy, model) = try PolicyFile.parse(policyLines.joined(separator: "\n"), name: name)
+      } catch let error as FitError {
+        throw PipelineError(code: .configuration, message: "config \(error.message)")
+      }
+    }
+  }
+
+  /// Applies `PRICING_<SECTION>_<KEY>` variables of the pipeline's sections (`PRICING_RETRY_MAX_ATTEMPTS`);
+  /// a variable of a known section with an unknown key is an error (a typo would otherwise be ignored).
+  public mutating func apply(environment: [String: String]) throws {
+    let sections = Set(Self.setters.keys.map { String($0.split(separator: ".")[0]) })
+    for (variable, value) in environment.sorted(by: { $0.key < $1.key }) where variable.hasPrefix("PRICING_") {
+      let rest = variable.dropFirst("PRICING_".count).lowercased()
+      guard let section = sections.first(where: { rest.hasPrefix($0 + "_") }) else { continue }
+      let setting = "\(section).\(rest.dropFirst(section.count + 1))"
+      guard let setter = Self.setters[setting] else {
+        throw PipelineError(
+          code: .configuration, message: "config \(variable): unknown setting \(setting)", setting: setting)
+      }
+      try setter(&self, Setting(name: setting, value: value, isString: nil, origin: variable))
+    }
+  }
+
+  /// Checks what single settings cannot: combinations, identifiers, the policy's own rules.
+  public func validate() throws {
+    func fail(_ setting: String, _ message: String) -> PipelineError {
+      PipelineError(code: .configuration, message: "config: \(setting) \(message)", setting: setting)
+    }
+    do {
+      _ = try WarehouseSchema(name: schema)
+    } catch {
+      throw fail("database.schema", "is not a valid identifier")
+    }
+    if (try? SQLIdentifier(sourceSchema)) == nil { throw fail("database.source_schema", "is not a valid identifier") }
+    if retryMaxDelaySeconds < retryInitialDelaySeconds {
+      throw fail("retry.max_delay_seconds", "must not be below retry.initial_delay_seconds")
+    }
+    if let problem = policy.problem() {
+      throw PipelineError(code: .configuration, message: "config: policy.\(problem)", setting: "policy")
+    }
+  }
+}
+
+/// One value being applied, with where it came from for error messages.
+struct Setting {
+  let name: String
+  let value: String
+  /// Whether the file quoted it; nil for environment variables (always text).
+  let isString: Bool?
+  let origin: String
+
+  private func fail(_ message: String) -> PipelineError {
+    PipelineError(code: .configuration, message: "config \(origin): \(name) \(message)", setting: name)
+  }
+
+  func string() throws -> String {
+    if isString == false { throw fail("must be a quoted string") }
+    return value
+  }
+
+  func integer(_ range: ClosedRange<Int>) throws -> Int {
+    guard isString != true, let number = Int(value) else { throw fail("must be a whole number") }
+    guard range.contains(number) else { throw fail("must be between \(range.lowerBound) and \(range.upperBound)") }
+    return number
+  }
+
+  func number(_ range: ClosedRange<Double>) throws -> Double {
+    guard isString != true, let number = Double(value), number.isFinite else { throw fail("must be a number") }
+    guard range.contains(number) else {
+      throw fail("must be between \(Setting.format(range.lowerBound)) and \(Setting.format(range.upperBound))")
+    }
+    return number
+  }
+
+  func boolean() throws -> Bool {
+    switch (isString, value) {
+    case (.some(false), "true"), (nil, "true"), (nil, "1"): return true
+    case (.some(false), "false"), (nil, "false"), (nil, "0"): return false
+    default: throw fail("must be true or false")
+    }
+  }
+
+  func choice(_ choices: [String]) throws -> String {
+    guard isString != false, choices.contains(value) else {
+      throw fail("must be one of \(choices.joined(separator: ", "))")
+    }
+    return value
+  }
+
+  static func format(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+  }
+}

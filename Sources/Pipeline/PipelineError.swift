@@ -1,0 +1,24 @@
+/// The one error type of the Pipeline module.
+public struct PipelineError: Error, CustomStringConvertible, Sendable {
+  public enum Code: String, Sendable {
+    /// Another `pricing run` holds the lock.
+    case locked
+    /// A setting is unknown, of the wrong kind or out of range; `setting` names it.
+    case configuration
+    /// A step's result was refused: the model failed validation, or a guardrail refused the prices.
+    case rejected
+  }
+
+  public var code: Code
+  public var message: String
+  /// For `.configuration`: the setting (`retry.max_attempts`).
+  public var setting: String?
+
+  public init(code: Code, message: String, setting: String? = nil) {
+    self.code = code
+    self.message = message
+    self.setting = setting
+  }
+
+  public var description: String { message }
+}
