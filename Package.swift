@@ -112,6 +112,6 @@ let package = Package(
     .testTarget(
       name: "PipelineTests",
       dependencies: ["Pipeline", "Reports", "Marketplace", "Warehouse", "Postgres", "TestSupport"]),
-    .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Postgres", "Warehouse", "TestSupport"]),
+    .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Pipeline", "Postgres", "Warehouse", "TestSupport"]),
   ]
 )

@@ -14,6 +14,18 @@ public enum ReportCatalog {
 
   static let runTables: [ReportTableSpec] = [
     ReportTableSpec(
+      id: "last_pipeline_run", title: "Steps of the last pipeline run",
+      caption:
+        "The steps of the newest pricing run: a failed or rejected step names its error and exit code (docs/cli.md); the steps after it are skipped except this report.",
+      sql: """
+        WITH last AS (SELECT max(run_id) AS run_id FROM {{schema}}.runs WHERE command = 'run')
+        SELECT s.run_id, s.step, s.status, to_char(s.started_at, 'YYYY-MM-DD HH24:MI:SS') AS started_utc,
+               round(extract(epoch FROM s.finished_at - s.started_at)::numeric, 1) AS seconds, s.rows, s.exit_code,
+               s.error
+        FROM {{schema}}.run_steps s JOIN last USING (run_id)
+        ORDER BY s.started_at, s.step
+        """),
+    ReportTableSpec(
       id: "recent_runs", title: "Recent pipeline runs",
       caption: "The last 20 runs of the pipeline's commands, newest first, with the steps of each run.",
       sql: """
