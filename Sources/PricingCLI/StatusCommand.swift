@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Postgres
 import Warehouse
 
@@ -15,19 +16,32 @@ struct StatusCommand: ParsableCommand {
   @Option(help: "Output format: text or json.")
   var format: String = "text"
 
-  @Option(name: .customLong("max-age-hours"), help: "Current prices older than this are a problem.")
-  var maxAgeHours: Double = 36
+  @Option(name: .customLong("max-age-hours"), help: "Current prices older than this are a problem (default: status.max_age_hours, 36).")
+  var maxAgeHours: Double?
+
+  @Option(help: "The configuration file of pricing run (default: $PRICING_CONFIG): its warehouse, schema and status.max_age_hours.")
+  var config: String?
 
   func validate() throws {
     guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
-    guard maxAgeHours > 0 else { throw ValidationError("--max-age-hours must be positive") }
+    if let maxAgeHours, !(maxAgeHours > 0) { throw ValidationError("--max-age-hours must be positive") }
   }
 
   func run() throws {
     var healthy = true
     try reportingFailures {
-      let connection = try Connection(conninfo: options.warehouseConninfo, logger: options.makeLogger("status"))
-      let report = try StatusReport.read(connection, schema: try options.warehouseSchema(), maxAgeHours: maxAgeHours)
+      let environment = ProcessInfo.processInfo.environment
+      var settings = PipelineConfig()
+      if let file = config ?? environment["PRICING_CONFIG"] {
+        settings = try PipelineConfig.load(file: file, environment: environment)
+      }
+      let conninfo = options.warehouse ?? options.source ?? settings.warehouseConninfo
+      let schema =
+        options.schema == WarehouseSchema.defaultName
+        ? try WarehouseSchema(name: settings.schema) : try options.warehouseSchema()
+      let connection = try Connection(conninfo: conninfo, logger: options.makeLogger("status"))
+      let report = try StatusReport.read(
+        connection, schema: schema, maxAgeHours: maxAgeHours ?? settings.statusMaxAgeHours)
       if format == "json" {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -122,7 +122,10 @@ public struct StatusReport: Codable, Sendable {
     for run in runs {
       let seconds = run.seconds.map { String(format: "%.1f s", $0) } ?? "running"
       lines.append("  run \(run.run_id) \(run.command) \(run.status) at \(run.started_at) UTC (\(seconds))")
-      for step in run.steps where step.status != "succeeded" || step.error != nil {
+      if run.command == "run" && !run.steps.isEmpty {
+        lines.append("    steps: " + run.steps.map { "\($0.step) \($0.status)" }.joined(separator: ", "))
+      }
+      for step in run.steps where step.status != "succeeded" && step.status != "skipped" || step.error != nil && step.status != "skipped" {
         lines.append("    step \(step.step) \(step.status)\(step.error.map { ": \($0)" } ?? "")")
       }
     }
