@@ -23,6 +23,9 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Last slot date of the period, YYYY-MM-DD (default: today, UTC).")
   var to: String?
 
+  @Flag(name: .customLong("print-sql"), help: .hidden)
+  var printSQL = false
+
   func validate() throws {
     if let from, LocalDate(iso: from) == nil { throw ValidationError("--from must be a date YYYY-MM-DD") }
     if let to, LocalDate(iso: to) == nil { throw ValidationError("--to must be a date YYYY-MM-DD") }
@@ -34,6 +37,11 @@ struct ReportCommand: ParsableCommand {
       let logger = options.makeLogger("report")
       let period = try ReportPeriod.resolve(
         from: from.flatMap { LocalDate(iso: $0) }, to: to.flatMap { LocalDate(iso: $0) }, today: SeedCommand.todayUTC())
+      if printSQL {
+        // The benchmark's baseline (Benchmarks/report.sh): the same SQL for psql, writing into --out.
+        print(ReportGenerator(schema: try options.warehouseSchema()).psqlScript(period: period, directory: out), terminator: "")
+        return
+      }
       let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
       let outcome = try ReportBuilder(schema: try options.warehouseSchema(), logger: logger)
         .build(connection, period: period, into: URL(fileURLWithPath: out))

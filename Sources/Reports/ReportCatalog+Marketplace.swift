@@ -2,6 +2,59 @@ extension ReportCatalog {
   /// Bookings of the period: valid, not deleted upstream, slot's local date in [$1, $2].
   static let periodBookings = "NOT b.source_deleted AND b.local_date BETWEEN $1 AND $2"
 
+  /// The Monday of a date's ISO week in integer date arithmetic (2000-01-03 was a Monday): several times
+  /// cheaper per row than `date_trunc`, which goes through a time-zone-aware timestamp.
+  static func monday(_ date: String) -> String {
+    "(\(date) - ((\(date) - DATE '2000-01-03') % 7 + 7) % 7)"
+  }
+
+  /// Work tables the marketplace tables share, built once per report (temporary, dropped at its end):
+  /// the period's bookings summed per week and service (one scan of the facts instead of one per table),
+  /// and the period's ratings per provider and rating (one join of feedback and bookings).
+  static let marketplacePreparation: [ReportTableSpec] = [
+    ReportTableSpec(
+      id: "report_service_weeks", title: "", caption: "",
+      sql: """
+        CREATE TEMP TABLE report_service_weeks ON COMMIT DROP AS
+        SELECT \(monday("b.local_date")) AS week, b.service_id, b.provider_id, b.category, b.city, b.currency,
+               count(*) AS bookings,
+               count(*) FILTER (WHERE b.status = 'completed') AS completed,
+               count(*) FILTER (WHERE b.status = 'cancelled') AS cancelled,
+               count(*) FILTER (WHERE b.status = 'confirmed') AS confirmed,
+               count(*) FILTER (WHERE b.status = 'pending') AS pending,
+               coalesce(sum(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 0) AS gmv,
+               count(*) FILTER (WHERE b.status IN ('confirmed', 'completed')) AS gmv_bookings,
+               sum(b.refunded_amount) AS refunds, sum(b.paid_amount) AS paid,
+               count(*) FILTER (WHERE b.refunded_amount > 0) AS refunded_bookings,
+               count(*) FILTER (WHERE b.paid_amount > 0) AS paid_bookings,
+               sum(b.failed_attempts) AS failed_attempts, sum(b.payment_count) AS payments
+        FROM {{schema}}.booking_facts b
+        WHERE \(periodBookings)
+        GROUP BY 1, 2, 3, 4, 5, 6
+        """),
+    ReportTableSpec(
+      id: "report_ratings", title: "", caption: "",
+      sql: """
+        CREATE TEMP TABLE report_ratings ON COMMIT DROP AS
+        SELECT b.provider_id, b.category, b.currency, f.rating, count(*) AS ratings
+        FROM {{schema}}.feedback_facts f JOIN {{schema}}.booking_facts b ON b.booking_id = f.booking_id
+        WHERE \(periodBookings) AND NOT f.source_deleted
+        GROUP BY 1, 2, 3, 4
+        """),
+  ]
+
+  /// The measures of `marketplace_weekly` and `weekly_totals` over rows of `report_service_weeks`.
+  static let weeklyMeasures = """
+    sum(bookings) AS bookings, sum(completed) AS completed, sum(cancelled) AS cancelled,
+           sum(confirmed) AS confirmed, sum(pending) AS pending, round(sum(gmv), 2) AS gmv,
+           round(sum(refunds), 2) AS refunds, round(sum(paid) - sum(refunds), 2) AS net_revenue,
+           round(sum(cancelled) / sum(bookings), 4) AS cancellation_rate,
+           round(sum(refunded_bookings) / nullif(sum(paid_bookings), 0), 4) AS refund_rate,
+           round(sum(failed_attempts) / nullif(sum(payments), 0), 4) AS payment_failure_rate,
+           round(sum(failed_attempts) / sum(bookings), 4) AS failed_payments_per_booking,
+           round(sum(gmv) / nullif(sum(gmv_bookings), 0), 2) AS average_order_value
+    """
+
   static let marketplaceTables: [ReportTableSpec] = [
     ReportTableSpec(
       id: "marketplace_weekly", title: "Marketplace by week, category and city",
@@ -9,79 +62,43 @@ extension ReportCatalog {
         "Week = Monday of the slot's local week. GMV = booking prices of confirmed and completed bookings; net revenue = paid minus refunded; rates are shares (0.0123 = 1.23%). Money in the city's currency.",
       htmlRowLimit: 40,
       sql: """
-        SELECT date_trunc('week', b.local_date)::date AS week, b.category, b.city, b.currency,
-               count(*) AS bookings,
-               count(*) FILTER (WHERE b.status = 'completed') AS completed,
-               count(*) FILTER (WHERE b.status = 'cancelled') AS cancelled,
-               count(*) FILTER (WHERE b.status = 'confirmed') AS confirmed,
-               count(*) FILTER (WHERE b.status = 'pending') AS pending,
-               round(coalesce(sum(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 0), 2) AS gmv,
-               round(sum(b.refunded_amount), 2) AS refunds,
-               round(sum(b.paid_amount) - sum(b.refunded_amount), 2) AS net_revenue,
-               round(count(*) FILTER (WHERE b.status = 'cancelled')::numeric / count(*), 4) AS cancellation_rate,
-               round(count(*) FILTER (WHERE b.refunded_amount > 0)::numeric
-                     / nullif(count(*) FILTER (WHERE b.paid_amount > 0), 0), 4) AS refund_rate,
-               round(sum(b.failed_attempts)::numeric / nullif(sum(b.payment_count), 0), 4) AS payment_failure_rate,
-               round(sum(b.failed_attempts)::numeric / count(*), 4) AS failed_payments_per_booking,
-               round(avg(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 2) AS average_order_value
-        FROM {{schema}}.booking_facts b
-        WHERE \(periodBookings)
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
+        SELECT week, category, city, currency, \(weeklyMeasures)
+        FROM report_service_weeks GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
         """),
     ReportTableSpec(
       id: "weekly_totals", title: "Marketplace by week",
       caption:
         "All categories and cities per week and currency (money is never added across currencies). Payment failure rate = failed attempts / attempts; per booking = failed attempts / bookings.",
       sql: """
-        SELECT date_trunc('week', b.local_date)::date AS week, b.currency,
-               count(*) AS bookings,
-               count(*) FILTER (WHERE b.status = 'completed') AS completed,
-               count(*) FILTER (WHERE b.status = 'cancelled') AS cancelled,
-               count(*) FILTER (WHERE b.status = 'confirmed') AS confirmed,
-               count(*) FILTER (WHERE b.status = 'pending') AS pending,
-               round(coalesce(sum(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 0), 2) AS gmv,
-               round(sum(b.refunded_amount), 2) AS refunds,
-               round(sum(b.paid_amount) - sum(b.refunded_amount), 2) AS net_revenue,
-               round(count(*) FILTER (WHERE b.status = 'cancelled')::numeric / count(*), 4) AS cancellation_rate,
-               round(count(*) FILTER (WHERE b.refunded_amount > 0)::numeric
-                     / nullif(count(*) FILTER (WHERE b.paid_amount > 0), 0), 4) AS refund_rate,
-               round(sum(b.failed_attempts)::numeric / nullif(sum(b.payment_count), 0), 4) AS payment_failure_rate,
-               round(sum(b.failed_attempts)::numeric / count(*), 4) AS failed_payments_per_booking,
-               round(avg(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 2) AS average_order_value
-        FROM {{schema}}.booking_facts b
-        WHERE \(periodBookings)
-        GROUP BY 1, 2 ORDER BY 1, 2
+        SELECT week, currency, \(weeklyMeasures)
+        FROM report_service_weeks GROUP BY 1, 2 ORDER BY 1, 2
         """),
     ReportTableSpec(
       id: "bookings_by_status", title: "Bookings by status and week",
       caption: "Every booking of the period by the week of its slot and its status.",
       sql: """
-        SELECT date_trunc('week', b.local_date)::date AS week, count(*) AS bookings,
-               count(*) FILTER (WHERE b.status = 'completed') AS completed,
-               count(*) FILTER (WHERE b.status = 'confirmed') AS confirmed,
-               count(*) FILTER (WHERE b.status = 'pending') AS pending,
-               count(*) FILTER (WHERE b.status = 'cancelled') AS cancelled
-        FROM {{schema}}.booking_facts b
-        WHERE \(periodBookings)
-        GROUP BY 1 ORDER BY 1
+        SELECT week, sum(bookings) AS bookings, sum(completed) AS completed, sum(confirmed) AS confirmed,
+               sum(pending) AS pending, sum(cancelled) AS cancelled
+        FROM report_service_weeks GROUP BY 1 ORDER BY 1
         """),
     ReportTableSpec(
       id: "customers_weekly", title: "New and repeat customers by week",
       caption:
         "A customer is new in the week of their first booking ever (any status); repeat otherwise. Repeat rate = repeat / customers.",
       sql: """
-        WITH firsts AS (
-          SELECT user_id, date_trunc('week', min(local_date))::date AS first_week
-          FROM {{schema}}.booking_facts WHERE NOT source_deleted GROUP BY user_id
-        ), weekly AS (
-          SELECT DISTINCT date_trunc('week', b.local_date)::date AS week, b.user_id
-          FROM {{schema}}.booking_facts b WHERE \(periodBookings)
+        WITH ordered AS (
+          -- each customer's bookings in slot order (the index booking_facts_user_date): the first
+          -- booking's week, and whether this booking starts a new week for the customer
+          SELECT week, first_value(week) OVER w AS first_week, lag(week) OVER w AS previous_week
+          FROM (SELECT user_id, local_date, \(monday("local_date")) AS week FROM {{schema}}.booking_facts
+                WHERE NOT source_deleted AND local_date <= $2) AS b
+          WINDOW w AS (PARTITION BY user_id ORDER BY local_date)
         )
-        SELECT w.week, count(*) AS customers,
-               count(*) FILTER (WHERE f.first_week = w.week) AS new_customers,
-               count(*) FILTER (WHERE f.first_week < w.week) AS repeat_customers,
-               round(count(*) FILTER (WHERE f.first_week < w.week)::numeric / count(*), 4) AS repeat_rate
-        FROM weekly w JOIN firsts f USING (user_id)
+        SELECT week, count(*) AS customers, count(*) FILTER (WHERE week = first_week) AS new_customers,
+               count(*) FILTER (WHERE week > first_week) AS repeat_customers,
+               round(count(*) FILTER (WHERE week > first_week)::numeric / count(*), 4) AS repeat_rate
+        FROM ordered
+        WHERE previous_week IS DISTINCT FROM week AND week >= \(monday("$1::date"))
         GROUP BY 1 ORDER BY 1
         """),
     ReportTableSpec(
@@ -90,25 +107,21 @@ extension ReportCatalog {
         "Customers grouped by the month of their first booking (cohorts starting in the period); retention = share of the cohort booking again n months later.",
       htmlRowLimit: 80,
       sql: """
-        WITH firsts AS (
-          SELECT user_id, date_trunc('month', min(local_date))::date AS cohort
-          FROM {{schema}}.booking_facts WHERE NOT source_deleted GROUP BY user_id
-        ), active AS (
-          SELECT DISTINCT b.user_id, date_trunc('month', b.local_date)::date AS month
-          FROM {{schema}}.booking_facts b
-          WHERE NOT b.source_deleted AND b.local_date BETWEEN date_trunc('month', $1::date) AND $2
+        WITH ordered AS (
+          SELECT month, first_value(month) OVER w AS cohort, lag(month) OVER w AS previous_month
+          FROM (SELECT user_id, local_date, date_trunc('month', local_date::timestamp)::date AS month
+                FROM {{schema}}.booking_facts WHERE NOT source_deleted AND local_date <= $2) AS b
+          WINDOW w AS (PARTITION BY user_id ORDER BY local_date)
         ), counted AS (
-          SELECT f.cohort,
-                 ((extract(year FROM a.month) - extract(year FROM f.cohort)) * 12
-                  + extract(month FROM a.month) - extract(month FROM f.cohort))::int AS months_since,
-                 count(*) AS customers
-          FROM firsts f JOIN active a USING (user_id)
-          WHERE f.cohort BETWEEN date_trunc('month', $1::date) AND $2 AND a.month >= f.cohort
+          SELECT cohort, month, count(*) AS customers FROM ordered
+          WHERE previous_month IS DISTINCT FROM month AND cohort >= date_trunc('month', $1::timestamp)::date
           GROUP BY 1, 2
         )
-        SELECT cohort, months_since, customers,
-               round(customers::numeric / first_value(customers) OVER (PARTITION BY cohort ORDER BY months_since), 4)
-                 AS retention
+        SELECT cohort,
+               ((extract(year FROM month) - extract(year FROM cohort)) * 12
+                + extract(month FROM month) - extract(month FROM cohort))::int AS months_since,
+               customers,
+               round(customers::numeric / first_value(customers) OVER (PARTITION BY cohort ORDER BY month), 4) AS retention
         FROM counted ORDER BY 1, 2
         """),
     ReportTableSpec(
@@ -120,9 +133,8 @@ extension ReportCatalog {
         WITH provider_cells AS (
           SELECT DISTINCT provider_id, category, city FROM {{schema}}.services WHERE active AND NOT source_deleted
         ), booked AS (
-          SELECT b.provider_id, b.category, b.city, count(*) AS slots
-          FROM {{schema}}.booking_facts b WHERE \(periodBookings) AND b.status <> 'cancelled'
-          GROUP BY 1, 2, 3
+          SELECT provider_id, category, city, sum(bookings - cancelled) AS slots
+          FROM report_service_weeks GROUP BY 1, 2, 3
         )
         SELECT pc.category, pc.city, count(*) AS providers, coalesce(sum(bk.slots), 0) AS booked_slots,
                round(sum(p.weekly_capacity) * ($2::date - $1::date + 1) / 7.0, 1) AS capacity_slots,
@@ -137,28 +149,24 @@ extension ReportCatalog {
       id: "rating_distribution", title: "Rating distribution",
       caption: "Feedback on the period's bookings by rating (1 to 5 stars).",
       sql: """
-        WITH rated AS (
-          SELECT f.rating FROM {{schema}}.feedback_facts f
-          JOIN {{schema}}.booking_facts b ON b.booking_id = f.booking_id
-          WHERE \(periodBookings) AND NOT f.source_deleted
-        )
-        SELECT r.rating, count(rated.rating) AS ratings,
-               round(count(rated.rating)::numeric / (SELECT count(*) FROM rated), 4) AS share
+        WITH rated AS (SELECT rating, sum(ratings) AS ratings FROM report_ratings GROUP BY 1)
+        SELECT r.rating, coalesce(rated.ratings, 0) AS ratings,
+               round(coalesce(rated.ratings, 0) / (SELECT sum(ratings) FROM rated), 4) AS share
         FROM generate_series(1, 5) AS r(rating) LEFT JOIN rated ON rated.rating = r.rating
         WHERE EXISTS (SELECT FROM rated)
-        GROUP BY 1 ORDER BY 1
+        ORDER BY 1
         """),
     ReportTableSpec(
       id: "ratings_by_category", title: "Ratings by category",
       caption: "Count of each rating and the average, per category, over the period's bookings.",
       sql: """
-        SELECT b.category, count(*) AS ratings, round(avg(f.rating), 2) AS average_rating,
-               count(*) FILTER (WHERE f.rating = 1) AS stars_1, count(*) FILTER (WHERE f.rating = 2) AS stars_2,
-               count(*) FILTER (WHERE f.rating = 3) AS stars_3, count(*) FILTER (WHERE f.rating = 4) AS stars_4,
-               count(*) FILTER (WHERE f.rating = 5) AS stars_5
-        FROM {{schema}}.feedback_facts f JOIN {{schema}}.booking_facts b ON b.booking_id = f.booking_id
-        WHERE \(periodBookings) AND NOT f.source_deleted
-        GROUP BY 1 ORDER BY 1
+        SELECT category, sum(ratings) AS ratings, round(sum(rating * ratings) / sum(ratings), 2) AS average_rating,
+               coalesce(sum(ratings) FILTER (WHERE rating = 1), 0) AS stars_1,
+               coalesce(sum(ratings) FILTER (WHERE rating = 2), 0) AS stars_2,
+               coalesce(sum(ratings) FILTER (WHERE rating = 3), 0) AS stars_3,
+               coalesce(sum(ratings) FILTER (WHERE rating = 4), 0) AS stars_4,
+               coalesce(sum(ratings) FILTER (WHERE rating = 5), 0) AS stars_5
+        FROM report_ratings GROUP BY 1 ORDER BY 1
         """),
     ReportTableSpec(
       id: "provider_leaderboard", title: "Provider leaderboard",
@@ -166,36 +174,31 @@ extension ReportCatalog {
         "The 10 providers with the most net revenue (paid minus refunded) per currency over the period, with their bookings and average rating (and how many ratings it rests on).",
       sql: """
         WITH per_provider AS (
-          SELECT b.provider_id, b.currency, min(b.category) AS category, min(b.city) AS city,
-                 count(*) AS bookings, count(*) FILTER (WHERE b.status = 'completed') AS completed,
-                 round(sum(b.paid_amount) - sum(b.refunded_amount), 2) AS net_revenue
-          FROM {{schema}}.booking_facts b WHERE \(periodBookings)
-          GROUP BY 1, 2
+          SELECT provider_id, currency, min(category) AS category, min(city) AS city, sum(bookings) AS bookings,
+                 sum(completed) AS completed, round(sum(paid) - sum(refunds), 2) AS net_revenue
+          FROM report_service_weeks GROUP BY 1, 2
         ), ranked AS (
           SELECT *, row_number() OVER (PARTITION BY currency ORDER BY net_revenue DESC, provider_id) AS rank
           FROM per_provider
+        ), rated AS (
+          SELECT provider_id, currency, sum(rating * ratings) AS stars, sum(ratings) AS ratings
+          FROM report_ratings GROUP BY 1, 2
         )
         SELECT r.currency, r.rank, r.provider_id, r.category, r.city, r.bookings, r.completed, r.net_revenue,
-               round(avg(f.rating), 2) AS average_rating, count(f.rating) AS ratings
-        FROM ranked r
-        LEFT JOIN {{schema}}.booking_facts b
-          ON b.provider_id = r.provider_id AND b.currency = r.currency AND \(periodBookings)
-        LEFT JOIN {{schema}}.feedback_facts f ON f.booking_id = b.booking_id AND NOT f.source_deleted
+               round(rt.stars / rt.ratings, 2) AS average_rating, coalesce(rt.ratings, 0) AS ratings
+        FROM ranked r LEFT JOIN rated rt USING (provider_id, currency)
         WHERE r.rank <= 10
-        GROUP BY r.currency, r.rank, r.provider_id, r.category, r.city, r.bookings, r.completed, r.net_revenue
         ORDER BY r.currency, r.rank
         """),
     ReportTableSpec(
       id: "top_services", title: "Most booked services",
       caption: "The 20 services with the most bookings in the period, with their title as the provider wrote it.",
       sql: """
-        SELECT s.service_id, s.title, b.category, b.city, count(*) AS bookings,
-               count(*) FILTER (WHERE b.status = 'cancelled') AS cancelled, b.currency,
-               round(coalesce(sum(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 0), 2) AS gmv
-        FROM {{schema}}.booking_facts b JOIN {{schema}}.services s ON s.service_id = b.service_id
-        WHERE \(periodBookings)
-        GROUP BY s.service_id, s.title, b.category, b.city, b.currency
-        ORDER BY bookings DESC, s.service_id LIMIT 20
+        SELECT w.service_id, s.title, w.category, w.city, sum(w.bookings) AS bookings, sum(w.cancelled) AS cancelled,
+               w.currency, round(sum(w.gmv), 2) AS gmv
+        FROM report_service_weeks w JOIN {{schema}}.services s ON s.service_id = w.service_id
+        GROUP BY w.service_id, s.title, w.category, w.city, w.currency
+        ORDER BY bookings DESC, w.service_id LIMIT 20
         """),
     ReportTableSpec(
       id: "low_rating_comments", title: "Recent low ratings",

@@ -8,6 +8,10 @@ public enum ReportCatalog {
     marketplaceSections + dataQualitySections + pricingSections + runSections
   }
 
+  /// Temporary work tables several tables read, created first in the report's transaction (same SQL
+  /// conventions; their `id` is the table they create).
+  public static var preparation: [ReportTableSpec] { marketplacePreparation }
+
   public static func table(_ id: String) -> ReportTableSpec? { tables.first { $0.id == id } }
 
   // MARK: - Runs
@@ -35,7 +39,7 @@ public enum ReportCatalog {
                   FROM {{schema}}.run_steps s WHERE s.run_id = r.run_id) AS steps,
                r.error
         FROM {{schema}}.runs r ORDER BY r.run_id DESC LIMIT 20
-        """)
+        """),
   ]
 
   static let runSections: [ReportSectionSpec] = [

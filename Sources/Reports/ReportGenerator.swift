@@ -4,8 +4,9 @@ import Postgres
 import Warehouse
 
 /// Computes every table of the report in the warehouse: aggregation runs in SQL, only the small results
-/// travel. All tables are read in one `REPEATABLE READ, READ ONLY` transaction so that they describe the
-/// same moment even while ingest or publish runs.
+/// travel. All tables are read in one `REPEATABLE READ` transaction so that they describe the same moment
+/// even while ingest or publish runs; it writes nothing but the temporary work tables of
+/// `ReportCatalog.preparation` (dropped with it) and always ends in ROLLBACK.
 public struct ReportGenerator {
   public let schema: WarehouseSchema
   public var logger: Logger
@@ -15,12 +16,13 @@ public struct ReportGenerator {
     self.logger = logger
   }
 
-  public func generate(_ connection: Connection, period: ReportPeriod, specs: [ReportTableSpec] = ReportCatalog.tables)
-    throws -> Report
-  {
+  public func generate(
+    _ connection: Connection, period: ReportPeriod, preparation: [ReportTableSpec] = ReportCatalog.preparation,
+    specs: [ReportTableSpec] = ReportCatalog.tables
+  ) throws -> Report {
     var tables: [String: ReportTable] = [:]
     do {
-      try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+      try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
     } catch let error as PostgresError {
       throw ReportError(code: .query, message: error.description, context: "(begin)", underlying: error)
     }
@@ -28,6 +30,17 @@ public struct ReportGenerator {
     let generatedAt = try connection.query(
       "SELECT to_char(now(), 'YYYY-MM-DD HH24:MI:SS'), current_database()"
     ).single()
+    for step in preparation {
+      let started = Date()
+      do {
+        try connection.query(query(step, period: period))
+      } catch let error as PostgresError {
+        throw ReportError(code: .query, message: error.description, context: step.id, underlying: error)
+      }
+      logger.debug(
+        "report work table",
+        metadata: ["table": "\(step.id)", "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))"])
+    }
     for spec in specs {
       let started = Date()
       tables[spec.id] = try fetch(spec, connection, period: period)
@@ -47,6 +60,26 @@ public struct ReportGenerator {
   public func query(_ spec: ReportTableSpec, period: ReportPeriod) -> SQLQuery {
     let sql = spec.sql.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
     return SQLQuery(unsafeSQL: sql, binds: spec.usesPeriod ? [period.from, period.to] : [])
+  }
+
+  /// The same queries as a psql script writing one CSV per table into `directory` (`COPY ... TO STDOUT
+  /// \g file`), with the period bound through psql variables: the baseline of Benchmarks/report.sh.
+  public func psqlScript(period: ReportPeriod, directory: String, specs: [ReportTableSpec] = ReportCatalog.tables)
+    -> String
+  {
+    func bound(_ sql: String) -> String {
+      sql.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
+        .replacingOccurrences(of: "$1", with: ":'from'::date").replacingOccurrences(of: "$2", with: ":'to'::date")
+    }
+    var script = "\\set from '\(period.from)'\n\\set to '\(period.to)'\n"
+    script += "BEGIN ISOLATION LEVEL REPEATABLE READ;\n"
+    for step in ReportCatalog.preparation { script += bound(step.sql) + ";\n" }
+    for spec in specs {
+      let sql = bound(spec.sql)
+      let file = (directory as NSString).appendingPathComponent("\(spec.id).csv")
+      script += "COPY (\n\(sql)\n) TO STDOUT WITH (FORMAT csv, HEADER) \\g '\(file)'\n"
+    }
+    return script + "ROLLBACK;\n"
   }
 
   func fetch(_ spec: ReportTableSpec, _ connection: Connection, period: ReportPeriod) throws -> ReportTable {
