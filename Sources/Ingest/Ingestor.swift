@@ -41,7 +41,8 @@ public struct Ingestor {
     defer { _ = try? warehouse.advisoryUnlock(lockKey) }
     let recorderConnection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
     let parameters = "{\"full\": \(options.full), \"overlap_seconds\": \(options.overlapSeconds)}"
-    let recorder = try RunRecorder(connection: recorderConnection, schema: schema, command: "ingest", parameters: parameters)
+    let recorder = try RunRecorder(
+      connection: recorderConnection, schema: schema, command: "ingest", parameters: parameters)
     try recorder.begin(step: "ingest")
     let started = Date()
     do {
@@ -53,9 +54,11 @@ public struct Ingestor {
       }
       let rows = summary.tables.reduce(0) { $0 + $1.read }
       let details = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
-      try recorder.end(step: "ingest", status: "succeeded", rows: Int64(rows), exitCode: 0, error: nil, details: details)
+      try recorder.end(
+        step: "ingest", status: "succeeded", rows: Int64(rows), exitCode: 0, error: nil, details: details)
       try recorder.finish(status: "succeeded", exitCode: 0, error: nil)
-      logger.info("ingest finished", metadata: ["run_id": "\(recorder.runID)", "seconds": "\(Date().timeIntervalSince(started))"])
+      logger.info(
+        "ingest finished", metadata: ["run_id": "\(recorder.runID)", "seconds": "\(Date().timeIntervalSince(started))"])
       return summary
     } catch {
       let message = String(describing: error)
@@ -112,7 +115,9 @@ public struct Ingestor {
       """
     ).rows
     var columns: [String: Set<String>] = [:]
-    for row in rows { columns[try row.decode(String.self, at: 0), default: []].insert(try row.decode(String.self, at: 1)) }
+    for row in rows {
+      columns[try row.decode(String.self, at: 0), default: []].insert(try row.decode(String.self, at: 1))
+    }
     var present: Set<String> = []
     for spec in SourceTableSpec.all {
       guard let found = columns[spec.name] else {
@@ -161,13 +166,15 @@ public struct Ingestor {
 
     // 2. Check, quarantine, merge.
     if spec.name == "bookings" {
-      // The payment totals of the batch's bookings, from the payments merged just before.
+      // The payment totals of the batch's bookings, from the payments merged just before (a full batch
+      // holds every booking: no filter by its keys).
+      let batchFilter = full ? "" : "AND p.booking_id IN (SELECT booking_id FROM pg_temp.stage_bookings)"
       try warehouse.execute(
         """
         CREATE TEMP TABLE batch_payment_totals ON COMMIT DROP AS
         SELECT p.booking_id, \(Reconciliation.paymentTotals)
         FROM \(schema.table("payment_facts").quoted) p
-        WHERE NOT p.source_deleted AND p.booking_id IN (SELECT booking_id FROM pg_temp.stage_bookings)
+        WHERE NOT p.source_deleted \(batchFilter)
         GROUP BY p.booking_id
         """)
     }
@@ -177,9 +184,13 @@ public struct Ingestor {
     table.quarantined = try warehouse.query(SQLQuery(unsafeSQL: sql.quarantine, binds: binds)).affectedRows
     table.released = try warehouse.query(SQLQuery(unsafeSQL: sql.releaseFromQuarantine)).affectedRows
     table.removed = try warehouse.query(SQLQuery(unsafeSQL: sql.removeQuarantinedFacts)).affectedRows
-    let merged = try warehouse.query(SQLQuery(unsafeSQL: sql.merge, binds: binds)).single()
-    table.inserted = try merged.decode(Int.self, at: 0)
-    table.updated = try merged.decode(Int.self, at: 1)
+    if try warehouse.query(SQLQuery(unsafeSQL: sql.factIsEmpty)).scalar(Bool.self) {
+      table.inserted = try loadIntoEmpty(sql, warehouse: warehouse, binds: binds)
+    } else {
+      let merged = try warehouse.query(SQLQuery(unsafeSQL: sql.merge, binds: binds)).single()
+      table.inserted = try merged.decode(Int.self, at: 0)
+      table.updated = try merged.decode(Int.self, at: 1)
+    }
     if full && options.full && load.tracksDeletion {
       table.markedDeleted = try warehouse.query(SQLQuery(unsafeSQL: sql.markDeleted)).affectedRows
     }
@@ -194,6 +205,25 @@ public struct Ingestor {
         "updated": "\(table.updated)", "quarantined": "\(table.quarantined)",
       ])
     return table
+  }
+
+  /// The first load into an empty fact table (the first run, millions of rows): the secondary indexes are
+  /// dropped, the rows inserted plainly, the indexes built again in one pass each and the table analysed,
+  /// all inside the run's transaction (a failure restores the indexes with everything else). Building an
+  /// index once is several times cheaper than maintaining it row by row, and an INSERT into an empty
+  /// table needs no conflict handling. The index definitions come from the server's catalog
+  /// (`pg_get_indexdef`), not from data.
+  private func loadIntoEmpty(_ sql: WarehouseSQL, warehouse: Connection, binds: [any PostgresEncodable]) throws -> Int {
+    let indexes = try warehouse.query(SQLQuery(unsafeSQL: sql.secondaryIndexes)).rows.map {
+      (name: try $0.decode(String.self, at: 0), definition: try $0.decode(String.self, at: 1))
+    }
+    for index in indexes {
+      try warehouse.execute("DROP INDEX \(options.warehouse.table(index.name).quoted)")
+    }
+    let inserted = try warehouse.query(SQLQuery(unsafeSQL: sql.insertIntoEmpty, binds: binds)).affectedRows
+    for index in indexes { try warehouse.execute(index.definition) }
+    try warehouse.execute("ANALYZE \(options.warehouse.table(sql.load.factTable).quoted)")
+    return inserted
   }
 
   /// The source query: everything, or what changed since the watermark (minus the overlap), plus the

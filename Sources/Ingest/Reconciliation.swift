@@ -30,20 +30,28 @@ struct Reconciliation {
     let facts = schema.table("booking_facts").quoted
     let payments = schema.table("payment_facts").quoted
     let exceptions = schema.table("reconciliation_exceptions").quoted
+    // The bookings and payments to check: everything (a full run reads the facts directly: a filter by
+    // ten million keys costs more than the checks), or the batch's bookings and the bookings of its
+    // payments, looked up once by index (not a scan per check).
+    let checkedFacts: String
+    let checkedPayments: String
     if everything {
-      try warehouse.execute("CREATE TEMP TABLE affected_bookings ON COMMIT DROP AS SELECT booking_id FROM \(facts)")
+      checkedFacts =
+        "(SELECT booking_id, status, currency, paid_amount, refunded_amount FROM \(facts) WHERE NOT source_deleted)"
+      checkedPayments = "(SELECT payment_id, booking_id, currency, status FROM \(payments) WHERE NOT source_deleted)"
+      try warehouse.execute("DELETE FROM \(exceptions) WHERE kind <> 'payment_for_unknown_booking'")
     } else {
+      checkedFacts = "affected_facts"
+      checkedPayments = "affected_payments"
       try warehouse.execute(
         """
         CREATE TEMP TABLE affected_bookings ON COMMIT DROP AS
         SELECT booking_id FROM pg_temp.checked_bookings WHERE rule IS NULL
         UNION SELECT booking_id FROM pg_temp.checked_payments WHERE booking_id IS NOT NULL
         """)
-    }
-    try warehouse.execute("ALTER TABLE affected_bookings ADD PRIMARY KEY (booking_id); ANALYZE affected_bookings")
-    // Payment totals of bookings whose payments changed but which were not in the batch themselves
-    // (the batch's bookings got theirs as they were merged).
-    if !everything {
+      try warehouse.execute("ALTER TABLE affected_bookings ADD PRIMARY KEY (booking_id); ANALYZE affected_bookings")
+      // Payment totals of bookings whose payments changed but which were not in the batch themselves
+      // (the batch's bookings got theirs as they were merged).
       try warehouse.execute(
         """
         UPDATE \(facts) f
@@ -58,82 +66,83 @@ struct Reconciliation {
           AND (f.paid_amount, f.refunded_amount, f.failed_attempts, f.payment_count)
               IS DISTINCT FROM (t.paid, t.refunded, t.failed, t.payments)
         """)
+      try warehouse.execute(
+        """
+        CREATE TEMP TABLE affected_facts ON COMMIT DROP AS
+        SELECT f.booking_id, f.status, f.currency, f.paid_amount, f.refunded_amount FROM \(facts) f
+        WHERE f.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT f.source_deleted;
+        ANALYZE affected_facts
+        """)
+      try warehouse.execute(
+        """
+        CREATE TEMP TABLE affected_payments ON COMMIT DROP AS
+        SELECT p.payment_id, p.booking_id, p.currency, p.status FROM \(payments) p
+        WHERE p.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT p.source_deleted;
+        ANALYZE affected_payments
+        """)
+      try warehouse.execute(
+        """
+        DELETE FROM \(exceptions) e USING affected_bookings a
+        WHERE e.booking_id = a.booking_id AND e.kind <> 'payment_for_unknown_booking'
+        """)
     }
 
-    // The affected bookings and their payments, looked up once by index (not a scan per check).
-    try warehouse.execute(
-      """
-      CREATE TEMP TABLE affected_facts ON COMMIT DROP AS
-      SELECT f.booking_id, f.status, f.currency, f.paid_amount, f.refunded_amount FROM \(facts) f
-      WHERE f.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT f.source_deleted;
-      ANALYZE affected_facts
-      """)
-    try warehouse.execute(
-      """
-      CREATE TEMP TABLE affected_payments ON COMMIT DROP AS
-      SELECT p.payment_id, p.booking_id, p.currency, p.status FROM \(payments) p
-      WHERE p.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT p.source_deleted;
-      ANALYZE affected_payments
-      """)
-
-    // Booking-level exceptions of the affected bookings.
-    try warehouse.execute(
-      """
-      DELETE FROM \(exceptions) e USING affected_bookings a
-      WHERE e.booking_id = a.booking_id AND e.kind <> 'payment_for_unknown_booking'
-      """)
+    // Booking-level exceptions of the checked bookings.
     try warehouse.query(
       SQLQuery(
         unsafeSQL: """
           INSERT INTO \(exceptions) (kind, booking_id, payment_id, detail, run_id)
           SELECT 'completed_unpaid', f.booking_id, NULL::bigint, 'completed booking has no successful payment', $1
-          FROM affected_facts f
+          FROM \(checkedFacts) f
           WHERE f.status = 'completed' AND f.paid_amount = 0
           UNION ALL
           SELECT 'cancelled_paid_not_refunded', f.booking_id, NULL,
                  'cancelled booking kept ' || (f.paid_amount - f.refunded_amount) || ' ' || f.currency, $1
-          FROM affected_facts f
+          FROM \(checkedFacts) f
           WHERE f.status = 'cancelled' AND f.paid_amount > f.refunded_amount
           UNION ALL
           SELECT 'refund_above_paid', f.booking_id, NULL,
                  'refunded ' || f.refunded_amount || ' of ' || f.paid_amount || ' paid', $1
-          FROM affected_facts f
+          FROM \(checkedFacts) f
           WHERE f.refunded_amount > f.paid_amount
           UNION ALL
           SELECT 'duplicate_successful_payments', p.booking_id, max(p.payment_id),
                  count(*) || ' succeeded payments', $1
-          FROM affected_payments p
+          FROM \(checkedPayments) p
           WHERE p.status = 'succeeded'
           GROUP BY p.booking_id HAVING count(*) > 1
           UNION ALL
           SELECT 'currency_mismatch', f.booking_id, p.payment_id,
                  'payment in ' || p.currency || ', booking in ' || f.currency, $1
-          FROM affected_payments p JOIN affected_facts f ON f.booking_id = p.booking_id
+          FROM \(checkedPayments) p JOIN \(checkedFacts) f ON f.booking_id = p.booking_id
           WHERE p.currency <> f.currency
           ON CONFLICT DO NOTHING
           """, binds: [runID]))
 
     // Payments whose booking is unknown: the batch's payments and the ones already open.
-    let candidates =
-      everything
-      ? "SELECT payment_id FROM \(payments)"
-      : """
+    if everything {
+      try warehouse.execute("DELETE FROM \(exceptions) WHERE kind = 'payment_for_unknown_booking'")
+    } else {
+      try warehouse.execute(
+        """
+        CREATE TEMP TABLE payment_candidates ON COMMIT DROP AS
         SELECT payment_id FROM pg_temp.checked_payments WHERE rule IS NULL
         UNION SELECT payment_id FROM \(exceptions) WHERE kind = 'payment_for_unknown_booking'
+        """)
+      try warehouse.execute(
         """
-    try warehouse.execute("CREATE TEMP TABLE payment_candidates ON COMMIT DROP AS \(candidates)")
-    try warehouse.execute(
-      """
-      DELETE FROM \(exceptions) e USING payment_candidates c
-      WHERE e.kind = 'payment_for_unknown_booking' AND e.payment_id = c.payment_id
-      """)
+        DELETE FROM \(exceptions) e USING payment_candidates c
+        WHERE e.kind = 'payment_for_unknown_booking' AND e.payment_id = c.payment_id
+        """)
+    }
+    let candidatePayments = everything ? "" : "JOIN payment_candidates c USING (payment_id)"
     try warehouse.query(
       SQLQuery(
         unsafeSQL: """
           INSERT INTO \(exceptions) (kind, booking_id, payment_id, detail, run_id)
           SELECT 'payment_for_unknown_booking', p.booking_id, p.payment_id,
                  'payment for booking ' || p.booking_id || ', which is not in the warehouse', $1
-          FROM \(payments) p JOIN payment_candidates c USING (payment_id)
+          FROM \(payments) p \(candidatePayments)
           WHERE NOT p.source_deleted
             AND NOT EXISTS (SELECT 1 FROM \(facts) f WHERE f.booking_id = p.booking_id AND NOT f.source_deleted)
           ON CONFLICT DO NOTHING

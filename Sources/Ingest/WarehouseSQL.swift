@@ -12,7 +12,9 @@ struct WarehouseSQL {
   private var spec: SourceTableSpec { load.spec }
   private var fact: String { schema.table(load.factTable).quoted }
   private var quarantineTable: String { schema.table("quarantine").quoted }
-  private func resolve(_ text: String) -> String { text.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted) }
+  private func resolve(_ text: String) -> String {
+    text.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
+  }
 
   var createStage: String {
     let columns = spec.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
@@ -89,6 +91,31 @@ struct WarehouseSQL {
       """)
   }
 
+  /// The first load into an empty fact table: a plain INSERT (nothing can conflict), run while the
+  /// table's secondary indexes are dropped (`Ingestor.loadIntoEmpty`).
+  var insertIntoEmpty: String {
+    let columns = load.factColumns.map(\.column)
+    return resolve(
+      """
+      INSERT INTO \(fact) (\(columns.joined(separator: ", ")))
+      SELECT \(load.factColumns.map(\.expression).joined(separator: ", "))
+      FROM pg_temp.\(load.checkedTable) c WHERE c.rule IS NULL
+      """)
+  }
+
+  /// Whether the fact table has no rows at all (a first load).
+  var factIsEmpty: String { "SELECT NOT EXISTS (SELECT 1 FROM \(fact))" }
+
+  /// The fact table's secondary (non-unique) indexes: name and definition, as the server prints them.
+  var secondaryIndexes: String {
+    """
+    SELECT i.relname::text, pg_get_indexdef(i.oid)
+    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = '\(fact)'::regclass AND NOT x.indisunique AND NOT x.indisprimary
+    ORDER BY 1
+    """
+  }
+
   /// Full runs: fact rows whose key is no longer in the source are kept and marked deleted.
   var markDeleted: String {
     """
@@ -101,7 +128,8 @@ struct WarehouseSQL {
   var advanceWatermark: String {
     let watermark =
       spec.tracking == .updatedAt
-      ? "coalesce(least((SELECT max(updated_at) FROM pg_temp.\(load.stageTable)), $2), w.watermark)" : "NULL::timestamptz"
+      ? "coalesce(least((SELECT max(updated_at) FROM pg_temp.\(load.stageTable)), $2), w.watermark)"
+      : "NULL::timestamptz"
     let maxKey =
       spec.tracking == .appendOnlyByKey
       ? "greatest((SELECT max(\(spec.key)) FROM pg_temp.\(load.stageTable)), w.max_key)" : "NULL::bigint"
