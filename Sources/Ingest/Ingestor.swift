@@ -52,6 +52,7 @@ public struct Ingestor {
           try ingest(source: source, warehouse: warehouse, runID: recorder.runID)
         }
       }
+      vacuumLargeLoads(summary, warehouse: warehouse)
       let rows = summary.tables.reduce(0) { $0 + $1.read }
       let details = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
       try recorder.end(
@@ -65,6 +66,28 @@ public struct Ingestor {
       try? recorder.end(step: "ingest", status: "failed", rows: nil, exitCode: nil, error: message)
       try? recorder.finish(status: "failed", exitCode: 1, error: message)
       throw error
+    }
+  }
+
+  /// After a batch that wrote at least `largeLoadRows` rows into a fact table (a first or full load),
+  /// `VACUUM (ANALYZE)` it once the run has committed: planner statistics for the fit and the report, and
+  /// the visibility map that lets the report read customers from an index alone (autovacuum would get
+  /// there later; the nightly run reads the table minutes after). A failure is only logged: the data is in.
+  static let largeLoadRows = 500_000
+
+  private func vacuumLargeLoads(_ summary: IngestSummary, warehouse: Connection) {
+    for table in summary.tables where table.inserted + table.updated >= Self.largeLoadRows {
+      guard let load = TableLoad.all.first(where: { $0.spec.name == table.table }) else { continue }
+      let fact = options.warehouse.table(load.factTable).quoted
+      let started = Date()
+      do {
+        try warehouse.execute("VACUUM (ANALYZE) \(fact)")
+        logger.info(
+          "vacuumed after a large load",
+          metadata: ["table": "\(load.factTable)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))"])
+      } catch {
+        logger.warning("could not vacuum after a large load", metadata: ["table": "\(load.factTable)", "error": "\(error)"])
+      }
     }
   }
 
