@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The end-to-end benchmark of issue 8: on the 10M-booking source of Benchmarks/ingest.sh (bench_src), a
-# first full `pricing run` into an empty warehouse, then a simulated day (about 30,000 new bookings with
-# their payments, 20,000 status changes) and the nightly incremental `pricing run`. Release build; wall
+# The end-to-end benchmark of issue 8: a source of 10M bookings seeded with yesterday's snapshot (so that
+# its timestamps agree with the clock), a first full `pricing run` into an empty warehouse, then a simulated
+# day (30,000 new bookings made today with their payments, 20,000 status changes) and the nightly
+# incremental `pricing run` as of tomorrow. Release build; wall
 # time and peak memory from /usr/bin/time -v, per-step times from the run's own records (run_steps).
 #   eval "$(jobs/pg env)"; Benchmarks/pipeline.sh
 set -euo pipefail
@@ -9,13 +10,15 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 swift build -c release --product pricing >&2
 pricing=$(swift build -c release --show-bin-path)/pricing
-src=bench_src
+src=bench_e2e_src
 wh=bench_e2e
 out=$repo/bench-data/pipeline
 mkdir -p "$out"
-[ "$(psql -d "$src" -tAc "SELECT count(*) FROM bookings" 2>/dev/null || echo 0)" -gt 1000000 ] \
-  || { echo "run Benchmarks/ingest.sh first (it seeds $src)" >&2; exit 1; }
-as_of=$(psql -d "$src" -tAc "SELECT (max(booking_time) AT TIME ZONE 'UTC')::date + 1 FROM bookings")
+as_of=$(date -u +%F)
+dropdb --if-exists "$src" && createdb "$src"
+echo "seeding 10,000,000 bookings with the snapshot of $(date -u -d yesterday +%F)" >&2
+"$pricing" seed --source "dbname=$src" --bookings 10000000 --seed 1 --today "$(date -u -d yesterday +%F)" --quiet >/dev/null
+psql -d "$src" -qc "VACUUM ANALYZE" >/dev/null
 dropdb --if-exists "$wh" && createdb "$wh"
 "$pricing" migrate --warehouse "dbname=$wh" --quiet >/dev/null
 
@@ -51,21 +54,22 @@ psql -d "$src" -q -v ON_ERROR_STOP=1 <<SQL
 BEGIN;
 CREATE TEMP TABLE picked AS
   SELECT b.*, row_number() OVER () AS n FROM bookings b TABLESAMPLE SYSTEM (1) REPEATABLE (8) LIMIT 30000;
+CREATE TEMP TABLE base AS SELECT (SELECT max(booking_id) FROM bookings) AS booking, (SELECT max(payment_id) FROM payments) AS payment;
+-- Made today (up to 20 hours ago), for slots in the next four weeks, paid at once.
 INSERT INTO bookings (booking_id, service_id, user_id, status, booking_time, scheduled_for, price, currency, updated_at)
-SELECT (SELECT max(booking_id) FROM bookings) + n, service_id, user_id, 'confirmed',
-       '$as_of'::timestamptz + (n % 86400) * interval '1 second',
-       '$as_of'::timestamptz + (1 + n % 27) * interval '1 day' + interval '10 hours', price, currency,
-       '$as_of'::timestamptz + (n % 86400) * interval '1 second'
-FROM picked;
+SELECT base.booking + n, service_id, user_id, 'confirmed', now() - (n % 72000) * interval '1 second',
+       date_trunc('day', now()) + (1 + n % 27) * interval '1 day' + interval '10 hours', price, currency,
+       now() - (n % 72000) * interval '1 second'
+FROM picked, base;
 INSERT INTO payments (payment_id, booking_id, amount, currency, status, refunded_amount, created_at, updated_at)
-SELECT (SELECT max(payment_id) FROM payments) + n, (SELECT max(booking_id) FROM bookings) - 30000 + n, price, currency,
-       'succeeded', 0, '$as_of'::timestamptz + (n % 86400) * interval '1 second',
-       '$as_of'::timestamptz + (n % 86400) * interval '1 second'
-FROM picked;
-UPDATE bookings SET status = CASE WHEN booking_id % 5 = 0 THEN 'cancelled' ELSE 'completed' END,
-       updated_at = '$as_of'::timestamptz + interval '20 hours'
-WHERE booking_id IN (SELECT booking_id FROM bookings WHERE status = 'confirmed' ORDER BY booking_id LIMIT 20000);
+SELECT base.payment + n, base.booking + n, price, currency, 'succeeded', 0,
+       now() - (n % 72000) * interval '1 second', now() - (n % 72000) * interval '1 second'
+FROM picked, base;
+-- The 20,000 confirmed bookings with the earliest slots: completed when the slot has passed, else cancelled.
+UPDATE bookings SET status = CASE WHEN scheduled_for < now() THEN 'completed' ELSE 'cancelled' END,
+       updated_at = now() - interval '1 hour'
+WHERE booking_id IN (SELECT booking_id FROM bookings WHERE status = 'confirmed' ORDER BY scheduled_for LIMIT 20000);
 COMMIT;
 SQL
-next=$(date -u -d "$as_of + 1 day" +%F)
+next=$(date -u -d tomorrow +%F)
 run nightly-incremental-run --as-of "$next"
