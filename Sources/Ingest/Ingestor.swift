@@ -69,15 +69,19 @@ public struct Ingestor {
     }
   }
 
-  /// After a batch that wrote at least `largeLoadRows` rows into a fact table (a first or full load),
-  /// `VACUUM (ANALYZE)` it once the run has committed: planner statistics for the fit and the report, and
-  /// the visibility map that lets the report read customers from an index alone (autovacuum would get
-  /// there later; the nightly run reads the table minutes after). A failure is only logged: the data is in.
+  /// After a batch that wrote at least `largeLoadRows` rows into `booking_facts` (a first or full load),
+  /// `VACUUM (ANALYZE)` it once the run has committed: the report reads customers' bookings from an index
+  /// alone, which needs the visibility map that only a vacuum sets (autovacuum would get there later; the
+  /// nightly run reads the table a minute after), and the planner gets fresh statistics. The other fact
+  /// tables are left to autovacuum. A failure is only logged: the data is in.
   static let largeLoadRows = 500_000
+  static let vacuumedAfterLargeLoads: Set<String> = ["booking_facts"]
 
   private func vacuumLargeLoads(_ summary: IngestSummary, warehouse: Connection) {
     for table in summary.tables where table.inserted + table.updated >= Self.largeLoadRows {
-      guard let load = TableLoad.all.first(where: { $0.spec.name == table.table }) else { continue }
+      guard let load = TableLoad.all.first(where: { $0.spec.name == table.table }),
+        Self.vacuumedAfterLargeLoads.contains(load.factTable)
+      else { continue }
       let fact = options.warehouse.table(load.factTable).quoted
       let started = Date()
       do {
