@@ -25,7 +25,15 @@ public struct ReportWriter {
     ReportWriter.removeTree(partial)
     try ReportWriter.check(mkdir(partial, 0o755), partial)
     do {
-      for file in files { try ReportWriter.writeFile("\(partial)/\(file.name)", file.contents) }
+      for file in files {
+        do {
+          try ReportWriter.writeFile("\(partial)/\(file.name)", file.contents)
+        } catch var error as ReportError {
+          // Name the file where the user expects it, not the temporary folder.
+          error.context = directory.appendingPathComponent(file.name).path
+          throw error
+        }
+      }
       var moved = false
       if rename(directory.path, previous) == 0 {
         moved = true
