@@ -11,9 +11,9 @@ extension ReportCatalog {
   /// Work tables the marketplace tables share, built once per report (temporary, dropped at its end):
   /// the period's bookings summed per week and service (one scan of the facts instead of one per table),
   /// and the period's ratings per provider and rating (one join of feedback and bookings).
-  static let marketplacePreparation: [ReportTableSpec] = [
-    ReportTableSpec(
-      id: "report_service_weeks", title: "", caption: "",
+  static let marketplaceWorkTables: [ReportWorkTable] = [
+    ReportWorkTable(
+      id: "report_service_weeks",
       sql: """
         CREATE TEMP TABLE report_service_weeks ON COMMIT DROP AS
         SELECT \(monday("b.local_date")) AS week, b.service_id, b.provider_id, b.category, b.city, b.currency,
@@ -32,8 +32,8 @@ extension ReportCatalog {
         WHERE \(periodBookings)
         GROUP BY 1, 2, 3, 4, 5, 6
         """),
-    ReportTableSpec(
-      id: "report_ratings", title: "", caption: "",
+    ReportWorkTable(
+      id: "report_ratings",
       sql: """
         CREATE TEMP TABLE report_ratings ON COMMIT DROP AS
         SELECT b.provider_id, b.category, b.currency, f.rating, count(*) AS ratings

@@ -8,9 +8,8 @@ public enum ReportCatalog {
     marketplaceSections + dataQualitySections + pricingSections + runSections
   }
 
-  /// Temporary work tables several tables read, created first in the report's transaction (same SQL
-  /// conventions; their `id` is the table they create).
-  public static var preparation: [ReportTableSpec] { marketplacePreparation }
+  /// Temporary work tables several tables read, created first in the report's transaction.
+  public static var workTables: [ReportWorkTable] { marketplaceWorkTables }
 
   public static func table(_ id: String) -> ReportTableSpec? { tables.first { $0.id == id } }
 

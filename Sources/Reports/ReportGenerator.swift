@@ -6,7 +6,7 @@ import Warehouse
 /// Computes every table of the report in the warehouse: aggregation runs in SQL, only the small results
 /// travel. All tables are read in one `REPEATABLE READ` transaction so that they describe the same moment
 /// even while ingest or publish runs; it writes nothing but the temporary work tables of
-/// `ReportCatalog.preparation` (dropped with it) and always ends in ROLLBACK.
+/// `ReportCatalog.workTables` (dropped with it) and always ends in ROLLBACK.
 public struct ReportGenerator {
   public let schema: WarehouseSchema
   public var logger: Logger
@@ -17,7 +17,7 @@ public struct ReportGenerator {
   }
 
   public func generate(
-    _ connection: Connection, period: ReportPeriod, preparation: [ReportTableSpec] = ReportCatalog.preparation,
+    _ connection: Connection, period: ReportPeriod, workTables: [ReportWorkTable] = ReportCatalog.workTables,
     specs: [ReportTableSpec] = ReportCatalog.tables
   ) throws -> Report {
     var tables: [String: ReportTable] = [:]
@@ -30,7 +30,7 @@ public struct ReportGenerator {
     let generatedAt = try connection.query(
       "SELECT to_char(now(), 'YYYY-MM-DD HH24:MI:SS'), current_database()"
     ).single()
-    for step in preparation {
+    for step in workTables {
       let started = Date()
       do {
         try connection.query(query(step, period: period))
@@ -57,7 +57,7 @@ public struct ReportGenerator {
   }
 
   /// The query of one table with the schema filled in and the period bound.
-  public func query(_ spec: ReportTableSpec, period: ReportPeriod) -> SQLQuery {
+  public func query(_ spec: some ReportSQL, period: ReportPeriod) -> SQLQuery {
     let sql = spec.sql.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
     return SQLQuery(unsafeSQL: sql, binds: spec.usesPeriod ? [period.from, period.to] : [])
   }
@@ -73,7 +73,7 @@ public struct ReportGenerator {
     }
     var script = "\\set from '\(period.from)'\n\\set to '\(period.to)'\n"
     script += "BEGIN ISOLATION LEVEL REPEATABLE READ;\n"
-    for step in ReportCatalog.preparation { script += bound(step.sql) + ";\n" }
+    for step in ReportCatalog.workTables { script += bound(step.sql) + ";\n" }
     for spec in specs {
       let sql = bound(spec.sql)
       let file = (directory as NSString).appendingPathComponent("\(spec.id).csv")

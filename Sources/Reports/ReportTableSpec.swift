@@ -1,10 +1,9 @@
 /// One table of the report: its CSV file (`id.csv`), its heading and caption in the HTML, and the SQL
 /// that computes it in the warehouse.
 ///
-/// The SQL names the pipeline's tables as `{{schema}}.table` (replaced by the validated, quoted schema
-/// name) and the period as `$1` (from) and `$2` (to), both `date`, bound as parameters. It formats its own
+/// The SQL follows `ReportSQL`'s conventions. It formats its own
 /// numbers (money `round(x, 2)`, rates `round(x, 4)`) so that the CSV and the HTML show the same text.
-public struct ReportTableSpec: Sendable {
+public struct ReportTableSpec: ReportSQL {
   public let id: String
   public let title: String
   public let caption: String
@@ -19,7 +18,4 @@ public struct ReportTableSpec: Sendable {
     self.sql = sql
     self.htmlRowLimit = htmlRowLimit
   }
-
-  /// Whether the query takes the period parameters.
-  public var usesPeriod: Bool { sql.contains("$1") || sql.contains("$2") }
 }
