@@ -19,35 +19,38 @@ public enum PolicyFile {
   }
 
   public static func parse(_ text: String, name: String) throws -> (PolicyConfig, DemandModelConfig) {
+    let document = try ConfigFileParser.parse(text, name: name)
+    for section in document.sections where !sections.contains(section.name) {
+      throw FitError(code: .configuration, message: "\(name):\(section.line): unknown section [\(section.name)]")
+    }
+    return try settings(document.entries, name: name)
+  }
+
+  /// The sections this file holds (`pricing run`'s configuration file holds them too).
+  public static let sections: Set<String> = ["policy", "model"]
+
+  /// Applies `[policy]` and `[model]` entries to the defaults and validates the result.
+  public static func settings(_ entries: [ConfigFileParser.Entry], name: String) throws
+    -> (PolicyConfig, DemandModelConfig)
+  {
     var policy = PolicyConfig()
     var model = DemandModelConfig()
-    var section = ""
-    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = offset + 1
-      var content = String(rawLine)
-      if let hash = content.firstIndex(of: "#"), !content[..<hash].contains("\"") { content = String(content[..<hash]) }
-      content = content.trimmingCharacters(in: .whitespaces)
-      if content.isEmpty { continue }
-      func fail(_ message: String) -> FitError { FitError(code: .configuration, message: "\(name):\(line): \(message)") }
-      if content.hasPrefix("[") {
-        guard content.hasSuffix("]") else { throw fail("malformed section header") }
-        section = String(content.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-        guard section == "policy" || section == "model" else { throw fail("unknown section [\(section)]") }
-        continue
+    for entry in entries {
+      func fail(_ message: String) -> FitError {
+        FitError(code: .configuration, message: "\(name):\(entry.line): \(message)")
       }
-      guard let equals = content.firstIndex(of: "=") else { throw fail("expected key = value") }
-      let key = content[..<equals].trimmingCharacters(in: .whitespaces)
-      let value = content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-      let setting = "\(section.isEmpty ? "" : section + ".")\(key)"
+      let setting = entry.setting
       func number() throws -> Double {
-        guard let number = Double(value), number.isFinite else { throw fail("\(setting) must be a number") }
+        guard !entry.isString, let number = Double(entry.value), number.isFinite else {
+          throw fail("\(setting) must be a number")
+        }
         return number
       }
       func integer() throws -> Int {
-        guard let number = Int(value) else { throw fail("\(setting) must be a whole number") }
+        guard !entry.isString, let number = Int(entry.value) else { throw fail("\(setting) must be a whole number") }
         return number
       }
-      switch (section, key) {
+      switch (entry.section, entry.key) {
       case ("policy", "target_utilisation"): policy.target_utilisation = try number()
       case ("policy", "min_multiplier"): policy.min_multiplier = try number()
       case ("policy", "max_multiplier"): policy.max_multiplier = try number()

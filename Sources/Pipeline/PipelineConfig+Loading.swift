@@ -29,9 +29,6 @@ extension PipelineConfig {
     "log.level": { $0.logLevel = try $1.choice(["debug", "info", "warning", "error"]) },
   ]
 
-  /// The sections the policy file reader handles (`[policy]`, `[model]`).
-  static let policySections: Set<String> = ["policy", "model"]
-
   /// Loads the settings: defaults, then the file (when given), then the environment's
   /// `PRICING_<SECTION>_<KEY>` variables, and validates the result.
   public static func load(file: String?, environment: [String: String]) throws -> PipelineConfig {
@@ -50,34 +47,27 @@ extension PipelineConfig {
     return config
   }
 
-  /// Applies a configuration file's text.
+  /// Applies a configuration file's text; its `[policy]` and `[model]` entries go to the policy file's
+  /// reader (`PolicyFile.settings`).
   public mutating func apply(text: String, name: String) throws {
-    let entries = try ConfigFileParser.parse(text, name: name)
-    var policyLines: [String] = text.split(separator: "\n", omittingEmptySubsequences: false).map { _ in "" }
-    var lastPolicySection = ""
-    for entry in entries {
-      if Self.policySections.contains(entry.section) {
-        // Handed to the policy reader with the same line numbers.
-        if entry.section != lastPolicySection {
-          policyLines[max(entry.line - 2, 0)] = "[\(entry.section)]"
-          lastPolicySection = entry.section
+    do {
+      let entries = try ConfigFileParser.parse(text, name: name).entries
+      var policyEntries: [ConfigFileParser.Entry] = []
+      for entry in entries {
+        if PolicyFile.sections.contains(entry.section) {
+          policyEntries.append(entry)
+          continue
         }
-        policyLines[entry.line - 1] = "\(entry.key) = \(entry.value)"
-        continue
+        let where_ = "\(name):\(entry.line)"
+        guard let setter = Self.setters[entry.setting] else {
+          throw PipelineError(
+            code: .configuration, message: "config \(where_): unknown setting \(entry.setting)", setting: entry.setting)
+        }
+        try setter(&self, Setting(name: entry.setting, value: entry.value, isString: entry.isString, origin: where_))
       }
-      let where_ = "\(name):\(entry.line)"
-      guard let setter = Self.setters[entry.setting] else {
-        throw PipelineError(
-          code: .configuration, message: "config \(where_): unknown setting \(entry.setting)", setting: entry.setting)
-      }
-      try setter(&self, Setting(name: entry.setting, value: entry.value, isString: entry.isString, origin: where_))
-    }
-    if lastPolicySection != "" {
-      do {
-        (policy, model) = try PolicyFile.parse(policyLines.joined(separator: "\n"), name: name)
-      } catch let error as FitError {
-        throw PipelineError(code: .configuration, message: "config \(error.message)")
-      }
+      if !policyEntries.isEmpty { (policy, model) = try PolicyFile.settings(policyEntries, name: name) }
+    } catch let error as FitError {
+      throw PipelineError(code: .configuration, message: "config \(error.message)")
     }
   }
 

@@ -1,9 +1,17 @@
 import Foundation
 
-/// The TOML subset of the configuration files: `[section]` headers, `key = value` lines whose value is a
-/// number, `true`/`false` or a double-quoted string (with `\"` and `\\` escapes), `#` comments and blank
-/// lines. Enough for flat settings, and strict: anything else is an error naming the line.
+/// The TOML subset of the configuration files (the policy file, `pricing run`'s file): `[section]`
+/// headers, `key = value` lines whose value is a number, `true`/`false` or a double-quoted string (with
+/// `\"` and `\\` escapes), `#` comments and blank lines. Enough for flat settings, and strict: anything
+/// else is a `FitError.configuration` naming the file and line. What the keys mean is the caller's.
 public enum ConfigFileParser {
+  /// A parsed file: its settings in order, and every section header with its line (a section may have
+  /// no keys).
+  public struct Document: Sendable {
+    public var entries: [Entry] = []
+    public var sections: [(name: String, line: Int)] = []
+  }
+
   public struct Entry: Sendable, Equatable {
     public let section: String
     public let key: String
@@ -15,19 +23,20 @@ public enum ConfigFileParser {
     public var setting: String { section.isEmpty ? key : "\(section).\(key)" }
   }
 
-  public static func parse(_ text: String, name: String) throws -> [Entry] {
-    var entries: [Entry] = []
+  public static func parse(_ text: String, name: String) throws -> Document {
+    var document = Document()
     var section = ""
     for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let line = offset + 1
-      func fail(_ message: String) -> PipelineError {
-        PipelineError(code: .configuration, message: "config \(name):\(line): \(message)")
+      func fail(_ message: String) -> FitError {
+        FitError(code: .configuration, message: "\(name):\(line): \(message)")
       }
       let content = stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
       if content.isEmpty { continue }
       if content.hasPrefix("[") {
         guard content.hasSuffix("]"), content.count > 2 else { throw fail("malformed section header") }
         section = String(content.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        document.sections.append((section, line))
         continue
       }
       guard let equals = content.firstIndex(of: "=") else { throw fail("expected key = value") }
@@ -40,13 +49,13 @@ public enum ConfigFileParser {
         guard raw.count >= 2, raw.hasSuffix("\""), let value = unescape(String(raw.dropFirst().dropLast())) else {
           throw fail("malformed string for \(key)")
         }
-        entries.append(Entry(section: section, key: key, value: value, isString: true, line: line))
+        document.entries.append(Entry(section: section, key: key, value: value, isString: true, line: line))
       } else {
         guard !raw.isEmpty else { throw fail("missing value for \(key)") }
-        entries.append(Entry(section: section, key: key, value: raw, isString: false, line: line))
+        document.entries.append(Entry(section: section, key: key, value: raw, isString: false, line: line))
       }
     }
-    return entries
+    return document
   }
 
   /// The line without a `#` comment (a `#` inside a string stays).
