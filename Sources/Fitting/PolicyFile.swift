@@ -72,12 +72,19 @@ public enum PolicyFile {
       }
     }
     if let problem = policy.problem() { throw FitError(code: .configuration, message: "\(name): policy.\(problem)") }
-    if !(model.interactionL2 >= 0) { throw FitError(code: .configuration, message: "\(name): model.interaction_l2 must not be negative") }
-    if !(model.elasticityLower < model.elasticityUpper && model.elasticityUpper < 0) {
-      throw FitError(code: .configuration, message: "\(name): model.elasticity_lower < model.elasticity_upper < 0 must hold")
+    if !(model.interactionL2 >= 0) {
+      throw FitError(code: .configuration, message: "\(name): model.interaction_l2 must not be negative")
     }
-    if !(model.elasticityPrior < 0) { throw FitError(code: .configuration, message: "\(name): model.elasticity_prior must be negative") }
-    if model.maxIterations < 1 { throw FitError(code: .configuration, message: "\(name): model.max_iterations must be at least 1") }
+    if !(model.elasticityLower < model.elasticityUpper && model.elasticityUpper < 0) {
+      throw FitError(
+        code: .configuration, message: "\(name): model.elasticity_lower < model.elasticity_upper < 0 must hold")
+    }
+    if !(model.elasticityPrior < 0) {
+      throw FitError(code: .configuration, message: "\(name): model.elasticity_prior must be negative")
+    }
+    if model.maxIterations < 1 {
+      throw FitError(code: .configuration, message: "\(name): model.max_iterations must be at least 1")
+    }
     return (policy, model)
   }
 
@@ -91,7 +98,8 @@ public enum PolicyFile {
         return
       }
       guard let country = record.string(0), let text = record.string(1), let date = LocalDate(iso: text) else {
-        throw CSVError(code: .invalidValue, message: "expected country,date(YYYY-MM-DD),name", file: path, line: record.line)
+        throw CSVError(
+          code: .invalidValue, message: "expected country,date(YYYY-MM-DD),name", file: path, line: record.line)
       }
       result.append((country, date))
     }

@@ -29,11 +29,11 @@ extension PipelineConfig {
     "log.level": { $0.logLevel = try $1.choice(["debug", "info", "warning", "error"]) },
   ]
 
-  /// Loads the settings: defaults, then the file (when given), then the environment's
-  /// `PRICING_<SECTION>_<KEY>` variables, and validates the result.
+  /// Loads the settings: defaults, then the file (`file`, else `$PRICING_CONFIG`, when either is set),
+  /// then the environment's `PRICING_<SECTION>_<KEY>` variables, and validates the result.
   public static func load(file: String?, environment: [String: String]) throws -> PipelineConfig {
     var config = PipelineConfig()
-    if let file {
+    if let file = file ?? environment["PRICING_CONFIG"] {
       let text: String
       do {
         text = try String(contentsOfFile: file, encoding: .utf8)

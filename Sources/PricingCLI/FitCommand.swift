@@ -49,7 +49,8 @@ struct FitCommand: ParsableCommand {
       print("run \(outcome.runID): \(outcome.status), \(outcome.candidates) candidate multipliers")
       print(
         String(
-          format: "holdout %@..%@ (%d cells): model WAPE %.4f, deviance explained %.4f; baseline WAPE %.4f, deviance explained %.4f",
+          format:
+            "holdout %@..%@ (%d cells): model WAPE %.4f, deviance explained %.4f; baseline WAPE %.4f, deviance explained %.4f",
           m.holdout_start, m.holdout_end, m.cells, m.model.wape, m.model.deviance_explained, m.baseline.wape,
           m.baseline.deviance_explained))
       for reason in outcome.reasons { print("rejected: \(reason)") }

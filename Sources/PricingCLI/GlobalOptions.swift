@@ -43,7 +43,7 @@ public struct GlobalOptions: ParsableArguments {
   public func makeLogger(_ label: String) -> Logger {
     let format = StderrLogHandler.Format(rawValue: logFormat) ?? .text
     let level: Logger.Level = quiet ? .warning : (verbose ? .debug : .info)
-    return Logger(label: label) { name in StderrLogHandler(label: name, format: format, level: level) }
+    return StderrLogHandler.logger(label: label, format: format, level: level)
   }
 
   public func warehouseSchema() throws -> WarehouseSchema { try WarehouseSchema(name: schema) }

@@ -9,7 +9,8 @@ struct ModelCommand: ParsableCommand {
     commandName: "model", abstract: "Inspect model runs.", subcommands: [Show.self])
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a model run (default: the latest).")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Print a model run (default: the latest).")
 
     @OptionGroup var options: GlobalOptions
 

@@ -7,7 +7,8 @@ public struct PricingCommand: ParsableCommand {
     abstract: "Batch pricing and analytics pipeline of the service marketplace.",
     subcommands: [
       MigrateCommand.self, SeedCommand.self, IngestCommand.self, FitCommand.self, ModelCommand.self,
-      ExplainCommand.self, PublishCommand.self, RollbackCommand.self, StatusCommand.self, ReportCommand.self, RunCommand.self, RegressCommand.self,
+      ExplainCommand.self, PublishCommand.self, RollbackCommand.self, StatusCommand.self, ReportCommand.self,
+      RunCommand.self, RegressCommand.self,
     ]
   )
 

@@ -26,7 +26,9 @@ struct PublishCommand: ParsableCommand {
       let publisher = Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
       func show(_ checks: [GuardrailCheck]) {
         for check in checks {
-          print("\(check.passed ? "pass" : (check.overridable && force ? "forced" : "FAIL"))  \(check.name): \(check.detail)")
+          print(
+            "\(check.passed ? "pass" : (check.overridable && force ? "forced" : "FAIL"))  \(check.name): \(check.detail)"
+          )
         }
       }
       let outcome: Publisher.Outcome

@@ -84,7 +84,8 @@ struct RegressCommand: ParsableCommand {
       let json = try encoder.encode(result.report(parseSeconds: parseSeconds, fitSeconds: fitSeconds))
       FileHandle.standardOutput.write(json + Data("\n".utf8))
       if !result.converged {
-        FileHandle.standardError.write(Data("pricing: error: \(result.warnings.last ?? "the fit did not converge")\n".utf8))
+        FileHandle.standardError.write(
+          Data("pricing: error: \(result.warnings.last ?? "the fit did not converge")\n".utf8))
         exitStatus = .notConverged
       }
     }

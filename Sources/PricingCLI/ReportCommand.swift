@@ -39,7 +39,9 @@ struct ReportCommand: ParsableCommand {
         from: from.flatMap { LocalDate(iso: $0) }, to: to.flatMap { LocalDate(iso: $0) }, today: SeedCommand.todayUTC())
       if printSQL {
         // The benchmark's baseline (Benchmarks/report.sh): the same SQL for psql, writing into --out.
-        print(ReportGenerator(schema: try options.warehouseSchema()).psqlScript(period: period, directory: out), terminator: "")
+        print(
+          ReportGenerator(schema: try options.warehouseSchema()).psqlScript(period: period, directory: out),
+          terminator: "")
         return
       }
       let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)

@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
     var exitCode: Int32 = 0
     try reportingFailures {
       let environment = ProcessInfo.processInfo.environment
-      var settings = try PipelineConfig.load(file: config ?? environment["PRICING_CONFIG"], environment: environment)
+      var settings = try PipelineConfig.load(file: config, environment: environment)
       if let source { settings.source = source }
       if let warehouse { settings.warehouse = warehouse }
       if let schema { settings.schema = schema }
@@ -71,7 +71,7 @@ struct RunCommand: ParsableCommand {
       let format = StderrLogHandler.Format(rawValue: settings.logFormat) ?? .text
       let level: Logger.Level =
         quiet ? .warning : verbose ? .debug : (Logger.Level(rawValue: settings.logLevel) ?? .info)
-      let logger = Logger(label: "run") { StderrLogHandler(label: $0, format: format, level: level) }
+      let logger = StderrLogHandler.logger(label: "run", format: format, level: level)
       let runner = PipelineRunner(
         config: settings, today: asOf.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC(), fullIngest: fullIngest,
         actor: PublishCommand.actor(), logger: logger,

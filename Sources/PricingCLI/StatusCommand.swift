@@ -16,10 +16,15 @@ struct StatusCommand: ParsableCommand {
   @Option(help: "Output format: text or json.")
   var format: String = "text"
 
-  @Option(name: .customLong("max-age-hours"), help: "Current prices older than this are a problem (default: status.max_age_hours, 36).")
+  @Option(
+    name: .customLong("max-age-hours"),
+    help: "Current prices older than this are a problem (default: status.max_age_hours, 36).")
   var maxAgeHours: Double?
 
-  @Option(help: "The configuration file of pricing run (default: $PRICING_CONFIG): its warehouse, schema and status.max_age_hours.")
+  @Option(
+    help:
+      "The configuration file of pricing run (default: $PRICING_CONFIG): its warehouse, schema and status.max_age_hours."
+  )
   var config: String?
 
   func validate() throws {
@@ -30,11 +35,7 @@ struct StatusCommand: ParsableCommand {
   func run() throws {
     var healthy = true
     try reportingFailures {
-      let environment = ProcessInfo.processInfo.environment
-      var settings = PipelineConfig()
-      if let file = config ?? environment["PRICING_CONFIG"] {
-        settings = try PipelineConfig.load(file: file, environment: environment)
-      }
+      let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
       let conninfo = options.warehouse ?? options.source ?? settings.warehouseConninfo
       let schema =
         options.schema == WarehouseSchema.defaultName

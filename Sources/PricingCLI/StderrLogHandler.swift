@@ -19,6 +19,11 @@ public struct StderrLogHandler: LogHandler {
     self.logLevel = level
   }
 
+  /// A logger whose handlers write to stderr in `format`, from `level` up.
+  public static func logger(label: String, format: Format, level: Logger.Level) -> Logger {
+    Logger(label: label) { StderrLogHandler(label: $0, format: format, level: level) }
+  }
+
   public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
     get { metadata[key] }
     set { metadata[key] = newValue }
