@@ -1,7 +1,7 @@
 import Postgres
 
 /// The one error type of the Ingest module.
-public struct IngestError: Error, CustomStringConvertible, Sendable {
+public struct IngestError: WrapsPostgresError, CustomStringConvertible, Sendable {
   public enum Code: String, Sendable {
     /// Another ingest (or nightly run) holds the warehouse lock.
     case locked

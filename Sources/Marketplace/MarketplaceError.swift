@@ -1,7 +1,7 @@
 import Postgres
 
 /// The one error type of the Marketplace module (the synthetic source data).
-public struct MarketplaceError: Error, CustomStringConvertible, Sendable {
+public struct MarketplaceError: WrapsPostgresError, CustomStringConvertible, Sendable {
   public enum Code: String, Sendable {
     /// The source schema already holds rows and `--replace` was not given.
     case sourceNotEmpty

@@ -1,10 +1,6 @@
 import Foundation
-import Ingest
 import Logging
-import Marketplace
 import Postgres
-import Reports
-import Warehouse
 
 /// Retries of transient database failures with exponential backoff (delay_n = min(initial x 2^(n-1),
 /// maxDelay)), at most `maxAttempts` attempts and never past `maxTotal` seconds since the first.
@@ -31,14 +27,7 @@ public struct RetryPolicy: Sendable {
 
   /// Whether an error is worth retrying.
   public static func isTransient(_ error: Error) -> Bool {
-    switch error {
-    case let error as PostgresError: error.isTransient
-    case let error as IngestError: error.underlying?.isTransient ?? false
-    case let error as WarehouseError: error.underlying?.isTransient ?? false
-    case let error as MarketplaceError: error.underlying?.isTransient ?? false
-    case let error as ReportError: error.underlying?.isTransient ?? false
-    default: false
-    }
+    PostgresError.behind(error)?.isTransient ?? false
   }
 
   /// Runs `body`, retrying transient failures; `beforeRetry` runs before each new attempt (to reconnect

@@ -66,3 +66,16 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
     return text
   }
 }
+
+/// A module's error that may carry the database error behind it, so that callers (the retry policy, the
+/// exit-code mapping) can look through any module's error to the database's.
+public protocol WrapsPostgresError: Error {
+  var underlying: PostgresError? { get }
+}
+
+extension PostgresError {
+  /// The database error an error is or carries, if any.
+  public static func behind(_ error: Error) -> PostgresError? {
+    (error as? PostgresError) ?? (error as? WrapsPostgresError)?.underlying
+  }
+}

@@ -1,7 +1,7 @@
 import Postgres
 
 /// The one error type of the Reports module: a code, a short message, and the table or path it is about.
-public struct ReportError: Error, CustomStringConvertible, Sendable {
+public struct ReportError: WrapsPostgresError, CustomStringConvertible, Sendable {
   public enum Code: String, Sendable {
     /// `--from` after `--to`, or a period too long to be meant.
     case invalidPeriod

@@ -1,7 +1,7 @@
 import Postgres
 
 /// The one error type of the Warehouse module (the pipeline's own schema and its migrations).
-public struct WarehouseError: Error, CustomStringConvertible, Sendable {
+public struct WarehouseError: WrapsPostgresError, CustomStringConvertible, Sendable {
   public enum Code: String, Sendable {
     /// A configured name (schema) is not a valid identifier.
     case invalidConfiguration
