@@ -58,8 +58,12 @@ public struct ReportGenerator {
 
   /// The query of one table with the schema filled in and the period bound.
   public func query(_ spec: some ReportSQL, period: ReportPeriod) -> SQLQuery {
-    let sql = spec.sql.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
-    return SQLQuery(unsafeSQL: sql, binds: spec.usesPeriod ? [period.from, period.to] : [])
+    SQLQuery(unsafeSQL: withSchema(spec.sql), binds: spec.usesPeriod ? [period.from, period.to] : [])
+  }
+
+  /// The SQL with `{{schema}}` replaced by the validated, quoted schema name.
+  private func withSchema(_ sql: String) -> String {
+    sql.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
   }
 
   /// The same queries as a psql script writing one CSV per table into `directory` (`COPY ... TO STDOUT
@@ -68,8 +72,8 @@ public struct ReportGenerator {
     -> String
   {
     func bound(_ sql: String) -> String {
-      sql.replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
-        .replacingOccurrences(of: "$1", with: ":'from'::date").replacingOccurrences(of: "$2", with: ":'to'::date")
+      withSchema(sql).replacingOccurrences(of: "$1", with: ":'from'::date").replacingOccurrences(
+        of: "$2", with: ":'to'::date")
     }
     var script = "\\set from '\(period.from)'\n\\set to '\(period.to)'\n"
     script += "BEGIN ISOLATION LEVEL REPEATABLE READ;\n"

@@ -29,10 +29,13 @@ struct PublishFaultTests {
     return (fixture, try candidates("1.0000"), try candidates("1.0500"))
   }
 
-  @Test("the publishing connection terminated while writing rows: the old version still serves whole; the next publish succeeds")
+  @Test(
+    "the publishing connection terminated while writing rows: the old version still serves whole; the next publish succeeds"
+  )
   func terminatedWhileWriting() throws {
     let (fixture, first, second) = try Self.large()
-    let v1 = try #require(try fixture.publisher.publish(runID: first, dryRun: false, force: true, actor: "test").versionID)
+    let v1 = try #require(
+      try fixture.publisher.publish(runID: first, dryRun: false, force: true, actor: "test").versionID)
     let before = try fixture.current()
     let victim = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
     let killer = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
@@ -45,12 +48,13 @@ struct PublishFaultTests {
       guard let watcher = try? Connection(conninfo: conninfo, logger: TestDatabase.quietLogger) else { return }
       let deadline = Date().addingTimeInterval(30)
       while Date() < deadline {
-        let killed = (try? watcher.query(
-          """
-          SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-          WHERE pid = \(pid) AND query LIKE 'INSERT INTO "pricing"."published_multipliers"%'
-          """
-        ).scalar(Int.self)) ?? 0
+        let killed =
+          (try? watcher.query(
+            """
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE pid = \(pid) AND query LIKE 'INSERT INTO "pricing"."published_multipliers"%'
+            """
+          ).scalar(Int.self)) ?? 0
         if killed > 0 { return }
       }
     }
@@ -72,12 +76,9 @@ struct PublishFaultTests {
     let (fixture, first, second) = try Self.large()
     _ = try fixture.publisher.publish(runID: first, dryRun: false, force: true, actor: "test")
     let before = try fixture.current()
-    let process = Process()
-    process.executableURL = PricingBinary.url
-    process.arguments = ["publish", "--warehouse", fixture.conninfo, "--run", "\(second)", "--force", "--quiet"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try PricingBinary.start([
+      "publish", "--warehouse", fixture.conninfo, "--run", "\(second)", "--force", "--quiet",
+    ])
     let deadline = Date().addingTimeInterval(30)
     var killed = false
     while Date() < deadline && process.isRunning {
@@ -105,7 +106,8 @@ struct PublishFaultTests {
     var versions: [Int64] = []
     for _ in 0..<4 {
       let run = try fixture.run { _, _, _, _ in "1.0000" }
-      versions.append(try #require(try fixture.publisher.publish(runID: run, dryRun: false, force: true, actor: "t").versionID))
+      versions.append(
+        try #require(try fixture.publisher.publish(runID: run, dryRun: false, force: true, actor: "t").versionID))
     }
     try fixture.connection.execute("UPDATE pricing.price_versions SET created_at = now() - interval '200 days'")
     #expect(try fixture.publisher.prune() == 2)
@@ -121,11 +123,14 @@ struct PublishFaultTests {
     let role = "reader_\(UUID().uuidString.prefix(8).lowercased())"
     let outcome = try PricingBinary.run(["migrate", "--warehouse", fixture.conninfo, "--reader-role", role, "--quiet"])
     #expect(outcome.status == 0)
-    #expect(outcome.standardOutput.contains("role \(role) may read pricing.current_multipliers and pricing.experience_bands"))
+    #expect(
+      outcome.standardOutput.contains("role \(role) may read pricing.current_multipliers and pricing.experience_bands"))
     let reader = try Connection(conninfo: fixture.conninfo + " user=\(role)", logger: TestDatabase.quietLogger)
     #expect(try reader.query("SELECT count(*) FROM pricing.current_multipliers").scalar(Int.self) == 0)
     #expect(try reader.query("SELECT count(*) FROM pricing.experience_bands").scalar(Int.self) == 3)
-    let denied = #expect(throws: PostgresError.self) { try reader.query("SELECT count(*) FROM pricing.published_multipliers") }
+    let denied = #expect(throws: PostgresError.self) {
+      try reader.query("SELECT count(*) FROM pricing.published_multipliers")
+    }
     #expect(denied?.sqlState == "42501")
     let write = #expect(throws: PostgresError.self) { try reader.query("DELETE FROM pricing.experience_bands") }
     #expect(write?.sqlState == "42501")

@@ -84,12 +84,9 @@ struct PublishStepFaultTests {
       failure.wait()
       #expect((failure.error as? PostgresError)?.code == .connectionLost)
     case .sigkill:
-      let process = Process()
-      process.executableURL = PricingBinary.url
-      process.arguments = ["publish", "--warehouse", fixture.conninfo, "--run", "\(second)", "--force", "--quiet"]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try PricingBinary.start([
+        "publish", "--warehouse", fixture.conninfo, "--run", "\(second)", "--force", "--quiet",
+      ])
       _ = try #require(try Self.waitingBackend(watcher, database: database))
       Foundation.kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()

@@ -33,7 +33,8 @@ struct PublishFixture {
   @discardableResult
   func run(status: String = "fitted", _ multiplier: (String, String, String, Int) -> String?) throws -> Int64 {
     let runID = try connection.query(
-      "INSERT INTO pricing.runs (command) VALUES ('fit') RETURNING run_id").scalar(Int64.self)
+      "INSERT INTO pricing.runs (command) VALUES ('fit') RETURNING run_id"
+    ).scalar(Int64.self)
     try connection.query(
       """
       INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, horizon_days, family, converged,
@@ -80,7 +81,8 @@ struct PublishTests {
     #expect(try listener.waitForNotification(timeout: 5)?.payload == String(v1))
 
     let second = try fixture.run { _, _, _, _ in "1.1000" }
-    let v2 = try #require(try fixture.publisher.publish(runID: second, dryRun: false, force: false, actor: "test").versionID)
+    let v2 = try #require(
+      try fixture.publisher.publish(runID: second, dryRun: false, force: false, actor: "test").versionID)
     #expect(try fixture.current() == (v2, 36) as (Int64?, Int))
     let back = try fixture.publisher.rollback(to: nil, actor: "test")
     #expect(back.versionID == v1)
@@ -88,7 +90,8 @@ struct PublishTests {
     _ = try fixture.publisher.rollback(to: v2, actor: "test")
     #expect(try fixture.current() == (v2, 36) as (Int64?, Int))
     let events = try fixture.connection.query(
-      "SELECT string_agg(action, ',' ORDER BY event_id) FROM pricing.publish_events").scalar(String.self)
+      "SELECT string_agg(action, ',' ORDER BY event_id) FROM pricing.publish_events"
+    ).scalar(String.self)
     #expect(events == "publish,publish,rollback,rollback")
     // The booking service's lookup is an index scan.
     let plan = try fixture.connection.query(
@@ -100,9 +103,11 @@ struct PublishTests {
     #expect(plan.contains("Index Scan") || plan.contains("Index Only Scan"))
   }
 
-  @Test("a candidate outside the bounds, with a missing city or a NaN is rejected; readers see no change", arguments: [
-    ("bounds", "1.6000"), ("coverage", "missing"), ("no_nan", "NaN"),
-  ])
+  @Test(
+    "a candidate outside the bounds, with a missing city or a NaN is rejected; readers see no change",
+    arguments: [
+      ("bounds", "1.6000"), ("coverage", "missing"), ("no_nan", "NaN"),
+    ])
   func hardRejections(guardrail: String, bad: String) throws {
     let fixture = try PublishFixture()
     let good = try fixture.run { _, _, _, _ in "1.0000" }
@@ -116,8 +121,10 @@ struct PublishTests {
     #expect(error?.code == .rejected)
     #expect(error?.message.contains(guardrail) == true)
     #expect(try fixture.current() == (v1, 36) as (Int64?, Int))
-    #expect(try fixture.connection.query(
-      "SELECT count(*) FROM pricing.publish_events WHERE action = 'reject' AND run_id = \(badRun)").scalar(Int.self) == 1)
+    #expect(
+      try fixture.connection.query(
+        "SELECT count(*) FROM pricing.publish_events WHERE action = 'reject' AND run_id = \(badRun)"
+      ).scalar(Int.self) == 1)
   }
 
   @Test("drift and a rejected model block a publish unless forced, and --force is recorded")
@@ -133,7 +140,8 @@ struct PublishTests {
     let forced = try fixture.publisher.publish(runID: jump, dryRun: false, force: true, actor: "alice")
     #expect(forced.versionID != nil)
     let record = try fixture.connection.query(
-      "SELECT forced, decided_by FROM pricing.publish_events WHERE version_id = \(forced.versionID!)").single()
+      "SELECT forced, decided_by FROM pricing.publish_events WHERE version_id = \(forced.versionID!)"
+    ).single()
     #expect(try record.decode(Bool.self, at: 0))
     #expect(try record.decode(String.self, at: 1) == "alice")
 
@@ -141,7 +149,10 @@ struct PublishTests {
     let validation = #expect(throws: PublishError.self) {
       try fixture.publisher.publish(runID: rejected, dryRun: false, force: false, actor: "test")
     }
-    #expect(validation?.message.hasPrefix("prices of run \(rejected) rejected by validation (run \(rejected) was rejected: did not beat the baseline)") == true)
+    #expect(
+      validation?.message.hasPrefix(
+        "prices of run \(rejected) rejected by validation (run \(rejected) was rejected: did not beat the baseline)")
+        == true)
   }
 
   @Test("a dry run writes nothing")
@@ -173,7 +184,8 @@ struct PublishTests {
           let reader = try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
           while !stop.isSet {
             let row = try reader.query(
-              "SELECT count(*), count(DISTINCT version_id) FROM pricing.current_multipliers").single()
+              "SELECT count(*), count(DISTINCT version_id) FROM pricing.current_multipliers"
+            ).single()
             results.append((try row.decode(Int.self, at: 0), try row.decode(Int.self, at: 1)))
           }
         } catch {

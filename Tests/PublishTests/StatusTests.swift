@@ -17,7 +17,8 @@ struct StatusTests {
 
     let run = try fixture.run { _, _, _, _ in "1.0000" }
     try fixture.connection.execute("UPDATE pricing.runs SET status = 'succeeded', finished_at = now()")
-    let version = try #require(try fixture.publisher.publish(runID: run, dryRun: false, force: false, actor: "t").versionID)
+    let version = try #require(
+      try fixture.publisher.publish(runID: run, dryRun: false, force: false, actor: "t").versionID)
     let healthy = try PricingBinary.run(["status", "--warehouse", fixture.conninfo, "--format", "json", "--quiet"])
     #expect(healthy.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: Data(healthy.standardOutput.utf8)) as? [String: Any])
@@ -31,7 +32,8 @@ struct StatusTests {
     #expect(stale.standardOutput.contains("  - the current prices (version \(version)) are 48.0 hours old"))
 
     try fixture.connection.execute(
-      "UPDATE pricing.current_version SET updated_at = now(); INSERT INTO pricing.runs (command, status, error) VALUES ('ingest', 'failed', 'connection lost')")
+      "UPDATE pricing.current_version SET updated_at = now(); INSERT INTO pricing.runs (command, status, error) VALUES ('ingest', 'failed', 'connection lost')"
+    )
     let failed = try PricingBinary.run(["status", "--warehouse", fixture.conninfo, "--quiet"])
     #expect(failed.status == 82)
     #expect(failed.standardOutput.contains("failed: connection lost"))

@@ -19,6 +19,18 @@ public enum PricingBinary {
     return folder.appendingPathComponent("pricing")
   }
 
+  /// Starts `pricing ARGUMENTS` with its output discarded and returns at once (for tests that kill it).
+  public static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = url
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
   /// Runs `pricing ARGUMENTS` with extra environment variables and waits for it.
   public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
     guard FileManager.default.isExecutableFile(atPath: url.path) else {
