@@ -25,6 +25,8 @@ struct CSVParseState {
   /// The physical line where the open record starts, and newlines seen inside its fields.
   private(set) var openRecordLine = 1
   private var newlinesInOpenRecord = 0
+  /// The character that ended the last row libcsv reported (CR, LF, or -1 at the end of the input).
+  private var lastTerminator: Int32 = -1
   let nullForUnquotedEmpty: Bool
   /// False while parsing a chunk that holds no quote character (and started outside a quoted field):
   /// then no field can hold a newline and the per-field scan for them is skipped.
@@ -71,7 +73,14 @@ struct CSVParseState {
     fieldCount += 1
   }
 
-  mutating func endRecord() {
+  /// Ends the open record, or counts a blank line: with `CSV_REPALL_NL` libcsv also reports each line end
+  /// outside a record as a row without fields, which is a blank line unless it is the LF of a CRLF.
+  mutating func endRecord(terminator: Int32) {
+    defer { lastTerminator = terminator }
+    if fieldCount == (recordEnds.last ?? 0) {
+      if !(terminator == 10 && lastTerminator == 13) { openRecordLine += 1 }
+      return
+    }
     recordEnds.append(fieldCount)
     recordLines.append(openRecordLine)
     openRecordLine += 1 + newlinesInOpenRecord
@@ -131,8 +140,5 @@ func csvFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context
 }
 
 func csvRecordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-  context!.assumingMemoryBound(to: CSVParseState.self).pointee.endRecord()
+  context!.assumingMemoryBound(to: CSVParseState.self).pointee.endRecord(terminator: terminator)
 }
-
-/// libcsv trims spaces and tabs around unquoted fields by default; COPY and RFC 4180 keep them.
-func csvNeverSpace(_ character: UInt8) -> Int32 { 0 }

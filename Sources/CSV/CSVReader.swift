@@ -42,7 +42,7 @@ public final class CSVReader {
     self.options = options
     self.state = .allocate(capacity: 1)
     state.initialize(to: CSVParseState(nullForUnquotedEmpty: options.nullForUnquotedEmpty))
-    var flags = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+    var flags = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
     if options.nullForUnquotedEmpty { flags |= UInt8(CSV_EMPTY_IS_NULL) }
     guard csv_init(&parser, flags) == 0 else {
       state.pointee.release()
@@ -50,7 +50,6 @@ public final class CSVReader {
       state.deallocate()
       throw CSVError(code: .io, message: "cannot initialise the CSV parser", file: options.sourceName)
     }
-    csv_set_space_func(&parser, csvNeverSpace)
   }
 
   deinit {
@@ -104,14 +103,12 @@ public final class CSVReader {
   private func parse(_ bytes: UnsafeRawBufferPointer, _ onRecord: (CSVRecord) throws -> Void) throws {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }
     state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 34, bytes.count) != nil
-    let consumed = csv_parse(&parser, base, bytes.count, csvFieldCallback, csvRecordCallback, UnsafeMutableRawPointer(state))
+    let consumed = CSVLibrary.parse(
+      &parser, bytes, field: csvFieldCallback, record: csvRecordCallback, context: UnsafeMutableRawPointer(state))
     if consumed != bytes.count {
-      let reason = String(cString: csv_strerror(csv_error(&parser)))
       // Deliver what was complete first so that the error names the right line.
       try deliver(onRecord)
-      throw CSVError(
-        code: .malformed, message: "malformed CSV (\(reason)): a quote inside an unquoted field or after a closing quote",
-        file: options.sourceName, line: state.pointee.openRecordLine)
+      throw CSVLibrary.malformed(&parser, file: options.sourceName, line: state.pointee.openRecordLine)
     }
     try deliver(onRecord)
   }

@@ -40,20 +40,8 @@ public struct CSVRecord {
     let field = firstField + index
     if state.pointee.fieldIsNull[field] { return nil }
     let range = state.pointee.fieldRange(field)
-    if range.isEmpty { return nil }
-    let start = UnsafeRawPointer(state.pointee.bytes + range.lowerBound)
-    if let fast = CSVNumber.parseSimple(UnsafeRawBufferPointer(start: start, count: range.count)) { return fast }
-    // strtod also reads hexadecimal and "inf"/"nan" spellings: accept only decimal text.
-    for offset in 0..<range.count {
-      let byte = start.load(fromByteOffset: offset, as: UInt8.self)
-      if !(byte >= 48 && byte <= 57) && byte != 46 && byte != 45 && byte != 43 && byte != 101 && byte != 69 {
-        return nil
-      }
-    }
-    let text = start.assumingMemoryBound(to: CChar.self)
-    var stop: UnsafeMutablePointer<CChar>?
-    let value = strtod(text, &stop)  // the field is NUL-terminated in the buffer
-    guard let stop, UnsafeRawPointer(stop) == start + range.count, value.isFinite else { return nil }
-    return value
+    // The field is NUL-terminated in the buffer.
+    return CSVNumber.finiteDouble(
+      UnsafeRawBufferPointer(start: state.pointee.bytes + range.lowerBound, count: range.count))
   }
 }

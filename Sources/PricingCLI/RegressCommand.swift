@@ -41,7 +41,7 @@ struct RegressCommand: ParsableCommand {
   @Option(help: "Convergence tolerance on the relative change of the deviance.")
   var tolerance: Double = 1e-10
 
-  @Option(help: "Threads for the normal equations (results do not depend on it).")
+  @Option(help: "Threads for reading the CSV and for the normal equations (results do not depend on it).")
   var threads: Int = 2
 
   func validate() throws {
@@ -60,7 +60,8 @@ struct RegressCommand: ParsableCommand {
       let parseStart = Date()
       let table = try RegressionTable.load(
         path: data,
-        specification: .init(response: response, offset: offset, weights: weights, categorical: categorical))
+        specification: .init(response: response, offset: offset, weights: weights, categorical: categorical),
+        threads: threads)
       let parseSeconds = Date().timeIntervalSince(parseStart)
       let glmFamily: GLMFamily =
         switch family {

@@ -1,4 +1,5 @@
 import CSV
+import Dispatch
 import Foundation
 
 /// Reads a CSV file into `GLMData` for `pricing regress` (CONTRACTS.md section 3).
@@ -24,81 +25,92 @@ public struct RegressionTable {
   }
 
   /// Loads the file; throws `CSVError` (file, line, column) for anything malformed.
-  public static func load(path: String, specification: Specification) throws -> GLMData {
-    var header: [String]?
+  ///
+  /// The file is read on `threads` threads (byte ranges of the file, `CSVReader.readFieldsAfterHeader`), and
+  /// the columns are put together on as many; the result does not depend on their number: levels are coded
+  /// in sorted order after the ranges are joined.
+  public static func load(
+    path: String, specification: Specification, threads: Int = 2, minimumRangeBytes: Int = 2 << 20
+  ) throws -> GLMData {
+    var names: [String] = []
     var roles: [Role] = []
-    var numericValues: [[Double]] = []
-    var categoricalCodes: [[Int32]] = []
-    var categoricalLevels: [LevelTable] = []
-    var response: [Double] = []
-    var offset: [Double] = []
-    var weights: [Double] = []
-
-    try CSVReader.forEachRecord(inFile: path) { record in
-      guard let names = header else {
-        let names = (0..<record.count).map { record.string($0) ?? "" }
-        roles = try assignRoles(names: names, specification: specification, path: path)
-        numericValues = Array(repeating: [], count: roles.filter { $0 == .numeric }.count)
-        categoricalCodes = Array(repeating: [], count: specification.categorical.count)
-        categoricalLevels = (0..<specification.categorical.count).map { _ in LevelTable() }
-        header = names
-        return
-      }
-      var numericIndex = 0
-      var categoricalIndex = 0
-      for (index, role) in roles.enumerated() {
-        switch role {
-        case .ignored:
-          continue
-        case .categorical:
-          let code = try record.withBytes(index) { bytes -> Int32 in
-            guard bytes.count > 0 else { throw invalid("is empty", path, record.line, names[index]) }
-            return categoricalLevels[categoricalIndex].code(for: bytes)
-          }
-          categoricalCodes[categoricalIndex].append(code)
-          categoricalIndex += 1
-        default:
-          guard let value = record.finiteDouble(index) else {
-            let text = record.string(index) ?? ""
-            let problem = text.isEmpty ? "is empty" : "is not a finite number: \"\(text.prefix(40))\""
-            throw invalid(problem, path, record.line, names[index])
-          }
-          switch role {
-          case .response: response.append(value)
-          case .offset: offset.append(value)
-          case .weights: weights.append(value)
-          default:
-            numericValues[numericIndex].append(value)
-            numericIndex += 1
-          }
-        }
-      }
+    let parts = try CSVReader.readFieldsAfterHeader(
+      inFile: path, partitions: threads, minimumRangeBytes: minimumRangeBytes
+    ) { header, estimatedRows in
+      names = header.map { $0 ?? "" }
+      roles = try assignRoles(names: names, specification: specification, path: path)
+      return RegressionColumns(names: names, roles: roles, path: path, reservingRows: estimatedRows)
     }
-    guard let names = header else {
+    guard !parts.isEmpty else {
       throw CSVError(code: .empty, message: "the file is empty: no header row", file: path)
     }
-    guard !response.isEmpty else {
+    let rowCount = parts.reduce(0) { $0 + $1.rowCount }
+    guard rowCount > 0 else {
       throw CSVError(code: .empty, message: "the file has a header but no data rows", file: path, line: 2)
     }
-    var design = SparseDesign(rowCount: response.count)
-    var numericIndex = 0
+    let columns = joinColumns(parts, roles: roles, rowCount: rowCount, threads: threads)
+    var design = SparseDesign(rowCount: rowCount)
+    var response: [Double] = []
+    var offset: [Double]?
+    var weights: [Double]?
     for (index, role) in roles.enumerated() {
-      switch role {
-      case .numeric:
-        try design.addNumeric(name: names[index], values: numericValues[numericIndex])
-        numericIndex += 1
-      case .categorical:
-        let position = specification.categorical.firstIndex(of: names[index])!
-        let (levels, remap) = categoricalLevels[position].sortedLevels()
-        try design.addCategorical(
-          name: names[index], levels: levels, codes: categoricalCodes[position].map { remap[Int($0)] })
-      default:
-        continue
+      switch (role, columns[index]) {
+      case (.response, .numbers(let values)): response = values
+      case (.offset, .numbers(let values)): offset = values
+      case (.weights, .numbers(let values)): weights = values
+      case (.numeric, .numbers(let values)): try design.addNumeric(name: names[index], values: values)
+      case (.categorical, .codes(let codes, let levels)):
+        try design.addCategorical(name: names[index], levels: levels, codes: codes)
+      default: continue
       }
     }
-    return GLMData(
-      design: design, response: response, offset: specification.offset == nil ? nil : offset,
-      weights: specification.weights == nil ? nil : weights)
+    return GLMData(design: design, response: response, offset: offset, weights: weights)
+  }
+
+  // MARK: - Joining the ranges
+
+  /// One column of the whole file.
+  enum JoinedColumn {
+    case none
+    case numbers([Double])
+    /// Codes into `levels`, which are in byte-wise sorted order.
+    case codes([Int32], levels: [String])
+  }
+
+  /// Each header column of the whole file from the ranges' columns, in file order, one column per task on
+  /// `threads` threads (every column is independent). Categorical codes are recoded from each range's
+  /// first-appearance levels to the sorted levels of the whole file.
+  static func joinColumns(_ parts: [RegressionColumns], roles: [Role], rowCount: Int, threads: Int) -> [JoinedColumn] {
+    var joined = [JoinedColumn](repeating: .none, count: roles.count)
+    let work: (Int) -> JoinedColumn = { index in
+      switch roles[index] {
+      case .ignored:
+        return .none
+      case .categorical:
+        var levels = parts[0].levelTable(column: index)
+        let recodes = parts.map { part in
+          part.levelTable(column: index).levels.map { level in level.withUnsafeBytes { levels.code(for: $0) } }
+        }
+        let (sorted, remap) = levels.sortedLevels()
+        let finalCodes = recodes.map { recode in recode.map { remap[Int($0)] } }
+        let codes = ColumnBuffer<Int32>.joined(rowCount, parts.indices.map { parts[$0].codes(column: index) }) {
+          part, code in finalCodes[part][Int(code)]
+        }
+        return .codes(codes, levels: sorted)
+      default:
+        return .numbers(ColumnBuffer<Double>.joined(rowCount, parts.map { $0.numbers(column: index) }))
+      }
+    }
+    if threads > 1 && roles.count > 1 {
+      joined.withUnsafeMutableBufferPointer { slots in
+        nonisolated(unsafe) let slots = slots
+        nonisolated(unsafe) let work = work
+        DispatchQueue.concurrentPerform(iterations: roles.count) { slots[$0] = work($0) }
+      }
+    } else {
+      for index in roles.indices { joined[index] = work(index) }
+    }
+    return joined
   }
 
   // MARK: - Roles of the columns
@@ -112,7 +124,8 @@ public struct RegressionTable {
         throw CSVError(code: .malformed, message: "the header names column \"\(name)\" twice", file: path, line: 1)
       }
     }
-    let required = [specification.response] + [specification.offset, specification.weights].compactMap { $0 }
+    let required =
+      [specification.response] + [specification.offset, specification.weights].compactMap { $0 }
       + specification.categorical
     for name in required where !seen.contains(name) {
       throw CSVError(
@@ -127,66 +140,4 @@ public struct RegressionTable {
     }
   }
 
-  private static func invalid(_ problem: String, _ path: String, _ line: Int, _ column: String) -> CSVError {
-    CSVError(code: .invalidValue, message: "value \(problem)", file: path, line: line, column: column)
-  }
-}
-
-/// Level codes by first appearance, looked up by the field's bytes without allocating on a hit:
-/// an open-addressing hash table (FNV-1a, linear probing) over the level byte strings.
-struct LevelTable {
-  private(set) var levels: [[UInt8]] = []
-  private var slots = [Int32](repeating: -1, count: 64)
-  private var hashes = [UInt64](repeating: 0, count: 64)
-
-  mutating func code(for bytes: UnsafeRawBufferPointer) -> Int32 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x0000_0100_0000_01b3
-    }
-    let mask = slots.count - 1
-    var slot = Int(truncatingIfNeeded: hash) & mask
-    while true {
-      let code = slots[slot]
-      if code < 0 { break }
-      if hashes[slot] == hash {
-        let level = levels[Int(code)]
-        if level.count == bytes.count
-          && level.withUnsafeBytes({ bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
-        {
-          return code
-        }
-      }
-      slot = (slot + 1) & mask
-    }
-    let code = Int32(levels.count)
-    levels.append(Array(bytes))
-    slots[slot] = code
-    hashes[slot] = hash
-    if levels.count * 2 > slots.count { grow() }
-    return code
-  }
-
-  private mutating func grow() {
-    let capacity = slots.count * 2
-    var newSlots = [Int32](repeating: -1, count: capacity)
-    var newHashes = [UInt64](repeating: 0, count: capacity)
-    for (slot, code) in slots.enumerated() where code >= 0 {
-      var target = Int(truncatingIfNeeded: hashes[slot]) & (capacity - 1)
-      while newSlots[target] >= 0 { target = (target + 1) & (capacity - 1) }
-      newSlots[target] = code
-      newHashes[target] = hashes[slot]
-    }
-    slots = newSlots
-    hashes = newHashes
-  }
-
-  /// Levels in byte-wise order, and the map from first-appearance code to sorted code.
-  func sortedLevels() -> (levels: [String], remap: [Int32]) {
-    let order = levels.indices.sorted { levels[$0].lexicographicallyPrecedes(levels[$1]) }
-    var remap = [Int32](repeating: 0, count: levels.count)
-    for (sortedIndex, original) in order.enumerated() { remap[original] = Int32(sortedIndex) }
-    return (order.map { String(decoding: levels[$0], as: UTF8.self) }, remap)
-  }
 }

@@ -65,6 +65,15 @@ struct CSVReaderTests {
     #expect(records.map(\.line) == [1, 2, 5])
   }
 
+  @Test("blank lines count as lines, a CRLF as one line end", arguments: [1, 2, 1 << 20])
+  func blankLinesCount(chunkSize: Int) throws {
+    let lf = try parse(Array("h\n\n\na\n\nb\n".utf8), chunkSize: chunkSize, options: .init())
+    #expect(lf.map(\.line) == [1, 4, 6])
+    let crlf = try parse(Array("h\r\n\r\na\r\n\r\n\r\nb\r\n".utf8), chunkSize: chunkSize, options: .init())
+    #expect(crlf.map(\.line) == [1, 3, 6])
+    #expect(crlf.map(\.fields) == [["h"], ["a"], ["b"]])
+  }
+
   @Test("a stray quote is malformed, with its line", arguments: ["a,b\n1,x\"y\n", "a,b\n1,\"x\"y\n"])
   func strayQuote(text: String) throws {
     let error = #expect(throws: CSVError.self) { try parse(text, options: .init(sourceName: "f.csv")) }
@@ -84,10 +93,18 @@ struct CSVReaderTests {
     #expect(try parse("a,b\n1,2") == [["a", "b"], ["1", "2"]])
   }
 
-  @Test("numbers parse as finite doubles; anything else is nil", arguments: [
-    ("1", 1.0), ("-2.5", -2.5), ("0.1", 0.1), ("1e3", 1000.0), ("+7", 7.0), ("123456789012345678", 123456789012345678.0),
-    ("3.14159265358979323846", 3.14159265358979323846),
-  ] as [(String, Double)])
+  @Test(
+    "numbers parse as finite doubles; anything else is nil",
+    arguments: [
+      ("1", 1.0), ("-2.5", -2.5), ("0.1", 0.1), ("1e3", 1000.0), ("+7", 7.0),
+      ("123456789012345678", 123456789012345678.0),
+      ("3.14159265358979323846", 3.14159265358979323846),
+      // Around the fast path's limits: 2^53 exactly, one past it, 19 and 20 digits, 22 and 23 decimals.
+      ("9007199254740992", 9007199254740992.0), ("9007199254740993", 9007199254740993.0),
+      ("1234567890123456789", 1234567890123456789.0), ("12345678901234567890", 12345678901234567890.0),
+      ("0.0000000000000000000001", 1e-22), ("0.00000000000000000000001", 1e-23),
+      (".5", 0.5), ("1.", 1.0), ("-0.125", -0.125), ("0.2827", 0.2827),
+    ] as [(String, Double)])
   func numbers(text: String, value: Double) throws {
     var parsed: Double?
     let reader = try CSVReader()
@@ -95,7 +112,8 @@ struct CSVReaderTests {
     #expect(parsed == value)
   }
 
-  @Test("non-numbers and non-finite values are refused", arguments: ["", "abc", "1x", "NaN", "inf", "1e999", "0x10", " 1"])
+  @Test(
+    "non-numbers and non-finite values are refused", arguments: ["", "abc", "1x", "NaN", "inf", "1e999", "0x10", " 1"])
   func nonNumbers(text: String) throws {
     var parsed: Double? = 0
     let reader = try CSVReader()
@@ -115,5 +133,12 @@ struct CSVReaderTests {
     let missing = #expect(throws: CSVError.self) { try CSVReader.forEachRecord(inFile: path + ".none") { _ in } }
     #expect(missing?.code == .io)
     #expect(missing?.description == "\(path).none: cannot open: No such file or directory")
+  }
+
+  @Test("spaces stay part of unquoted fields whichever chunk they fall in", arguments: [1, 2, 3, 5, 1 << 20])
+  func spacesAcrossChunks(chunkSize: Int) throws {
+    // libcsv's space test is switched per chunk (only chunks holding a blank need ours).
+    let text = "ab  cd,e\nf,  \n\tg ,h\n"
+    #expect(try parse(text, chunkSize: chunkSize) == [["ab  cd", "e"], ["f", "  "], ["\tg ", "h"]])
   }
 }

@@ -20,17 +20,20 @@ func copyOut(_ sql: String) throws {
   print("records=\(records) field_bytes=\(fieldBytes)")
 }
 
-/// `pricing-bench csv-scan FILE`: reads a CSV file through the CSV reader and counts records and fields,
-/// to separate libcsv's share of `pricing regress`'s parse time.
-func csvScan(_ path: String) throws {
-  var records = 0
-  var fields = 0
+/// `pricing-bench csv-scan FILE [PARTITIONS]`: reads a CSV file through the CSV reader (in PARTITIONS byte
+/// ranges on as many threads, default 1) and counts records and fields, to separate libcsv's share of
+/// `pricing regress`'s parse time.
+func csvScan(_ path: String, partitions: Int) throws {
   let start = Date()
-  try CSVReader.forEachRecord(inFile: path) { record in
-    records += 1
-    fields += record.count
+  let counts = try CSVReader.forEachRecordAfterHeader(
+    inFile: path, partitions: partitions, makePartial: { _, _ in (records: 0, fields: 0) }
+  ) { counts, record in
+    counts.records += 1
+    counts.fields += record.count
   }
-  print("records=\(records) fields=\(fields) seconds=\(Date().timeIntervalSince(start))")
+  let records = counts.map(\.records).reduce(0, +)
+  let fields = counts.map(\.fields).reduce(0, +)
+  print("records=\(records) fields=\(fields) partitions=\(partitions) seconds=\(Date().timeIntervalSince(start))")
 }
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -38,10 +41,10 @@ do {
   switch arguments.first {
   case "copy-out" where arguments.count == 2:
     try copyOut(arguments.last!)
-  case "csv-scan" where arguments.count == 2:
-    try csvScan(arguments.last!)
+  case "csv-scan" where arguments.count == 2 || arguments.count == 3:
+    try csvScan(arguments[arguments.startIndex + 1], partitions: arguments.count == 3 ? Int(arguments.last!) ?? 1 : 1)
   default:
-    FileHandle.standardError.write(Data("usage: pricing-bench copy-out SQL | csv-scan FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: pricing-bench copy-out SQL | csv-scan FILE [PARTITIONS]\n".utf8))
     exit(64)
   }
 } catch {

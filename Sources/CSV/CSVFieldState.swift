@@ -1,0 +1,96 @@
+import CLibCSV
+import Foundation
+
+/// The state libcsv's callbacks update for a `CSVFieldReader`: where the open record is, which field comes
+/// next, and the first problem. A plain struct in manually managed memory, reached through a raw context
+/// pointer like `CSVParseState`.
+struct CSVFieldState {
+  let sink: any CSVFieldSink
+  let expectedFieldCount: Int?
+  let sourceName: String?
+  /// Records (from the start of the input) that are counted but not passed to the sink: a header.
+  var recordsToSkip: Int
+  var fieldIndex = 0
+  var openRecordLine = 1
+  var newlinesInOpenRecord = 0
+  /// The character that ended the last row libcsv reported (CR, LF, or -1 at the end of the input).
+  var lastTerminator: Int32 = -1
+  /// False while the chunk being parsed holds no quote: no field can hold a newline.
+  var mayHoldNewlines = true
+  /// The sink's problem with a field of the open record, reported when the record ends.
+  var pendingProblem: CSVError?
+  /// The error that ends the read; once set, the callbacks do nothing.
+  var failure: CSVError? { didSet { failed = failure != nil } }
+  /// `pendingProblem != nil` and `failure != nil` as plain flags: testing an optional struct holding
+  /// strings copies it, which the per-field path cannot afford.
+  private var problemPending = false
+  private(set) var failed = false
+  /// Records passed to the sink.
+  var recordCount = 0
+
+  init(sink: any CSVFieldSink, expectedFieldCount: Int?, sourceName: String?, recordsToSkip: Int) {
+    self.sink = sink
+    self.expectedFieldCount = expectedFieldCount
+    self.sourceName = sourceName
+    self.recordsToSkip = recordsToSkip
+  }
+
+  mutating func takeField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+    if failed { return }
+    if mayHoldNewlines, let data, length > 0, memchr(data, 10, length) != nil {
+      let bytes = data.assumingMemoryBound(to: UInt8.self)
+      for offset in 0..<length where bytes[offset] == 10 { newlinesInOpenRecord += 1 }
+    }
+    if recordsToSkip == 0 && !problemPending && fieldIndex < (expectedFieldCount ?? Int.max) {
+      let bytes = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length)
+      do throws(CSVError) {
+        try sink.take(bytes, column: fieldIndex)
+      } catch {
+        pendingProblem = error
+        problemPending = true
+      }
+    }
+    fieldIndex += 1
+  }
+
+  /// Ends the open record, or counts a blank line: with `CSV_REPALL_NL` libcsv also reports each line end
+  /// outside a record as a row without fields, which is a blank line unless it is the LF of a CRLF.
+  mutating func endRecord(terminator: Int32) {
+    defer { lastTerminator = terminator }
+    if failed { return }
+    if fieldIndex == 0 {
+      if !(terminator == 10 && lastTerminator == 13) { openRecordLine += 1 }
+      return
+    }
+    if recordsToSkip > 0 {
+      recordsToSkip -= 1
+    } else if let expected = expectedFieldCount, expected != fieldIndex {
+      failure = CSVError(
+        code: .wrongFieldCount, message: "expected \(expected) fields, found \(fieldIndex)", file: sourceName,
+        line: openRecordLine)
+    } else if problemPending, var problem = pendingProblem {
+      problem.line = openRecordLine
+      if problem.file == nil { problem.file = sourceName }
+      failure = problem
+    } else {
+      recordCount += 1
+    }
+    if problemPending {
+      pendingProblem = nil
+      problemPending = false
+    }
+    fieldIndex = 0
+    openRecordLine += 1 + newlinesInOpenRecord
+    newlinesInOpenRecord = 0
+  }
+}
+
+// MARK: - libcsv callbacks
+
+func csvSinkFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+  context!.assumingMemoryBound(to: CSVFieldState.self).pointee.takeField(data, length)
+}
+
+func csvSinkRecordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+  context!.assumingMemoryBound(to: CSVFieldState.self).pointee.endRecord(terminator: terminator)
+}

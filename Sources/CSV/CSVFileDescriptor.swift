@@ -1,0 +1,68 @@
+import Foundation
+
+/// An open file read by offset (`pread`), shared by the threads of a partitioned read: positioned reads
+/// need no shared file position. Closes the descriptor when released; errors are `CSVError.io` naming
+/// the file and the system's reason.
+final class CSVFileDescriptor {
+  let path: String
+  private let descriptor: Int32
+
+  init(path: String) throws {
+    self.path = path
+    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw Self.failure("cannot open", path: path) }
+  }
+
+  deinit { close(descriptor) }
+
+  /// The file's size in bytes.
+  func size() throws -> Int {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw Self.failure("cannot stat", path: path) }
+    return Int(status.st_size)
+  }
+
+  /// Fills as much of `buffer` as the file holds from `offset` (fewer bytes only at the end of the file).
+  func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+    var filled = 0
+    while filled < buffer.count {
+      let count = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Self.failure("read failed", path: path)
+      }
+      if count == 0 { break }
+      filled += count
+    }
+    return filled
+  }
+
+  /// The offset just after the first line feed at or after `offset`, or the file's size when there is none.
+  func offsetAfterLineFeed(from offset: Int) throws -> Int {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { buffer.deallocate() }
+    var position = offset
+    while true {
+      let count = try read(into: buffer, at: position)
+      if count == 0 { return position }
+      if let found = memchr(buffer.baseAddress!, 10, count) {
+        return position + (found - buffer.baseAddress!) + 1
+      }
+      position += count
+    }
+  }
+
+  /// The mean length of the lines in the file's first 64 KiB (at least 1).
+  func meanLineLength() throws -> Int {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { buffer.deallocate() }
+    let count = try read(into: buffer, at: 0)
+    var lines = 0
+    for byte in UnsafeRawBufferPointer(rebasing: buffer[0..<count]) where byte == 10 { lines += 1 }
+    return max(1, count / max(1, lines))
+  }
+
+  private static func failure(_ what: String, path: String) -> CSVError {
+    CSVError(code: .io, message: "\(what): \(String(cString: strerror(errno)))", file: path)
+  }
+}

@@ -1,0 +1,138 @@
+import CSV
+import Foundation
+import Testing
+
+/// A sink that keeps every field as a string, and refuses the field `refuse` when it is set.
+final class CollectingSink: CSVFieldSink {
+  var records: [[String]] = []
+  private var open: [String] = []
+  let width: Int
+  let refuse: String?
+
+  init(width: Int, refuse: String? = nil) {
+    self.width = width
+    self.refuse = refuse
+  }
+
+  func take(_ bytes: UnsafeRawBufferPointer, column: Int) throws(CSVError) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    if text == refuse { throw CSVError(code: .invalidValue, message: "refused \(text)", column: "c\(column + 1)") }
+    open.append(text)
+    if open.count == width {
+      records.append(open)
+      open = []
+    }
+  }
+}
+
+/// Writes `text` to a fresh temporary file and returns its path.
+func temporaryCSV(_ text: String, name: String = "input.csv") throws -> String {
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  let path = folder.appendingPathComponent(name).path
+  try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+  return path
+}
+
+/// Reads `path` field by field in up to `partitions` ranges of at least `minimum` bytes.
+func readPartitioned(_ path: String, partitions: Int, minimum: Int = 16) throws -> [[String]] {
+  let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: partitions, minimumRangeBytes: minimum) {
+    header, _ in CollectingSink(width: header.count)
+  }
+  return sinks.flatMap(\.records)
+}
+
+/// The error a read throws, as `CSVError`.
+func readError(_ body: () throws -> Void) -> CSVError? {
+  do {
+    try body()
+    return nil
+  } catch {
+    return error as? CSVError
+  }
+}
+
+@Suite("CSV fields in byte ranges on several threads")
+struct CSVFieldReaderTests {
+  /// 400 records of three fields, with spaces, non-ASCII and empty fields, but no quotes.
+  static let plainText: String = {
+    var text = "id,name,value\n"
+    for row in 1...400 { text += "\(row),\(row % 7 == 0 ? " café " : "n\(row)"),\(row % 5 == 0 ? "" : "\(row).5")\n" }
+    return text
+  }()
+
+  @Test("every range split gives the sequential reader's records, in order", arguments: [1, 2, 3, 8])
+  func sameAsSequential(partitions: Int) throws {
+    let path = try temporaryCSV(Self.plainText)
+    let expected = try parse(Self.plainText).dropFirst().map { $0.map { $0 ?? "" } }
+    #expect(try readPartitioned(path, partitions: partitions) == Array(expected))
+    #expect(expected.count == 400)
+  }
+
+  @Test("a quote before a cut (a field holding a newline) is read by one reader, correctly")
+  func quotedFieldsFallBackToOneReader() throws {
+    var text = "id,note\n1,\"two\nlines, and a comma\"\n"
+    for row in 2...300 { text += "\(row),n\(row)\n" }
+    let path = try temporaryCSV(text)
+    let records = try readPartitioned(path, partitions: 4)
+    #expect(records.count == 300)
+    #expect(records[0] == ["1", "two\nlines, and a comma"])
+    #expect(records[299] == ["300", "n300"])
+  }
+
+  @Test("an error in a later range names the file's line", arguments: [1, 2, 4])
+  func errorLinesCountFromTheFileStart(partitions: Int) throws {
+    var lines = Self.plainText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines[350] = "350,x"  // line 351: two fields
+    let path = try temporaryCSV(lines.joined(separator: "\n"))
+    let error = readError { _ = try readPartitioned(path, partitions: partitions) }
+    #expect(error?.code == .wrongFieldCount)
+    #expect(error?.description == "\(path):351: expected 3 fields, found 2")
+  }
+
+  @Test("the sink's problem is reported with its line; a wrong field count in the same record wins")
+  func sinkProblems() throws {
+    let refused = try temporaryCSV("a,b\n1,2\n3,bad\n")
+    let error = readError {
+      _ = try CSVReader.readFieldsAfterHeader(inFile: refused, partitions: 1) { header, _ in
+        CollectingSink(width: header.count, refuse: "bad")
+      }
+    }
+    #expect(error?.description == "\(refused):3: column c2: refused bad")
+    let both = try temporaryCSV("a,b\n1,2\nbad,4,5\n")
+    let countError = readError {
+      _ = try CSVReader.readFieldsAfterHeader(inFile: both, partitions: 1) { header, _ in
+        CollectingSink(width: header.count, refuse: "bad")
+      }
+    }
+    #expect(countError?.description == "\(both):3: expected 2 fields, found 3")
+  }
+
+  @Test("CRLF line ends, blank lines, a byte-order mark and a last line without a line end")
+  func lineEnds() throws {
+    let path = try temporaryCSV("\u{FEFF}h1,h2\r\n1,2\r\n\r\n3,4\n\n5,6")
+    #expect(try readPartitioned(path, partitions: 2, minimum: 1) == [["1", "2"], ["3", "4"], ["5", "6"]])
+    let bad = try temporaryCSV("h1,h2\r\n1,2\r\n\r\n3,4\n\n5,6,7")
+    let error = readError { _ = try readPartitioned(bad, partitions: 2, minimum: 1) }
+    #expect(error?.line == 6)
+  }
+
+  @Test("an empty file gives no sinks; a header alone gives no records")
+  func emptyInputs() throws {
+    let empty = try temporaryCSV("")
+    #expect(
+      try CSVReader.readFieldsAfterHeader(inFile: empty, partitions: 2) { h, _ in CollectingSink(width: h.count) }
+        .isEmpty)
+    let headerOnly = try temporaryCSV("a,b\n")
+    #expect(try readPartitioned(headerOnly, partitions: 2).isEmpty)
+    let missing = readError { _ = try readPartitioned(headerOnly + ".none", partitions: 2) }
+    #expect(missing?.code == .io)
+  }
+
+  @Test("an unterminated quote at the end is malformed, with its line")
+  func unterminatedQuote() throws {
+    let path = try temporaryCSV("a,b\n1,2\n3,\"open\n")
+    let error = readError { _ = try readPartitioned(path, partitions: 2) }
+    #expect(error?.description == "\(path):3: unterminated quoted field at the end of the input")
+  }
+}
