@@ -87,24 +87,24 @@ struct Reconciliation {
         """)
     }
 
-    // Booking-level exceptions of the checked bookings.
+    // Booking-level exceptions of the checked bookings: the three booking checks share one scan.
     try warehouse.query(
       SQLQuery(
         unsafeSQL: """
           INSERT INTO \(exceptions) (kind, booking_id, payment_id, detail, run_id)
-          SELECT 'completed_unpaid', f.booking_id, NULL::bigint, 'completed booking has no successful payment', $1
-          FROM \(checkedFacts) f
-          WHERE f.status = 'completed' AND f.paid_amount = 0
-          UNION ALL
-          SELECT 'cancelled_paid_not_refunded', f.booking_id, NULL,
-                 'cancelled booking kept ' || (f.paid_amount - f.refunded_amount) || ' ' || f.currency, $1
-          FROM \(checkedFacts) f
-          WHERE f.status = 'cancelled' AND f.paid_amount > f.refunded_amount
-          UNION ALL
-          SELECT 'refund_above_paid', f.booking_id, NULL,
-                 'refunded ' || f.refunded_amount || ' of ' || f.paid_amount || ' paid', $1
-          FROM \(checkedFacts) f
-          WHERE f.refunded_amount > f.paid_amount
+          SELECT k.kind, f.booking_id, NULL::bigint, k.detail, $1
+          FROM (SELECT * FROM \(checkedFacts) f
+                WHERE (f.status = 'completed' AND f.paid_amount = 0)
+                   OR (f.status = 'cancelled' AND f.paid_amount > f.refunded_amount)
+                   OR f.refunded_amount > f.paid_amount) f
+          CROSS JOIN LATERAL (VALUES
+            ('completed_unpaid', f.status = 'completed' AND f.paid_amount = 0,
+             'completed booking has no successful payment'),
+            ('cancelled_paid_not_refunded', f.status = 'cancelled' AND f.paid_amount > f.refunded_amount,
+             'cancelled booking kept ' || (f.paid_amount - f.refunded_amount) || ' ' || f.currency),
+            ('refund_above_paid', f.refunded_amount > f.paid_amount,
+             'refunded ' || f.refunded_amount || ' of ' || f.paid_amount || ' paid')) AS k(kind, applies, detail)
+          WHERE k.applies
           UNION ALL
           SELECT 'duplicate_successful_payments', p.booking_id, max(p.payment_id),
                  count(*) || ' succeeded payments', $1

@@ -106,6 +106,19 @@ struct WarehouseSQL {
   /// Whether the fact table has no rows at all (a first load).
   var factIsEmpty: String { "SELECT NOT EXISTS (SELECT 1 FROM \(fact))" }
 
+  /// Whether the quarantine holds rows of this source table (else there is nothing to release).
+  var quarantineHoldsTable: String {
+    "SELECT EXISTS (SELECT 1 FROM \(quarantineTable) WHERE source_table = '\(spec.name)')"
+  }
+
+  /// The fact table's primary key: constraint name and definition (`PRIMARY KEY (...)`), as the server prints them.
+  var primaryKey: String {
+    """
+    SELECT conname::text, pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE conrelid = '\(fact)'::regclass AND contype = 'p'
+    """
+  }
+
   /// The fact table's secondary (non-unique) indexes: name and definition, as the server prints them.
   var secondaryIndexes: String {
     """
