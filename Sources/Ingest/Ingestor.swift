@@ -193,17 +193,7 @@ public struct Ingestor {
 
     // 2. Check, quarantine, merge.
     if spec.name == "bookings" {
-      // The payment totals of the batch's bookings, from the payments merged just before (a full batch
-      // holds every booking: no filter by its keys).
-      let batchFilter = full ? "" : "AND p.booking_id IN (SELECT booking_id FROM pg_temp.stage_bookings)"
-      try warehouse.execute(
-        """
-        CREATE TEMP TABLE batch_payment_totals ON COMMIT DROP AS
-        SELECT p.booking_id, \(Reconciliation.paymentTotals)
-        FROM \(schema.table("payment_facts").quoted) p
-        WHERE NOT p.source_deleted \(batchFilter)
-        GROUP BY p.booking_id
-        """)
+      try warehouse.execute(full ? batchPaymentTotalsOfAll : batchPaymentTotalsOfChanges)
     }
     let binds: [any PostgresEncodable] = [runID, snapshot]
     try warehouse.query(SQLQuery(unsafeSQL: sql.createChecked, binds: binds))
@@ -270,6 +260,42 @@ public struct Ingestor {
     return inserted
   }
 
+  /// The payment totals of every booking, from the payments merged just before (a full batch holds
+  /// every booking: no filter by its keys).
+  private var batchPaymentTotalsOfAll: String {
+    """
+    CREATE TEMP TABLE batch_payment_totals ON COMMIT DROP AS
+    SELECT p.booking_id, \(Reconciliation.paymentTotals)
+    FROM \(options.warehouse.table("payment_facts").quoted) p
+    WHERE NOT p.source_deleted
+    GROUP BY p.booking_id
+    """
+  }
+
+  /// The payment totals of an incremental batch's bookings. Facts always hold current totals (each run
+  /// recomputes those of the bookings whose payments it read, in the batch or by reconciliation), so a
+  /// booking already in the facts whose payments are not in this run keeps its totals, and only new
+  /// bookings and bookings with payments in this run are totalled from their payments: a 1% change of
+  /// bookings then reads no payment.
+  private var batchPaymentTotalsOfChanges: String {
+    let facts = options.warehouse.table("booking_facts").quoted
+    return """
+      CREATE TEMP TABLE batch_payment_totals ON COMMIT DROP AS
+      SELECT f.booking_id, f.paid_amount AS paid, f.refunded_amount AS refunded, f.failed_attempts AS failed,
+             f.payment_count AS payments
+      FROM pg_temp.stage_bookings s JOIN \(facts) f ON f.booking_id = s.booking_id
+      WHERE NOT EXISTS (SELECT 1 FROM pg_temp.checked_payments cp WHERE cp.booking_id = s.booking_id)
+      UNION ALL
+      SELECT p.booking_id, \(Reconciliation.paymentTotals)
+      FROM \(options.warehouse.table("payment_facts").quoted) p
+      WHERE NOT p.source_deleted AND p.booking_id IN (
+        SELECT s.booking_id FROM pg_temp.stage_bookings s
+        WHERE NOT EXISTS (SELECT 1 FROM \(facts) f WHERE f.booking_id = s.booking_id)
+           OR EXISTS (SELECT 1 FROM pg_temp.checked_payments cp WHERE cp.booking_id = s.booking_id))
+      GROUP BY p.booking_id
+      """
+  }
+
   private func extractionQuery(
     _ spec: SourceTableSpec, full: Bool, watermark: Date?, maxKey: Int64?, warehouse: Connection
   ) throws -> SQLQuery {
@@ -282,21 +308,22 @@ public struct Ingestor {
       WHERE source_table = \(spec.name)
       """
     ).scalar(String.self)
-    var query = SQLQuery(unsafeSQL: "COPY (\(select)")
+    // One scan of the source table: changed rows, rows without a change time, and quarantined keys to retry.
+    var query = SQLQuery(unsafeSQL: "COPY (\(select) WHERE")
     switch spec.tracking {
     case .updatedAt:
       // A table that was empty last time has no watermark yet: read it all.
       let since = watermark ?? Date(timeIntervalSince1970: -3_000_000_000)
-      query.append(" WHERE updated_at > \(since) - make_interval(secs => \(options.overlapSeconds))")
-      query.append(SQLQuery(unsafeSQL: " UNION \(select) WHERE updated_at IS NULL"))
+      query.append(" updated_at > \(since) - make_interval(secs => \(options.overlapSeconds))")
+      query.append(SQLQuery(unsafeSQL: " OR updated_at IS NULL OR"))
     case .appendOnlyByKey:
-      query.append(SQLQuery(unsafeSQL: " WHERE \(spec.key) >"))
-      query.append(" \(maxKey ?? Int64.min)")
+      query.append(SQLQuery(unsafeSQL: " \(spec.key) >"))
+      query.append(" \(maxKey ?? Int64.min) OR")
     case .alwaysFull:
       break
     }
-    query.append(SQLQuery(unsafeSQL: " UNION \(select) WHERE \(spec.key) IN (SELECT unnest("))
-    query.append("\(retry)::bigint[]))) TO STDOUT")
+    query.append(SQLQuery(unsafeSQL: " \(spec.key) = ANY("))
+    query.append("\(retry)::bigint[])) TO STDOUT")
     return query
   }
 }

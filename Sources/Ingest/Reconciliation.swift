@@ -66,11 +66,18 @@ struct Reconciliation {
           AND (f.paid_amount, f.refunded_amount, f.failed_attempts, f.payment_count)
               IS DISTINCT FROM (t.paid, t.refunded, t.failed, t.payments)
         """)
+      // The batch's valid bookings are in the facts exactly as checked (just merged, not deleted): their
+      // values come from the checked batch, without looking them up again.
       try warehouse.execute(
         """
         CREATE TEMP TABLE affected_facts ON COMMIT DROP AS
+        SELECT c.booking_id, c.status, c.currency, c.paid_amount, c.refunded_amount
+        FROM pg_temp.checked_bookings c WHERE c.rule IS NULL
+        UNION ALL
         SELECT f.booking_id, f.status, f.currency, f.paid_amount, f.refunded_amount FROM \(facts) f
-        WHERE f.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT f.source_deleted;
+        WHERE f.booking_id IN (SELECT booking_id FROM affected_bookings
+                               EXCEPT SELECT booking_id FROM pg_temp.checked_bookings)
+          AND NOT f.source_deleted;
         ANALYZE affected_facts
         """)
       try warehouse.execute(

@@ -53,6 +53,39 @@ struct IngestBehaviourTests {
     #expect(try fixture.scalar("SELECT count(*) FROM pricing.booking_facts", as: Int.self) == 1)
   }
 
+  @Test("payment totals: kept when only the booking changes, recomputed when its payments change, found for a late booking")
+  func paymentTotalsAcrossRuns() throws {
+    let fixture = try IngestFixture()
+    try fixture.ingest()
+    let totals = "SELECT paid_amount || '/' || refunded_amount || '/' || failed_attempts || '/' || payment_count FROM pricing.booking_facts WHERE booking_id = "
+    #expect(try fixture.scalar(totals + "100", as: String.self) == "55.00/0.00/0/1")
+    // Only the booking changes: its totals stay (no payment is read).
+    try fixture.connection.execute("UPDATE bookings SET status = 'confirmed', updated_at = now() WHERE booking_id = 100")
+    try fixture.ingest()
+    #expect(try fixture.scalar(totals + "100", as: String.self) == "55.00/0.00/0/1")
+    // The booking and a new payment change in the same run: recomputed from the payments.
+    try fixture.connection.execute(
+      """
+      UPDATE bookings SET status = 'completed', updated_at = now() WHERE booking_id = 100;
+      INSERT INTO payments VALUES (501, 100, 55.00, 'EUR', 'failed', 0, now(), now());
+      UPDATE payments SET status = 'partially_refunded', refunded_amount = 5, updated_at = now() WHERE payment_id = 500;
+      """)
+    try fixture.ingest()
+    #expect(try fixture.scalar(totals + "100", as: String.self) == "55.00/5.00/1/2")
+    // A payment arrives a run before its booking: the booking gets the totals when it arrives.
+    try fixture.connection.execute(
+      "INSERT INTO payments VALUES (502, 103, 80.00, 'EUR', 'succeeded', 0, now(), now())")
+    try fixture.ingest()
+    try fixture.connection.execute(
+      "INSERT INTO bookings VALUES (103, 10, 2, 'completed', now() - interval '2 days', now() - interval '1 day', 80, 'EUR', now())")
+    try fixture.ingest()
+    #expect(try fixture.scalar(totals + "103", as: String.self) == "80.00/0.00/0/1")
+    // Whatever the path, the facts equal a full rebuild's.
+    let incremental = try fixture.factsChecksum()
+    try fixture.ingest(full: true)
+    #expect(try fixture.factsChecksum() == incremental)
+  }
+
   @Test("a source row updated after the first run is updated by the next incremental run")
   func updatedRow() throws {
     let fixture = try IngestFixture()
