@@ -26,6 +26,11 @@ struct Reconciliation {
     count(p.payment_id)::int AS payments
     """
 
+  /// Exception kinds that depend on a booking's own row (status, currency, payment totals).
+  static let bookingKinds = "'completed_unpaid', 'cancelled_paid_not_refunded', 'refund_above_paid'"
+  /// Exception kinds that depend on a booking's payments one by one.
+  static let paymentKinds = "'duplicate_successful_payments', 'currency_mismatch'"
+
   func refresh(_ warehouse: Connection, runID: Int64, everything: Bool) throws {
     let facts = schema.table("booking_facts").quoted
     let payments = schema.table("payment_facts").quoted
@@ -80,17 +85,33 @@ struct Reconciliation {
           AND NOT f.source_deleted;
         ANALYZE affected_facts
         """)
+      // The payment checks (duplicate successful payments, currency mismatch) of a booking can only change
+      // with its payments, its currency, or its arrival in (or return to) the facts: only those bookings'
+      // payments are read again. A change of status alone reads no payment.
+      try warehouse.execute(
+        """
+        CREATE TEMP TABLE payment_affected_bookings ON COMMIT DROP AS
+        SELECT booking_id FROM pg_temp.checked_bookings
+        WHERE rule IS NULL AND (old_source_deleted IS DISTINCT FROM false OR old_currency IS DISTINCT FROM currency)
+        UNION SELECT booking_id FROM pg_temp.checked_payments WHERE booking_id IS NOT NULL;
+        ANALYZE payment_affected_bookings
+        """)
       try warehouse.execute(
         """
         CREATE TEMP TABLE affected_payments ON COMMIT DROP AS
         SELECT p.payment_id, p.booking_id, p.currency, p.status FROM \(payments) p
-        WHERE p.booking_id IN (SELECT booking_id FROM affected_bookings) AND NOT p.source_deleted;
+        WHERE p.booking_id IN (SELECT booking_id FROM payment_affected_bookings) AND NOT p.source_deleted;
         ANALYZE affected_payments
         """)
       try warehouse.execute(
         """
         DELETE FROM \(exceptions) e USING affected_bookings a
-        WHERE e.booking_id = a.booking_id AND e.kind <> 'payment_for_unknown_booking'
+        WHERE e.booking_id = a.booking_id AND e.kind IN (\(Self.bookingKinds))
+        """)
+      try warehouse.execute(
+        """
+        DELETE FROM \(exceptions) e USING payment_affected_bookings a
+        WHERE e.booking_id = a.booking_id AND e.kind IN (\(Self.paymentKinds))
         """)
     }
 

@@ -152,6 +152,7 @@ extension TableLoad {
       "coalesce(pt.failed, 0) AS failed_attempts", "coalesce(pt.payments, 0) AS payment_count",
       "old.category AS old_category", "old.city AS old_city", "old.local_date AS old_local_date",
       "old.price_ratio AS old_price_ratio", "old.source_deleted AS old_source_deleted",
+      "old.currency AS old_currency",
     ],
     joins: """
       LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id

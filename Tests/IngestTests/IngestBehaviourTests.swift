@@ -222,6 +222,19 @@ struct IngestBehaviourTests {
     try fixture.ingest()
     #expect(try fixture.scalar("SELECT count(*) FROM pricing.reconciliation_exceptions WHERE booking_id IN (101, 4242)", as: Int.self) == 0)
     #expect(try fixture.scalar("SELECT count(*) FROM pricing.reconciliation_exceptions", as: Int.self) == 4)
+    // A status change alone re-checks the booking's own kinds and keeps its payment kinds open.
+    try fixture.connection.execute(
+      "UPDATE bookings SET status = 'confirmed', updated_at = now() WHERE booking_id IN (102, 104)")
+    try fixture.ingest()
+    #expect(try fixture.scalar("SELECT count(*) FROM pricing.reconciliation_exceptions WHERE booking_id = 102", as: Int.self) == 0)
+    #expect(
+      try fixture.scalar(
+        "SELECT string_agg(kind || ':' || payment_id, ',') FROM pricing.reconciliation_exceptions WHERE booking_id = 104",
+        as: String.self) == "duplicate_successful_payments:605")
+    // The incremental runs end where a full rebuild does.
+    let incremental = try fixture.factsChecksum()
+    try fixture.ingest(full: true)
+    #expect(try fixture.factsChecksum() == incremental)
   }
 
   @Test("demand cells follow every change: new, moved and cancelled bookings, quotes, full runs")
