@@ -196,7 +196,7 @@ public struct Ingestor {
       try warehouse.execute(full ? batchPaymentTotalsOfAll : batchPaymentTotalsOfChanges)
     }
     let binds: [any PostgresEncodable] = [runID, snapshot]
-    try warehouse.query(SQLQuery(unsafeSQL: sql.createChecked, binds: binds))
+    try warehouse.query(SQLQuery(unsafeSQL: sql.createChecked(full: full), binds: binds))
     try warehouse.execute("ANALYZE \(load.checkedTable)")
     // Releasing rows from quarantine and removing quarantined facts each scan the whole checked batch:
     // skipped when there is nothing they could touch (a first load of ten million rows saves seconds).
@@ -272,27 +272,22 @@ public struct Ingestor {
     """
   }
 
-  /// The payment totals of an incremental batch's bookings. Facts always hold current totals (each run
-  /// recomputes those of the bookings whose payments it read, in the batch or by reconciliation), so a
-  /// booking already in the facts whose payments are not in this run keeps its totals, and only new
-  /// bookings and bookings with payments in this run are totalled from their payments: a 1% change of
-  /// bookings then reads no payment.
+  /// The payment totals of an incremental batch's bookings that need them. Facts always hold current
+  /// totals (each run recomputes those of the bookings whose payments it read, in the batch or by
+  /// reconciliation), so only bookings new to the facts and bookings with payments in this run are totalled
+  /// from their payments (a row each, zeros without payments); the others keep their facts' totals
+  /// (`TableLoad.bookings`' enrichment), and a 1% change of bookings reads no payment.
   private var batchPaymentTotalsOfChanges: String {
     let facts = options.warehouse.table("booking_facts").quoted
     return """
       CREATE TEMP TABLE batch_payment_totals ON COMMIT DROP AS
-      SELECT f.booking_id, f.paid_amount AS paid, f.refunded_amount AS refunded, f.failed_attempts AS failed,
-             f.payment_count AS payments
-      FROM pg_temp.stage_bookings s JOIN \(facts) f ON f.booking_id = s.booking_id
-      WHERE NOT EXISTS (SELECT 1 FROM pg_temp.checked_payments cp WHERE cp.booking_id = s.booking_id)
-      UNION ALL
-      SELECT p.booking_id, \(Reconciliation.paymentTotals)
-      FROM \(options.warehouse.table("payment_facts").quoted) p
-      WHERE NOT p.source_deleted AND p.booking_id IN (
-        SELECT s.booking_id FROM pg_temp.stage_bookings s
-        WHERE NOT EXISTS (SELECT 1 FROM \(facts) f WHERE f.booking_id = s.booking_id)
-           OR EXISTS (SELECT 1 FROM pg_temp.checked_payments cp WHERE cp.booking_id = s.booking_id))
-      GROUP BY p.booking_id
+      SELECT r.booking_id, \(Reconciliation.paymentTotals)
+      FROM (SELECT s.booking_id FROM pg_temp.stage_bookings s
+            WHERE NOT EXISTS (SELECT 1 FROM \(facts) f WHERE f.booking_id = s.booking_id)
+               OR EXISTS (SELECT 1 FROM pg_temp.checked_payments cp WHERE cp.booking_id = s.booking_id)) r
+      LEFT JOIN \(options.warehouse.table("payment_facts").quoted) p
+        ON p.booking_id = r.booking_id AND NOT p.source_deleted
+      GROUP BY r.booking_id
       """
   }
 

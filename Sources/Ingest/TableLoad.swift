@@ -148,8 +148,12 @@ extension TableLoad {
       "sv.service_id AS known_service", "sv.category AS service_category", "sv.city AS service_city",
       "sv.provider_id AS service_provider", "sv.price AS list_price", "sv.currency AS service_currency",
       "ct.time_zone AS time_zone", "p.experience_years AS experience_years", "u.user_id AS known_user",
-      "coalesce(pt.paid, 0) AS paid_amount", "coalesce(pt.refunded, 0) AS refunded_amount",
-      "coalesce(pt.failed, 0) AS failed_attempts", "coalesce(pt.payments, 0) AS payment_count",
+      // Payment totals: from the batch's totals when it has them; else an incremental batch keeps the
+      // fact's (its payments did not change), and a full batch has none (no payments).
+      "CASE WHEN pt.booking_id IS NOT NULL THEN pt.paid WHEN {{incremental}} THEN old.paid_amount ELSE 0 END AS paid_amount",
+      "CASE WHEN pt.booking_id IS NOT NULL THEN pt.refunded WHEN {{incremental}} THEN old.refunded_amount ELSE 0 END AS refunded_amount",
+      "CASE WHEN pt.booking_id IS NOT NULL THEN pt.failed WHEN {{incremental}} THEN old.failed_attempts ELSE 0 END AS failed_attempts",
+      "CASE WHEN pt.booking_id IS NOT NULL THEN pt.payments WHEN {{incremental}} THEN old.payment_count ELSE 0 END AS payment_count",
       "old.category AS old_category", "old.city AS old_city", "old.local_date AS old_local_date",
       "old.price_ratio AS old_price_ratio", "old.source_deleted AS old_source_deleted",
       "old.currency AS old_currency",

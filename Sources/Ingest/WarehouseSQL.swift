@@ -23,9 +23,11 @@ struct WarehouseSQL {
 
   var copyIntoStage: String { "COPY pg_temp.\(load.stageTable) (\(spec.columnList)) FROM STDIN" }
 
-  /// The staged rows with their parents' columns and the first rule they fail (NULL: valid).
-  var createChecked: String {
-    let enrichment = load.enrichment.isEmpty ? "" : ", " + load.enrichment.joined(separator: ", ")
+  /// The staged rows with their parents' columns and the first rule they fail (NULL: valid). The token
+  /// `{{incremental}}` in the enrichment becomes the SQL constant `true` or `false` (the batch's mode).
+  func createChecked(full: Bool) -> String {
+    let enrichment = (load.enrichment.isEmpty ? "" : ", " + load.enrichment.joined(separator: ", "))
+      .replacingOccurrences(of: "{{incremental}}", with: full ? "false" : "true")
     let rules = load.rules.map { "WHEN \($0.condition) THEN '\($0.name)'" }.joined(separator: " ")
     return resolve(
       """
