@@ -14,15 +14,15 @@ src=bench_src
 wh=bench_wh
 psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$src'" | grep -q 1 || createdb "$src"
 have=$(psql -d "$src" -tAc "SELECT count(*) FROM bookings" 2>/dev/null || echo 0)
-if [ "$have" -lt $((bookings * 9 / 10)) ] || [ "$have" -gt $((bookings * 11 / 10)) ]; then
+seeded=$(psql -d "$src" -tAc "SELECT count(*) FROM bench_seed" 2>/dev/null || echo 0)
+if [ "$have" -lt $((bookings * 9 / 10)) ] || [ "$have" -gt $((bookings * 11 / 10)) ] || [ "$seeded" != 1 ]; then
   echo "seeding $bookings bookings" >&2
   "$pricing" seed --source "dbname=$src" --bookings "$bookings" --seed 1 --today "$(date -u -d yesterday +%F)" --replace --quiet
-  psql -d "$src" -qc "DROP TABLE IF EXISTS bench_seed; CREATE TABLE bench_seed AS SELECT now() AS seeded_at"
+  psql -d "$src" -qc "DROP TABLE IF EXISTS bench_seed; CREATE TABLE bench_seed AS SELECT max(updated_at) AS seeded_at FROM bookings"
 fi
-# Earlier runs of this script changed 1% of the bookings (updated_at = then): move those changes back
-# before the seed time, so that this run's incremental step reads this run's 1% only (and not, through
-# the watermark's overlap window, an earlier run's too).
-psql -d "$src" -qc "CREATE TABLE IF NOT EXISTS bench_seed AS SELECT min(updated_at) AS seeded_at FROM bookings WHERE updated_at > now() - interval '1 day'"
+# Earlier runs of this script changed 1% of the bookings (updated_at = then): move those changes back to a
+# day before the seed's last change, so that this run's incremental step reads this run's 1% only (and not,
+# through the watermark's overlap window, an earlier run's too).
 psql -d "$src" -qc "UPDATE bookings SET updated_at = (SELECT seeded_at FROM bench_seed) - interval '1 day' WHERE updated_at > (SELECT seeded_at FROM bench_seed)"
 dropdb --if-exists "$wh" && createdb "$wh"
 "$pricing" migrate --warehouse "dbname=$wh" --quiet >/dev/null
