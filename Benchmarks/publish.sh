@@ -37,30 +37,37 @@ PGDATABASE=$db hyperfine --warmup 1 --runs 5 --export-markdown "$work/publish.md
   -n "pricing publish (guardrails, rows, flip)" "$pricing publish --warehouse dbname=$db --run 1 --force --quiet"
 cat "$work/publish.md"
 
-# The booking service's lookup, idle and during publishes.
+# The booking service's lookup, idle and during publishes: prepared once per connection (as the reference
+# client in docs/publish.md does, and as drivers' prepared statements do), and for comparison sent as
+# plain text to be planned every time (pgbench's simple protocol).
 cat >"$work/lookup.sql" <<'SQL'
 \set c random(1, 40)
 \set k random(1, 300)
 \set b random(1, 3)
 \set d random(0, 27)
 SELECT multiplier FROM pricing.current_multipliers
-WHERE category = 'cat' || :c AND city = 'city' || :k
-  AND experience_band = (ARRAY['junior', 'experienced', 'senior'])[:b] AND valid_on = date '2026-12-01' + :d;
+WHERE category = 'cat' || :c::int AND city = 'city' || :k::int
+  AND experience_band = (ARRAY['junior', 'experienced', 'senior'])[:b::int] AND valid_on = date '2026-12-01' + :d::int;
 SQL
-lookup() {
-  (cd "$work" && rm -f pgbench_log.* && pgbench -n -c 8 -j 2 -T 20 -l -f lookup.sql "$db" >"$work/$1.txt" 2>&1 || true)
+lookup() { # label, pgbench protocol
+  (cd "$work" && rm -f pgbench_log.* && pgbench -n -M "$2" -c 8 -j 2 -T 20 -l -f lookup.sql "$db" >"$work/$1.txt" 2>&1 || true)
   local tps errors p99
   tps=$(grep -E '^tps' "$work/$1.txt" | head -1 | awk '{print $3}')
   errors=$(grep -E 'failed transactions|aborted' "$work/$1.txt" | head -1 || true)
   p99=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.99)]/1000}')
   echo "| lookups $1 | $tps tps | p99 $p99 ms | $errors |"
 }
+publishing() { # label, pgbench protocol: the lookups while `pricing publish` runs in a loop
+  ( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do "$pricing" publish --warehouse "dbname=$db" --run 1 --force --quiet >/dev/null; done ) &
+  local publisher=$!
+  lookup "$1" "$2"
+  wait $publisher
+}
 echo "| pgbench, 8 clients, 20 s | throughput | p99 latency | errors |"
 echo "|---|---|---|---|"
-lookup idle
-( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do "$pricing" publish --warehouse "dbname=$db" --run 1 --force --quiet >/dev/null; done ) &
-publisher=$!
-lookup publishing
-wait $publisher
+lookup "idle, prepared" prepared
+publishing "while publishing, prepared" prepared
+lookup "idle, planned every time" simple
+publishing "while publishing, planned every time" simple
 psql -d "$db" -tAc "SELECT count(*) || ' versions published' FROM pricing.price_versions"
 rm -rf "$work"
