@@ -164,17 +164,21 @@ public struct Publisher {
     }
   }
 
-  /// Deletes versions created more than `retentionDays` ago, except the current and the previous one
-  /// (the pointer's foreign keys protect them too). Returns how many were deleted.
+  /// Deletes versions created more than `retentionDays` ago, with their rows, except the current and the
+  /// previous one (the pointer's foreign keys protect them too). Returns how many versions were deleted.
   @discardableResult
   public func prune() throws -> Int {
     try connection.query(
       """
-      DELETE FROM \(schema.table("price_versions")) v
-      WHERE v.created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
-        AND v.version_id NOT IN (
-          SELECT version_id FROM \(schema.table("current_version"))
-          UNION SELECT previous_version_id FROM \(schema.table("current_version")) WHERE previous_version_id IS NOT NULL)
+      WITH doomed AS (
+        SELECT v.version_id FROM \(schema.table("price_versions")) v
+        WHERE v.created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
+          AND v.version_id NOT IN (
+            SELECT version_id FROM \(schema.table("current_version"))
+            UNION SELECT previous_version_id FROM \(schema.table("current_version")) WHERE previous_version_id IS NOT NULL)),
+      doomed_rows AS (
+        DELETE FROM \(schema.table("published_multipliers")) m USING doomed d WHERE m.version_id = d.version_id)
+      DELETE FROM \(schema.table("price_versions")) v USING doomed d WHERE v.version_id = d.version_id
       """
     ).affectedRows
   }
@@ -273,15 +277,22 @@ public struct Publisher {
         name: "coverage", passed: missingCount == 0, overridable: false,
         detail: missingCount == 0 ? "every active category x city x band x day present"
           : "\(missingCount) cells missing, e.g. \(example)"))
-    // Drift against the current version, on the cells both have, and the largest moves: one join.
+    // Drift against the current version, on the cells both have, and the largest moves: one join. The
+    // current version is looked up first and bound: joined through the view, the planner cannot tell that
+    // the pointer selects one version and joins the candidates to every version's rows.
+    let current = try currentVersion()
+    // A hash join of the two versions' million rows: the planner's choice, a million index lookups into the
+    // current version, takes three times as long (3.4 s against 1.3 s measured).
+    try connection.execute("SET enable_nestloop = off")
+    defer { try? connection.execute("RESET enable_nestloop") }
     let drift = try connection.query(
       """
       WITH changes AS MATERIALIZED (
         SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
                abs(c.multiplier / p.multiplier - 1) AS change
-        FROM \(candidates) c JOIN \(schema.table("current_multipliers")) p
-          ON p.category = c.category AND p.city = c.city AND p.experience_band = c.experience_band
-         AND p.valid_on = c.valid_on
+        FROM \(candidates) c JOIN \(schema.table("published_multipliers")) p
+          ON p.version_id = \(current) AND p.category = c.category AND p.city = c.city
+         AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
         WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric)
       SELECT count(*), coalesce(avg(change), 0)::float8,
              count(*) FILTER (WHERE change > \(dailyLimit)::numeric + 0.0001),

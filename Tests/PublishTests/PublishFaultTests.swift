@@ -115,6 +115,14 @@ struct PublishFaultTests {
       try $0.decode(Int64.self, at: 0)
     }
     #expect(left == Array(versions.suffix(2)))
+    // The pruned versions' rows went with them.
+    #expect(
+      try fixture.connection.query(
+        "SELECT count(*) FROM pricing.published_multipliers WHERE version_id NOT IN (SELECT version_id FROM pricing.price_versions)"
+      ).scalar(Int.self) == 0)
+    #expect(
+      try fixture.connection.query("SELECT count(DISTINCT version_id) FROM pricing.published_multipliers").scalar(Int.self)
+        == 2)
   }
 
   @Test("migrate creates a read-only role that may read the view and the bands, and nothing else")
