@@ -195,8 +195,6 @@ public struct PipelineRunner {
       guard let fitRunID else { throw PipelineError(code: .rejected, message: "no fitted model to publish") }
       var publisher = Publisher(
         connection: try Connection(conninfo: config.warehouseConninfo, logger: logger), schema: schema, logger: logger)
-      let conninfo = config.warehouseConninfo
-      publisher.guardrailSession = { try Connection(conninfo: conninfo, logger: logger) }
       publisher.settings.retentionDays = config.retentionDays
       publisher.settings.maxShareBeyondDailyLimit = config.maxShareBeyondDailyLimit
       publisher.settings.maxMeanAbsoluteChange = config.maxMeanAbsoluteChange

@@ -23,9 +23,7 @@ struct PublishCommand: ParsableCommand {
     try reportingFailures {
       let logger = options.makeLogger("publish")
       let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
-      var publisher = Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
-      let conninfo = options.warehouseConninfo
-      publisher.guardrailSession = { try Connection(conninfo: conninfo, logger: logger) }
+      let publisher = Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
       func show(_ checks: [GuardrailCheck]) {
         for check in checks {
           print(

@@ -37,10 +37,6 @@ public struct Publisher {
   public let schema: WarehouseSchema
   public let logger: Logger
   public var settings = Settings()
-  /// Opens a second session to the warehouse. When set, a publish runs its read-only guardrails on it while
-  /// the main session writes the version's rows, and rolls the rows back if a guardrail fails: the two take
-  /// the time of the longer instead of their sum. Without it, the guardrails run first.
-  public var guardrailSession: (() throws -> Connection)?
 
   public init(connection: Connection, schema: WarehouseSchema, logger: Logger) {
     self.connection = connection
@@ -68,128 +64,50 @@ public struct Publisher {
   public func publish(runID requested: Int64?, dryRun: Bool, force: Bool, actor: String) throws -> Outcome {
     try withLock {
       let run = try resolveRun(requested)
-      let previous = try currentVersion()
-      if !dryRun, let guardrailSession {
-        return try publishWhileChecking(run: run, previous: previous, session: guardrailSession, force: force, actor: actor)
-      }
-      let (checks, rows, moves) = try guardrails(run: run, on: connection)
-      let outcome = Outcome(
-        action: blocking(checks, force: force).isEmpty ? "publish" : "reject", versionID: nil,
-        previousVersionID: previous, runID: run, rows: rows, checks: checks, largestMoves: moves)
+      let (checks, rows, moves) = try guardrails(run: run)
+      let blocking = checks.filter { !$0.passed && (!$0.overridable || !force) }
+      var outcome = Outcome(
+        action: blocking.isEmpty ? "publish" : "reject", versionID: nil, previousVersionID: try currentVersion(), runID: run,
+        rows: rows, checks: checks, largestMoves: moves)
       if dryRun { return outcome }
-      try rejectIfBlocked(outcome, force: force, actor: actor)
-      let version = try connection.transaction { connection -> Int64 in
-        try writeRows(run: run, rows: rows, force: force, actor: actor, on: connection)
+      let checksJSON = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
+      guard blocking.isEmpty else {
+        try connection.query(
+          """
+          INSERT INTO \(schema.table("publish_events")) (action, run_id, from_version_id, forced, guardrails, decided_by)
+          VALUES ('reject', \(run), \(outcome.previousVersionID), \(force), \(checksJSON)::jsonb, \(actor))
+          """)
+        throw PublishError(
+          code: .rejected,
+          message: "prices of run \(run) rejected by " + blocking.map { "\($0.name) (\($0.detail))" }.joined(separator: "; ")
+            + "; the current version keeps serving", checks: checks)
       }
-      return try finish(outcome, version: version, force: force, actor: actor)
-    }
-  }
-
-  /// The guardrails on a second session while the rows are written on the main one; the rows' transaction
-  /// commits only when every guardrail passed (or was forced), else it rolls back and the rejection is
-  /// recorded as in the sequential path.
-  private func publishWhileChecking(
-    run: Int64, previous: Int64?, session: () throws -> Connection, force: Bool, actor: String
-  ) throws -> Outcome {
-    let checking = GuardrailTask(publisher: self, run: run, connection: try session())
-    defer { checking.wait() }
-    var outcome: Outcome?
-    do {
+      // Write the new version's rows (not yet visible: the pointer still names the old version).
       let version = try connection.transaction { connection -> Int64 in
-        func checked() throws -> Outcome {
-          let (checks, rows, moves) = try checking.result()
-          let checked = Outcome(
-            action: blocking(checks, force: force).isEmpty ? "publish" : "reject", versionID: nil,
-            previousVersionID: previous, runID: run, rows: rows, checks: checks, largestMoves: moves)
-          outcome = checked
-          return checked
-        }
-        let version = try connection.query(insertVersion(run: run, rows: nil, force: force, actor: actor))
-          .scalar(Int64.self)
-        let written: Int
-        do {
-          written = try connection.query(insertRows(version: version, run: run)).affectedRows
-        } catch {
-          // A row the table refuses (a NaN, a multiplier beyond its type) is the guardrails' to report.
-          if try checked().action == "reject" { throw RowsRolledBack() }
-          throw error
-        }
-        let rows = try checked().rows
-        guard outcome!.action == "publish" else { throw RowsRolledBack() }
+        let version = try connection.query(
+          """
+          INSERT INTO \(schema.table("price_versions")) (run_id, rows, forced, created_by)
+          VALUES (\(run), \(Int64(rows)), \(force), \(actor)) RETURNING version_id
+          """
+        ).scalar(Int64.self)
+        let written = try connection.query(
+          """
+          INSERT INTO \(schema.table("published_multipliers")) (version_id, category, city, experience_band, valid_on, multiplier)
+          SELECT \(version), category, city, experience_band, valid_on, multiplier
+          FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run)
+          """
+        ).affectedRows
         guard written == rows else {
           throw PublishError(code: .rejected, message: "wrote \(written) rows, expected \(rows)")
         }
-        try connection.query(
-          "UPDATE \(schema.table("price_versions")) SET rows = \(Int64(rows)) WHERE version_id = \(version)")
         return version
       }
-      return try finish(outcome!, version: version, force: force, actor: actor)
-    } catch is RowsRolledBack {
-      try rejectIfBlocked(outcome!, force: force, actor: actor)
-      return outcome!
+      try flip(to: version, action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
+      outcome.versionID = version
+      try prune()
+      logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(rows)", "forced": "\(force)"])
+      return outcome
     }
-  }
-
-  /// Thrown inside the rows' transaction to roll it back when a guardrail blocks the publish.
-  private struct RowsRolledBack: Error {}
-
-  private func blocking(_ checks: [GuardrailCheck], force: Bool) -> [GuardrailCheck] {
-    checks.filter { !$0.passed && (!$0.overridable || !force) }
-  }
-
-  /// Records a rejected candidate and throws the rejection (exit 81); does nothing for a passing one.
-  private func rejectIfBlocked(_ outcome: Outcome, force: Bool, actor: String) throws {
-    let blocked = blocking(outcome.checks, force: force)
-    guard !blocked.isEmpty, let run = outcome.runID else { return }
-    try connection.query(
-      """
-      INSERT INTO \(schema.table("publish_events")) (action, run_id, from_version_id, forced, guardrails, decided_by)
-      VALUES ('reject', \(run), \(outcome.previousVersionID), \(force), \(try checksJSON(outcome.checks))::jsonb, \(actor))
-      """)
-    throw PublishError(
-      code: .rejected,
-      message: "prices of run \(run) rejected by " + blocked.map { "\($0.name) (\($0.detail))" }.joined(separator: "; ")
-        + "; the current version keeps serving", checks: outcome.checks)
-  }
-
-  private func checksJSON(_ checks: [GuardrailCheck]) throws -> String {
-    String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
-  }
-
-  private func insertVersion(run: Int64, rows: Int?, force: Bool, actor: String) -> SQLQuery {
-    """
-    INSERT INTO \(schema.table("price_versions")) (run_id, rows, forced, created_by)
-    VALUES (\(run), \(Int64(rows ?? 0)), \(force), \(actor)) RETURNING version_id
-    """
-  }
-
-  private func insertRows(version: Int64, run: Int64) -> SQLQuery {
-    """
-    INSERT INTO \(schema.table("published_multipliers")) (version_id, category, city, experience_band, valid_on, multiplier)
-    SELECT \(version), category, city, experience_band, valid_on, multiplier
-    FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run)
-    """
-  }
-
-  /// The new version and its rows (not yet visible: the pointer still names the old version).
-  private func writeRows(run: Int64, rows: Int, force: Bool, actor: String, on connection: Connection) throws -> Int64 {
-    let version = try connection.query(insertVersion(run: run, rows: rows, force: force, actor: actor)).scalar(Int64.self)
-    let written = try connection.query(insertRows(version: version, run: run)).affectedRows
-    guard written == rows else {
-      throw PublishError(code: .rejected, message: "wrote \(written) rows, expected \(rows)")
-    }
-    return version
-  }
-
-  /// The flip, pruning and the log line after the rows are committed.
-  private func finish(_ outcome: Outcome, version: Int64, force: Bool, actor: String) throws -> Outcome {
-    guard let run = outcome.runID else { return outcome }
-    try flip(to: version, action: "publish", run: run, forced: force, checks: try checksJSON(outcome.checks), actor: actor)
-    var outcome = outcome
-    outcome.versionID = version
-    try prune()
-    logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(outcome.rows)", "forced": "\(force)"])
-    return outcome
   }
 
   // MARK: - Rollback
@@ -280,13 +198,13 @@ public struct Publisher {
     return latest
   }
 
-  private func currentVersion(on connection: Connection? = nil) throws -> Int64? {
-    try (connection ?? self.connection).query("SELECT version_id FROM \(schema.table("current_version"))").rows.first
+  private func currentVersion() throws -> Int64? {
+    try connection.query("SELECT version_id FROM \(schema.table("current_version"))").rows.first
       .map { try $0.decode(Int64.self, at: 0) }
   }
 
   /// The named checks, the candidate's row count, and the largest moves against the current version.
-  func guardrails(run: Int64, on connection: Connection) throws -> ([GuardrailCheck], Int, [String]) {
+  func guardrails(run: Int64) throws -> ([GuardrailCheck], Int, [String]) {
     let runRow = try connection.query(
       """
       SELECT status, array_to_string(reasons, '; '), as_of, horizon_days,
@@ -362,7 +280,7 @@ public struct Publisher {
     // Drift against the current version, on the cells both have, and the largest moves: one join. The
     // current version is looked up first and bound: joined through the view, the planner cannot tell that
     // the pointer selects one version and joins the candidates to every version's rows.
-    let current = try currentVersion(on: connection)
+    let current = try currentVersion()
     // A hash join of the two versions' million rows: the planner's choice, a million index lookups into the
     // current version, takes three times as long (3.4 s against 1.3 s measured).
     try connection.execute("SET enable_nestloop = off")

@@ -29,16 +29,6 @@ struct PublishFixture {
 
   var publisher: Publisher { Publisher(connection: connection, schema: schema, logger: TestDatabase.quietLogger) }
 
-  /// The command line's publisher: guardrails on a second session while the rows are written.
-  var concurrentPublisher: Publisher {
-    var publisher = self.publisher
-    let conninfo = self.conninfo
-    publisher.guardrailSession = { try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger) }
-    return publisher
-  }
-
-  func publisher(concurrent: Bool) -> Publisher { concurrent ? concurrentPublisher : publisher }
-
   /// A model run whose multipliers come from `multiplier(category, city, band, day)`; nil leaves a cell out.
   @discardableResult
   func run(status: String = "fitted", _ multiplier: (String, String, String, Int) -> String?) throws -> Int64 {
@@ -117,18 +107,16 @@ struct PublishTests {
     "a candidate outside the bounds, with a missing city or a NaN is rejected; readers see no change",
     arguments: [
       ("bounds", "1.6000"), ("coverage", "missing"), ("no_nan", "NaN"),
-    ], [false, true])
-  func hardRejections(_ case: (guardrail: String, bad: String), concurrent: Bool) throws {
-    let (guardrail, bad) = `case`
+    ])
+  func hardRejections(guardrail: String, bad: String) throws {
     let fixture = try PublishFixture()
-    let publisher = fixture.publisher(concurrent: concurrent)
     let good = try fixture.run { _, _, _, _ in "1.0000" }
-    let v1 = try publisher.publish(runID: good, dryRun: false, force: false, actor: "test").versionID
+    let v1 = try fixture.publisher.publish(runID: good, dryRun: false, force: false, actor: "test").versionID
     let badRun = try fixture.run { category, city, _, _ in
       category == "moving" && city == "Wien" ? (bad == "missing" ? nil : bad) : "1.0000"
     }
     let error = #expect(throws: PublishError.self) {
-      try publisher.publish(runID: badRun, dryRun: false, force: true, actor: "test")
+      try fixture.publisher.publish(runID: badRun, dryRun: false, force: true, actor: "test")
     }
     #expect(error?.code == .rejected)
     #expect(error?.message.contains(guardrail) == true)
@@ -139,29 +127,17 @@ struct PublishTests {
       ).scalar(Int.self) == 1)
   }
 
-  @Test(
-    "drift and a rejected model block a publish unless forced, and --force is recorded",
-    arguments: [false, true])
-  func softRejections(concurrent: Bool) throws {
+  @Test("drift and a rejected model block a publish unless forced, and --force is recorded")
+  func softRejections() throws {
     let fixture = try PublishFixture()
-    let publisher = fixture.publisher(concurrent: concurrent)
     let base = try fixture.run { _, _, _, _ in "1.0000" }
-    _ = try publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
     let jump = try fixture.run { _, _, _, _ in "1.3000" }
     let drift = #expect(throws: PublishError.self) {
-      try publisher.publish(runID: jump, dryRun: false, force: false, actor: "test")
+      try fixture.publisher.publish(runID: jump, dryRun: false, force: false, actor: "test")
     }
     #expect(drift?.message.contains("drift (36 of 36 cells move more than 10%") == true)
-    // A rejected candidate's rows never stay behind (the concurrent path wrote and rolled them back).
-    #expect(
-      try fixture.connection.query(
-        "SELECT count(*) FROM pricing.published_multipliers WHERE version_id NOT IN (SELECT version_id FROM pricing.price_versions)"
-      ).scalar(Int.self) == 0)
-    #expect(try fixture.connection.query("SELECT count(*) FROM pricing.price_versions").scalar(Int.self) == 1)
-    let forced = try publisher.publish(runID: jump, dryRun: false, force: true, actor: "alice")
-    #expect(
-      try fixture.connection.query("SELECT rows FROM pricing.price_versions WHERE version_id = \(forced.versionID!)")
-        .scalar(Int.self) == 36)
+    let forced = try fixture.publisher.publish(runID: jump, dryRun: false, force: true, actor: "alice")
     #expect(forced.versionID != nil)
     let record = try fixture.connection.query(
       "SELECT forced, decided_by FROM pricing.publish_events WHERE version_id = \(forced.versionID!)"
@@ -171,7 +147,7 @@ struct PublishTests {
 
     let rejected = try fixture.run(status: "rejected") { _, _, _, _ in "1.3000" }
     let validation = #expect(throws: PublishError.self) {
-      try publisher.publish(runID: rejected, dryRun: false, force: false, actor: "test")
+      try fixture.publisher.publish(runID: rejected, dryRun: false, force: false, actor: "test")
     }
     #expect(
       validation?.message.hasPrefix(
