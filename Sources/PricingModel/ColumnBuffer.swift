@@ -21,14 +21,6 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     count += 1
   }
 
-  /// Appends all of `other`'s values.
-  mutating func append(contentsOf other: ColumnBuffer) {
-    guard other.count > 0, let source = other.base else { return }
-    reserve(count + other.count)
-    (base.unsafelyUnwrapped + count).update(from: source, count: other.count)
-    count += other.count
-  }
-
   /// Makes room for at least `minimum` values (growing by doubling).
   mutating func reserve(_ minimum: Int) {
     guard minimum > capacity else { return }
