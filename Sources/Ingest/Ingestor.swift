@@ -206,12 +206,10 @@ public struct Ingestor {
     if hadQuarantine {
       table.released = try warehouse.query(SQLQuery(unsafeSQL: sql.releaseFromQuarantine)).affectedRows
     }
-    if !factIsEmpty {
-      table.removed = try warehouse.query(SQLQuery(unsafeSQL: sql.removeQuarantinedFacts)).affectedRows
-    }
     if factIsEmpty {
       table.inserted = try loadIntoEmpty(sql, warehouse: warehouse, binds: binds)
     } else {
+      table.removed = try warehouse.query(SQLQuery(unsafeSQL: sql.removeQuarantinedFacts)).affectedRows
       let merged = try warehouse.query(SQLQuery(unsafeSQL: sql.merge, binds: binds)).single()
       table.inserted = try merged.decode(Int.self, at: 0)
       table.updated = try merged.decode(Int.self, at: 1)
@@ -291,6 +289,9 @@ public struct Ingestor {
       """
   }
 
+  /// The source query: everything, or what changed since the watermark (minus the overlap), plus the
+  /// rows currently quarantined (by key), in one scan: the parts are ORed, which PostgreSQL answers with a
+  /// bitmap OR of the source's indexes (on `updated_at`, on the key) where they exist.
   private func extractionQuery(
     _ spec: SourceTableSpec, full: Bool, watermark: Date?, maxKey: Int64?, warehouse: Connection
   ) throws -> SQLQuery {
