@@ -1,13 +1,25 @@
 import Foundation
 
-/// Level codes by first appearance, looked up by the field's bytes without allocating on a hit:
-/// an open-addressing hash table (FNV-1a, linear probing) over the level byte strings.
+/// Level codes by first appearance, looked up by the field's bytes without allocating on a hit.
+///
+/// Two open-addressing tables with linear probing: levels of at most 7 bytes (category codes, city and
+/// weekday names) are packed with their length into one `UInt64` key, hashed by one multiplication
+/// (Fibonacci hashing, Knuth TAOCP vol. 3, 6.4) and compared as integers; longer levels are hashed with
+/// FNV-1a and compared byte-wise. Both give codes from the same sequence, so a code is a level's position
+/// in `levels` whichever table found it.
 struct LevelTable {
   private(set) var levels: [[UInt8]] = []
   private var slots = [Int32](repeating: -1, count: 64)
   private var hashes = [UInt64](repeating: 0, count: 64)
+  /// Packed short levels (0 = empty slot: a packed key always holds its length + 1 in the top byte).
+  private var shortKeys = [UInt64](repeating: 0, count: 64)
+  private var shortCodes = [Int32](repeating: -1, count: 64)
+  private var shortCount = 0
+  private var longCount = 0
 
+  /// The code of the level spelled by `bytes`, added as the next code when it is new.
   mutating func code(for bytes: UnsafeRawBufferPointer) -> Int32 {
+    if bytes.count <= 7 { return shortCode(for: bytes) }
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes {
       hash ^= UInt64(byte)
@@ -33,9 +45,53 @@ struct LevelTable {
     levels.append(Array(bytes))
     slots[slot] = code
     hashes[slot] = hash
-    if levels.count * 2 > slots.count { grow() }
+    longCount += 1
+    if longCount * 2 > slots.count { grow() }
     return code
   }
+
+  // MARK: - Short levels
+
+  @inline(__always)
+  private mutating func shortCode(for bytes: UnsafeRawBufferPointer) -> Int32 {
+    var key = UInt64(bytes.count + 1) << 56
+    var shift: UInt64 = 0
+    for byte in bytes {
+      key |= UInt64(byte) << shift
+      shift &+= 8
+    }
+    let mask = shortKeys.count - 1
+    var slot = Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> 32) & mask
+    while true {
+      let found = shortKeys[slot]
+      if found == key { return shortCodes[slot] }
+      if found == 0 { break }
+      slot = (slot + 1) & mask
+    }
+    let code = Int32(levels.count)
+    levels.append(Array(bytes))
+    shortKeys[slot] = key
+    shortCodes[slot] = code
+    shortCount += 1
+    if shortCount * 2 > shortKeys.count { growShort() }
+    return code
+  }
+
+  private mutating func growShort() {
+    let capacity = shortKeys.count * 2
+    var newKeys = [UInt64](repeating: 0, count: capacity)
+    var newCodes = [Int32](repeating: -1, count: capacity)
+    for (slot, key) in shortKeys.enumerated() where key != 0 {
+      var target = Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> 32) & (capacity - 1)
+      while newKeys[target] != 0 { target = (target + 1) & (capacity - 1) }
+      newKeys[target] = key
+      newCodes[target] = shortCodes[slot]
+    }
+    shortKeys = newKeys
+    shortCodes = newCodes
+  }
+
+  // MARK: - Long levels
 
   private mutating func grow() {
     let capacity = slots.count * 2
