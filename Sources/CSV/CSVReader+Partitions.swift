@@ -33,9 +33,9 @@ extension CSVReader {
     return header
   }
 
-  /// Reads the file's header, makes one sink per byte range with `makeSink(header, estimatedRecords)` (the
-  /// estimate is the range's size over the mean line length of the file's first 64 KiB, for reserving
-  /// memory), and passes every field after the header to its range's sink, on up to `partitions` threads
+  /// Reads the file's header, makes one sink per byte range with `makeSink(header, estimatedRecords,
+  /// startsFile)` (the estimate is the range's size over the mean line length of the file's first 64 KiB,
+  /// for reserving memory; `startsFile` is true for the sink whose records are the file's first), and passes every field after the header to its range's sink, on up to `partitions` threads
   /// (`CSVFieldReader`, one per range). The sinks come back in file order, so concatenating what they
   /// gathered gives the file's order; an empty file (no header) gives none.
   ///
@@ -44,7 +44,7 @@ extension CSVReader {
   /// default: below that a thread costs more than it saves).
   public static func readFieldsAfterHeader<Sink: CSVFieldSink>(
     inFile path: String, partitions: Int, minimumRangeBytes: Int = 2 << 20,
-    makeSink: ([String?], Int) throws -> Sink
+    makeSink: ([String?], Int, Bool) throws -> Sink
   ) throws -> [Sink] {
     guard let header = try firstRecord(inFile: path) else { return [] }
     let file = try CSVFileDescriptor(path: path)
@@ -60,14 +60,16 @@ extension CSVReader {
     }
     cuts.append(size)
     if cuts.count > 2 {
-      let sinks = try (1..<cuts.count).map { try makeSink(header, (cuts[$0] - cuts[$0 - 1]) / bytesPerLine + 1) }
+      let sinks = try (1..<cuts.count).map {
+        try makeSink(header, (cuts[$0] - cuts[$0 - 1]) / bytesPerLine + 1, $0 == 1)
+      }
       let outcomes = readRanges(file, cuts: cuts, fieldCount: header.count, sinks: sinks)
       if !outcomes.dropLast().contains(where: \.sawQuote) {
         try throwFirstError(outcomes)
         return sinks
       }
     }
-    let sink = try makeSink(header, size / bytesPerLine + 1)
+    let sink = try makeSink(header, size / bytesPerLine + 1, true)
     try throwFirstError(readRanges(file, cuts: [0, size], fieldCount: header.count, sinks: [sink]))
     return [sink]
   }

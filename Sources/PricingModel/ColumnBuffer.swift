@@ -5,14 +5,26 @@ import Foundation
 /// `Array`, and growth goes through `realloc`, which moves large blocks by remapping pages instead of
 /// copying them. The owner calls `release()` once.
 ///
+/// A buffer may also write into storage it does not own (`init(writingInto:capacity:)`: a final array's
+/// uninitialised storage, sized by a bound its writer cannot exceed): it never grows and never frees it.
+///
 /// (Transparent huge pages for these blocks were tried and made reading slower: the kernel zeroes each
 /// 2 MiB page at its first touch, reserved but unused capacity included.)
 struct ColumnBuffer<Element: BitwiseCopyable> {
   private(set) var base: UnsafeMutablePointer<Element>?
   private(set) var count = 0
   private var capacity = 0
+  private var ownsMemory = true
 
   init() {}
+
+  /// A buffer over `capacity` values of storage owned elsewhere. Appending past `capacity` is a
+  /// programming error (the caller sizes the storage by a bound on the values it can receive).
+  init(writingInto storage: UnsafeMutablePointer<Element>, capacity: Int) {
+    base = storage
+    self.capacity = capacity
+    ownsMemory = false
+  }
 
   @inline(__always)
   mutating func append(_ value: Element) {
@@ -24,6 +36,7 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
   /// Makes room for at least `minimum` values (growing by doubling).
   mutating func reserve(_ minimum: Int) {
     guard minimum > capacity else { return }
+    precondition(ownsMemory, "a column written into borrowed storage outgrew its \(capacity) values")
     let newCapacity = max(minimum, capacity * 2, 4096)
     guard let grown = realloc(base, newCapacity * MemoryLayout<Element>.stride) else {
       fatalError("out of memory growing a column to \(newCapacity) values")
@@ -32,37 +45,31 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     capacity = newCapacity
   }
 
-  /// The values of `parts`, one after the other, as one array of `count` (their total) values.
-  static func joined(_ count: Int, _ parts: [ColumnBuffer]) -> [Element] {
-    Array(unsafeUninitializedCapacity: count) { target, initialized in
-      guard let start = target.baseAddress else { return }
-      var position = 0
-      for part in parts where part.count > 0 {
-        (start + position).initialize(from: part.base!, count: part.count)
-        position += part.count
-      }
-      initialized = position
+  /// Copies the values of `parts` one after the other into `destination`, the first part's at `start`.
+  static func copy(_ parts: ArraySlice<ColumnBuffer>, into destination: UnsafeMutablePointer<Element>, at start: Int) {
+    var position = start
+    for part in parts where part.count > 0 {
+      (destination + position).initialize(from: part.base!, count: part.count)
+      position += part.count
     }
   }
 
-  /// The values of `parts`, one after the other, each mapped by `transform(partIndex, value)`.
-  static func joined<Mapped>(
-    _ count: Int, _ parts: [ColumnBuffer], _ transform: (Int, Element) -> Mapped
-  ) -> [Mapped] {
-    Array(unsafeUninitializedCapacity: count) { target, initialized in
-      guard let start = target.baseAddress else { return }
-      var position = 0
-      for (index, part) in parts.enumerated() where part.count > 0 {
-        for row in 0..<part.count { (start + position + row).initialize(to: transform(index, part.base![row])) }
-        position += part.count
-      }
-      initialized = position
+  /// Writes the values of `parts` one after the other into `destination`, from `start`, each mapped by
+  /// `transform(partIndex, value)` (`partIndex` counts from the slice's first index).
+  static func copy<Mapped>(
+    _ parts: ArraySlice<ColumnBuffer>, into destination: UnsafeMutablePointer<Mapped>, at start: Int,
+    _ transform: (Int, Element) -> Mapped
+  ) {
+    var position = start
+    for (index, part) in zip(parts.indices, parts) where part.count > 0 {
+      for row in 0..<part.count { (destination + position + row).initialize(to: transform(index, part.base![row])) }
+      position += part.count
     }
   }
 
   /// Frees the memory; the buffer is empty afterwards.
   mutating func release() {
-    free(base)
+    if ownsMemory { free(base) }
     base = nil
     count = 0
     capacity = 0

@@ -23,9 +23,22 @@ final class RegressionColumns: CSVFieldSink {
   private let levels: UnsafeMutablePointer<LevelTable>
   private let codeCount: Int
 
+  /// Where a range's columns may be written in place: the final columns' storage, one pointer per number
+  /// column and per categorical column in header order, each with room for `capacity` values.
+  struct Storage {
+    var numbers: [UnsafeMutablePointer<Double>]
+    var codes: [UnsafeMutablePointer<Int32>]
+    var capacity: Int
+  }
+
   /// `reservingRows` sizes the buffers up front (an estimate; they grow past it): address space only,
   /// memory is used as rows arrive, and the reading threads do not stop each other to grow buffers.
-  init(names: [String], roles: [RegressionTable.Role], path: String, reservingRows: Int = 0) {
+  /// With `storage`, the columns are written there instead (`capacity` must bound the rows the range
+  /// can hold).
+  init(
+    names: [String], roles: [RegressionTable.Role], path: String, reservingRows: Int = 0,
+    writingInto storage: Storage? = nil
+  ) {
     self.names = names
     self.path = path
     var numberCount = 0
@@ -48,11 +61,20 @@ final class RegressionColumns: CSVFieldSink {
     self.numberCount = numberCount
     self.codeCount = codeCount
     numbers = .allocate(capacity: max(1, numberCount))
-    numbers.initialize(repeating: ColumnBuffer(), count: numberCount)
-    for slot in 0..<numberCount { numbers[slot].reserve(reservingRows) }
     codes = .allocate(capacity: max(1, codeCount))
-    codes.initialize(repeating: ColumnBuffer(), count: codeCount)
-    for slot in 0..<codeCount { codes[slot].reserve(reservingRows) }
+    if let storage {
+      for slot in 0..<numberCount {
+        (numbers + slot).initialize(to: ColumnBuffer(writingInto: storage.numbers[slot], capacity: storage.capacity))
+      }
+      for slot in 0..<codeCount {
+        (codes + slot).initialize(to: ColumnBuffer(writingInto: storage.codes[slot], capacity: storage.capacity))
+      }
+    } else {
+      numbers.initialize(repeating: ColumnBuffer(), count: numberCount)
+      for slot in 0..<numberCount { numbers[slot].reserve(reservingRows) }
+      codes.initialize(repeating: ColumnBuffer(), count: codeCount)
+      for slot in 0..<codeCount { codes[slot].reserve(reservingRows) }
+    }
     levels = .allocate(capacity: max(1, codeCount))
     levels.initialize(repeating: LevelTable(), count: codeCount)
   }
@@ -100,21 +122,12 @@ final class RegressionColumns: CSVFieldSink {
     return codeCount > 0 ? codes[0].count : 0
   }
 
-  /// The numbers of header column `index` (a response, offset, weights or numeric column).
-  func numbers(column index: Int) -> ColumnBuffer<Double> {
-    guard case .number(let slot) = targets[index] else { return ColumnBuffer() }
-    return numbers[slot]
-  }
+  /// The numbers of number column `slot` (response, offset, weights and numeric columns in header order).
+  func numbers(slot: Int) -> ColumnBuffer<Double> { numbers[slot] }
 
-  /// The level codes (by first appearance in this range) of header column `index`, a categorical column.
-  func codes(column index: Int) -> ColumnBuffer<Int32> {
-    guard case .categorical(let slot) = targets[index] else { return ColumnBuffer() }
-    return codes[slot]
-  }
+  /// The level codes (by first appearance in this range) of categorical column `slot` (header order).
+  func codes(slot: Int) -> ColumnBuffer<Int32> { codes[slot] }
 
-  /// The level table of header column `index` (a categorical column).
-  func levelTable(column index: Int) -> LevelTable {
-    guard case .categorical(let slot) = targets[index] else { return LevelTable() }
-    return levels[slot]
-  }
+  /// The level table of categorical column `slot`.
+  func levelTable(slot: Int) -> LevelTable { levels[slot] }
 }

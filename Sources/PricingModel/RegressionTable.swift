@@ -29,88 +29,201 @@ public struct RegressionTable {
   /// The file is read on `threads` threads (byte ranges of the file, `CSVReader.readFieldsAfterHeader`), and
   /// the columns are put together on as many; the result does not depend on their number: levels are coded
   /// in sorted order after the ranges are joined.
+  ///
+  /// The range at the file's start writes its values straight into the final columns, which are allocated
+  /// for the most records the file can hold (every record takes at least one byte per column): address
+  /// space, of which only what the rows fill becomes memory. The other ranges' values are copied in after
+  /// them. A file whose bound would reserve more than half the machine's memory is read into range
+  /// buffers and copied whole instead.
   public static func load(
     path: String, specification: Specification, threads: Int = 2, minimumRangeBytes: Int = 2 << 20
   ) throws -> GLMData {
-    var names: [String] = []
-    var roles: [Role] = []
-    let parts = try CSVReader.readFieldsAfterHeader(
-      inFile: path, partitions: threads, minimumRangeBytes: minimumRangeBytes
-    ) { header, estimatedRows in
-      names = header.map { $0 ?? "" }
-      roles = try assignRoles(names: names, specification: specification, path: path)
-      return RegressionColumns(names: names, roles: roles, path: path, reservingRows: estimatedRows)
-    }
-    guard !parts.isEmpty else {
+    try load(
+      path: path, specification: specification, threads: threads, minimumRangeBytes: minimumRangeBytes,
+      inPlaceLimit: Int(ProcessInfo.processInfo.physicalMemory / 2))
+  }
+
+  /// `load`, with the most address space (bytes) the final columns may reserve for reading in place.
+  static func load(
+    path: String, specification: Specification, threads: Int, minimumRangeBytes: Int, inPlaceLimit: Int
+  ) throws -> GLMData {
+    guard let header = try CSVReader.firstRecord(inFile: path) else {
       throw CSVError(code: .empty, message: "the file is empty: no header row", file: path)
     }
-    let rowCount = parts.reduce(0) { $0 + $1.rowCount }
+    let names = header.map { $0 ?? "" }
+    let roles = try assignRoles(names: names, specification: specification, path: path)
+    let layout = ColumnLayout(roles: roles)
+    let fileSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+    let bound = fileSize / max(1, names.count) + 2
+    let reserved = bound * (layout.numberColumns.count * 8 + layout.codeColumns.count * 4)
+    let inPlace = reserved <= inPlaceLimit
+
+    var rowCount = 0
+    var levels: [[String]] = []
+    var codes: [[Int32]] = []
+    let numbers: [[Double]]
+    if inPlace {
+      numbers = try withUninitializedArrays(count: layout.numberColumns.count, capacity: bound) { numberStorage in
+        codes = try withUninitializedArrays(count: layout.codeColumns.count, capacity: bound) { codeStorage in
+          let storage = RegressionColumns.Storage(numbers: numberStorage, codes: codeStorage, capacity: bound)
+          let parts = try readRanges(path, names: names, roles: roles, threads: threads, minimum: minimumRangeBytes) {
+            $0 ? storage : nil
+          }
+          rowCount = parts.reduce(0) { $0 + $1.rowCount }
+          levels = join(parts, into: storage, firstInPlace: true, layout: layout, threads: threads)
+          return rowCount
+        }
+        return rowCount
+      }
+    } else {
+      let parts = try readRanges(path, names: names, roles: roles, threads: threads, minimum: minimumRangeBytes) { _ in
+        nil
+      }
+      rowCount = parts.reduce(0) { $0 + $1.rowCount }
+      numbers = try withUninitializedArrays(count: layout.numberColumns.count, capacity: rowCount) { numberStorage in
+        codes = try withUninitializedArrays(count: layout.codeColumns.count, capacity: rowCount) { codeStorage in
+          let storage = RegressionColumns.Storage(numbers: numberStorage, codes: codeStorage, capacity: rowCount)
+          levels = join(parts, into: storage, firstInPlace: false, layout: layout, threads: threads)
+          return rowCount
+        }
+        return rowCount
+      }
+    }
     guard rowCount > 0 else {
       throw CSVError(code: .empty, message: "the file has a header but no data rows", file: path, line: 2)
     }
-    let columns = joinColumns(parts, roles: roles, rowCount: rowCount, threads: threads)
+
     var design = SparseDesign(rowCount: rowCount)
     var response: [Double] = []
     var offset: [Double]?
     var weights: [Double]?
     for (index, role) in roles.enumerated() {
-      switch (role, columns[index]) {
-      case (.response, .numbers(let values)): response = values
-      case (.offset, .numbers(let values)): offset = values
-      case (.weights, .numbers(let values)): weights = values
-      case (.numeric, .numbers(let values)): try design.addNumeric(name: names[index], values: values)
-      case (.categorical, .codes(let codes, let levels)):
-        try design.addCategorical(name: names[index], levels: levels, codes: codes)
-      default: continue
+      let slot = layout.slots[index]
+      switch role {
+      case .response: response = numbers[slot]
+      case .offset: offset = numbers[slot]
+      case .weights: weights = numbers[slot]
+      case .numeric: try design.addNumeric(name: names[index], values: numbers[slot])
+      case .categorical: try design.addCategorical(name: names[index], levels: levels[slot], codes: codes[slot])
+      case .ignored: continue
       }
     }
     return GLMData(design: design, response: response, offset: offset, weights: weights)
   }
 
-  // MARK: - Joining the ranges
+  // MARK: - Reading and joining the ranges
 
-  /// One column of the whole file.
-  enum JoinedColumn {
-    case none
-    case numbers([Double])
-    /// Codes into `levels`, which are in byte-wise sorted order.
-    case codes([Int32], levels: [String])
+  /// Which header columns hold numbers and which hold level codes, in header order (a column's slot is
+  /// its position in its list).
+  struct ColumnLayout {
+    var numberColumns: [Int] = []
+    var codeColumns: [Int] = []
+    /// Each header column's slot in its list (-1 for an ignored column).
+    var slots: [Int] = []
+
+    init(roles: [Role]) {
+      for (index, role) in roles.enumerated() {
+        switch role {
+        case .ignored:
+          slots.append(-1)
+        case .categorical:
+          slots.append(codeColumns.count)
+          codeColumns.append(index)
+        case .response, .offset, .weights, .numeric:
+          slots.append(numberColumns.count)
+          numberColumns.append(index)
+        }
+      }
+    }
   }
 
-  /// Each header column of the whole file from the ranges' columns, in file order, one column per task on
-  /// `threads` threads (every column is independent). Categorical codes are recoded from each range's
-  /// first-appearance levels to the sorted levels of the whole file.
-  static func joinColumns(_ parts: [RegressionColumns], roles: [Role], rowCount: Int, threads: Int) -> [JoinedColumn] {
-    var joined = [JoinedColumn](repeating: .none, count: roles.count)
-    let work: (Int) -> JoinedColumn = { index in
-      switch roles[index] {
-      case .ignored:
-        return .none
-      case .categorical:
-        var levels = parts[0].levelTable(column: index)
-        let recodes = parts.map { part in
-          part.levelTable(column: index).levels.map { level in level.withUnsafeBytes { levels.code(for: $0) } }
-        }
-        let (sorted, remap) = levels.sortedLevels()
-        let finalCodes = recodes.map { recode in recode.map { remap[Int($0)] } }
-        let codes = ColumnBuffer<Int32>.joined(rowCount, parts.indices.map { parts[$0].codes(column: index) }) {
-          part, code in finalCodes[part][Int(code)]
-        }
-        return .codes(codes, levels: sorted)
-      default:
-        return .numbers(ColumnBuffer<Double>.joined(rowCount, parts.map { $0.numbers(column: index) }))
-      }
+  /// The file's ranges, read on `threads` threads; `storage(startsFile)` gives the storage a range's
+  /// columns are written into (nil: its own buffers).
+  static func readRanges(
+    _ path: String, names: [String], roles: [Role], threads: Int, minimum: Int,
+    storage: (Bool) -> RegressionColumns.Storage?
+  ) throws -> [RegressionColumns] {
+    try CSVReader.readFieldsAfterHeader(inFile: path, partitions: threads, minimumRangeBytes: minimum) {
+      _, estimatedRows, startsFile in
+      RegressionColumns(
+        names: names, roles: roles, path: path, reservingRows: estimatedRows, writingInto: storage(startsFile))
     }
-    if threads > 1 && roles.count > 1 {
-      joined.withUnsafeMutableBufferPointer { slots in
+  }
+
+  /// Puts every column of the whole file into `storage`, in file order, one column per task on `threads`
+  /// threads (every column is independent), and returns each categorical column's levels in byte-wise
+  /// sorted order. With `firstInPlace`, the first range's values are already there. Categorical codes are
+  /// recoded from each range's first-appearance levels to the sorted levels of the whole file.
+  static func join(
+    _ parts: [RegressionColumns], into storage: RegressionColumns.Storage, firstInPlace: Bool, layout: ColumnLayout,
+    threads: Int
+  ) -> [[String]] {
+    let copied = parts[(firstInPlace ? 1 : 0)...]
+    let start = firstInPlace ? parts[0].rowCount : 0
+    let numberCount = layout.numberColumns.count
+    var levels = [[String]](repeating: [], count: layout.codeColumns.count)
+    let work: (Int) -> [String]? = { task in
+      if task < numberCount {
+        ColumnBuffer.copy(copied.map { $0.numbers(slot: task) }[...], into: storage.numbers[task], at: start)
+        return nil
+      }
+      let slot = task - numberCount
+      var table = parts[0].levelTable(slot: slot)
+      let recodes = parts.map { part in
+        part.levelTable(slot: slot).levels.map { level in level.withUnsafeBytes { table.code(for: $0) } }
+      }
+      let (sorted, remap) = table.sortedLevels()
+      let finalCodes = recodes.map { recode in recode.map { remap[Int($0)] } }
+      let destination = storage.codes[slot]
+      if firstInPlace && finalCodes[0] != Array(0..<Int32(finalCodes[0].count)) {
+        for row in 0..<start { destination[row] = finalCodes[0][Int(destination[row])] }
+      }
+      let offset = firstInPlace ? 1 : 0
+      ColumnBuffer.copy(copied.map { $0.codes(slot: slot) }[...], into: destination, at: start) { part, code in
+        finalCodes[part + offset][Int(code)]
+      }
+      return sorted
+    }
+    let tasks = numberCount + layout.codeColumns.count
+    if threads > 1 && tasks > 1 {
+      var results = [[String]?](repeating: nil, count: tasks)
+      results.withUnsafeMutableBufferPointer { slots in
         nonisolated(unsafe) let slots = slots
         nonisolated(unsafe) let work = work
-        DispatchQueue.concurrentPerform(iterations: roles.count) { slots[$0] = work($0) }
+        DispatchQueue.concurrentPerform(iterations: tasks) { slots[$0] = work($0) }
       }
+      for slot in levels.indices { levels[slot] = results[numberCount + slot] ?? [] }
     } else {
-      for index in roles.indices { joined[index] = work(index) }
+      for task in 0..<tasks {
+        if let sorted = work(task) { levels[task - numberCount] = sorted }
+      }
     }
-    return joined
+    return levels
+  }
+
+  /// `count` arrays, each with uninitialised storage for `capacity` values, which `body` fills: it gets
+  /// their storage and returns how many values it initialised in every one of them (all arrays end up that
+  /// long; none if it throws). The arrays are nested `Array(unsafeUninitializedCapacity:)` calls, so the
+  /// storage is valid for exactly as long as `body` runs.
+  static func withUninitializedArrays<Element: BitwiseCopyable>(
+    count: Int, capacity: Int, _ body: ([UnsafeMutablePointer<Element>]) throws -> Int
+  ) throws -> [[Element]] {
+    var storage: [UnsafeMutablePointer<Element>] = []
+    var initialized = 0
+    func nest(_ index: Int) throws -> [[Element]] {
+      if index == count {
+        initialized = try body(storage)
+        return []
+      }
+      var inner: [[Element]] = []
+      let array = try [Element](unsafeUninitializedCapacity: max(1, capacity)) { buffer, filled in
+        storage.append(buffer.baseAddress!)
+        inner = try nest(index + 1)
+        filled = initialized
+      }
+      return [array] + inner
+    }
+    return try nest(0)
   }
 
   // MARK: - Roles of the columns

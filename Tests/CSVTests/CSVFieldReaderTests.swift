@@ -37,7 +37,7 @@ func temporaryCSV(_ text: String, name: String = "input.csv") throws -> String {
 /// Reads `path` field by field in up to `partitions` ranges of at least `minimum` bytes.
 func readPartitioned(_ path: String, partitions: Int, minimum: Int = 16) throws -> [[String]] {
   let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: partitions, minimumRangeBytes: minimum) {
-    header, _ in CollectingSink(width: header.count)
+    header, _, _ in CollectingSink(width: header.count)
   }
   return sinks.flatMap(\.records)
 }
@@ -80,6 +80,30 @@ struct CSVFieldReaderTests {
     #expect(records[299] == ["300", "n300"])
   }
 
+  @Test("only the sink whose records open the file is told it starts the file, also after a fallback")
+  func startsFileFlag() throws {
+    var flags: [Bool] = []
+    let plain = try temporaryCSV(Self.plainText)
+    let sinks = try CSVReader.readFieldsAfterHeader(inFile: plain, partitions: 3, minimumRangeBytes: 16) {
+      header, _, startsFile in
+      flags.append(startsFile)
+      return CollectingSink(width: header.count)
+    }
+    #expect(sinks.count == 3)
+    #expect(flags == [true, false, false])
+    flags = []
+    var quoted = "id,note\n1,\"two\nlines\"\n"
+    for row in 2...300 { quoted += "\(row),n\(row)\n" }
+    let fallback = try temporaryCSV(quoted)
+    let single = try CSVReader.readFieldsAfterHeader(inFile: fallback, partitions: 3, minimumRangeBytes: 16) {
+      header, _, startsFile in
+      flags.append(startsFile)
+      return CollectingSink(width: header.count)
+    }
+    #expect(single.count == 1)
+    #expect(flags == [true, false, false, true])
+  }
+
   @Test("an error in a later range names the file's line", arguments: [1, 2, 4])
   func errorLinesCountFromTheFileStart(partitions: Int) throws {
     var lines = Self.plainText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -94,14 +118,14 @@ struct CSVFieldReaderTests {
   func sinkProblems() throws {
     let refused = try temporaryCSV("a,b\n1,2\n3,bad\n")
     let error = readError {
-      _ = try CSVReader.readFieldsAfterHeader(inFile: refused, partitions: 1) { header, _ in
+      _ = try CSVReader.readFieldsAfterHeader(inFile: refused, partitions: 1) { header, _, _ in
         CollectingSink(width: header.count, refuse: "bad")
       }
     }
     #expect(error?.description == "\(refused):3: column c2: refused bad")
     let both = try temporaryCSV("a,b\n1,2\nbad,4,5\n")
     let countError = readError {
-      _ = try CSVReader.readFieldsAfterHeader(inFile: both, partitions: 1) { header, _ in
+      _ = try CSVReader.readFieldsAfterHeader(inFile: both, partitions: 1) { header, _, _ in
         CollectingSink(width: header.count, refuse: "bad")
       }
     }
@@ -121,7 +145,7 @@ struct CSVFieldReaderTests {
   func emptyInputs() throws {
     let empty = try temporaryCSV("")
     #expect(
-      try CSVReader.readFieldsAfterHeader(inFile: empty, partitions: 2) { h, _ in CollectingSink(width: h.count) }
+      try CSVReader.readFieldsAfterHeader(inFile: empty, partitions: 2) { h, _, _ in CollectingSink(width: h.count) }
         .isEmpty)
     let headerOnly = try temporaryCSV("a,b\n")
     #expect(try readPartitioned(headerOnly, partitions: 2).isEmpty)

@@ -56,6 +56,20 @@ struct RegressionTableTests {
     #expect(sequential.levels[0] == ["aarau", "basel", "bern", "chur", "zurich"])
   }
 
+  @Test(
+    "written in place or copied from range buffers (a file too big to reserve for): the same table",
+    arguments: [1, 2, 3])
+  func inPlaceOrCopied(threads: Int) throws {
+    let path = try temporaryFile(Self.text)
+    let inPlace = try RegressionTable.load(
+      path: path, specification: Self.specification, threads: threads, minimumRangeBytes: 64, inPlaceLimit: .max)
+    let copied = try RegressionTable.load(
+      path: path, specification: Self.specification, threads: threads, minimumRangeBytes: 64, inPlaceLimit: 0)
+    #expect(LoadedTable(inPlace) == LoadedTable(copied))
+    #expect(inPlace.response.count == 500)
+    #expect(inPlace.design.columnNames == copied.design.columnNames)
+  }
+
   @Test("categoricals are coded under their own names whatever order the flags name them in")
   func categoricalOrderFollowsTheHeader() throws {
     let path = try temporaryFile("y,city,category\n1,bern,a\n2,chur,b\n3,bern,b\n")
