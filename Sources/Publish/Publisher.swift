@@ -245,14 +245,16 @@ public struct Publisher {
 
     // The planner settings of the guardrail queries (reset after them): no parallel workers, so that the
     // publisher keeps to one core of a server it shares with the booking service's readers (a parallel
-    // hash join had every worker build the whole hash); no nested loops, which the planner picks from its
-    // estimate for a version whose rows it has not analysed yet (a thousandfold underestimate), for joins
-    // of a million rows.
+    // hash join had every worker build the whole hash); no nested loops and no plain index scans, which
+    // the planner picks from its estimate for a version whose rows it has not analysed yet (one row for a
+    // million): a bitmap scan reads the current version's rows in 0.15 s where an index scan takes 0.5 s.
     try connection.execute("SET max_parallel_workers_per_gather = 0")
     try connection.execute("SET enable_nestloop = off")
+    try connection.execute("SET enable_indexscan = off")
     defer {
       try? connection.execute("RESET max_parallel_workers_per_gather")
       try? connection.execute("RESET enable_nestloop")
+      try? connection.execute("RESET enable_indexscan")
     }
     // Rows, NaN and bounds in one scan of the candidates.
     let counts = try connection.query(
