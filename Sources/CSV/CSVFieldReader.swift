@@ -11,6 +11,8 @@ public final class CSVFieldReader {
   private var parser = csv_parser()
   private let state: UnsafeMutablePointer<CSVFieldState>
   private var finished = false
+  /// The sink's own callback (`CSVDirectFieldSink`), or the one that calls it through the protocol.
+  private let fieldCallback: CSVFieldCallback
 
   /// - Parameters:
   ///   - expectedFieldCount: fields per record; nil accepts any count (the sink then sees every field).
@@ -18,6 +20,7 @@ public final class CSVFieldReader {
   public init(
     sink: any CSVFieldSink, expectedFieldCount: Int?, skippingRecords: Int = 0, sourceName: String? = nil
   ) throws {
+    fieldCallback = (type(of: sink) as? any CSVDirectFieldSink.Type)?.fieldCallback ?? csvSinkFieldCallback
     state = .allocate(capacity: 1)
     state.initialize(
       to: CSVFieldState(
@@ -45,7 +48,7 @@ public final class CSVFieldReader {
     guard let base = chunk.baseAddress, chunk.count > 0 else { return }
     state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 34, chunk.count) != nil
     let consumed = CSVLibrary.parse(
-      &parser, chunk, field: csvSinkFieldCallback, record: csvSinkRecordCallback,
+      &parser, chunk, field: fieldCallback, record: csvSinkRecordCallback,
       context: UnsafeMutableRawPointer(state))
     if state.pointee.failed, let failure = state.pointee.failure { throw failure }
     if consumed != chunk.count {
@@ -57,7 +60,7 @@ public final class CSVFieldReader {
   public func finish() throws {
     guard !finished else { return }
     finished = true
-    let status = csv_fini(&parser, csvSinkFieldCallback, csvSinkRecordCallback, UnsafeMutableRawPointer(state))
+    let status = csv_fini(&parser, fieldCallback, csvSinkRecordCallback, UnsafeMutableRawPointer(state))
     if state.pointee.failed, let failure = state.pointee.failure { throw failure }
     if status != 0 {
       throw CSVError(

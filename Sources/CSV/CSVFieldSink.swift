@@ -11,3 +11,34 @@ public protocol CSVFieldSink: AnyObject {
   /// which is reported instead, as `CSVReader` does.
   func take(_ bytes: UnsafeRawBufferPointer, column: Int) throws(CSVError)
 }
+
+/// libcsv's field callback: the field's bytes, their count, and the reader's context pointer.
+public typealias CSVFieldCallback = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void
+
+/// A sink that gives libcsv a field callback of its own, compiled for its type: the field path then makes
+/// one indirect call per field (libcsv's) instead of reaching `take` through the protocol's witness table.
+///
+/// Swift cannot form a C function pointer in generic code, so the conforming type writes the callback
+/// out, always as
+///
+///     static let fieldCallback: CSVFieldCallback = { data, length, context in
+///       CSVFieldDelivery.deliver(data, length, context, to: Self.self)
+///     }
+public protocol CSVDirectFieldSink: CSVFieldSink {
+  static var fieldCallback: CSVFieldCallback { get }
+}
+
+/// The body of a `CSVDirectFieldSink`'s field callback.
+public enum CSVFieldDelivery {
+  /// Hands the field to the reader's sink, which must be a `Sink` (`CSVFieldReader` installs a sink's own
+  /// callback only for that sink).
+  @inlinable @inline(__always)
+  public static func deliver<Sink: CSVFieldSink>(
+    _ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?, to type: Sink.Type
+  ) {
+    let state = context!.assumingMemoryBound(to: CSVFieldState.self)
+    Unmanaged<Sink>.fromOpaque(state.pointee.sinkAddress)._withUnsafeGuaranteedRef { sink in
+      state.pointee.takeField(data, length, into: sink)
+    }
+  }
+}

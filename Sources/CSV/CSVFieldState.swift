@@ -4,38 +4,53 @@ import Foundation
 /// The state libcsv's callbacks update for a `CSVFieldReader`: where the open record is, which field comes
 /// next, and the first problem. A plain struct in manually managed memory, reached through a raw context
 /// pointer like `CSVParseState`.
+///
+/// The per-field path (`takeField(_:_:into:)`) is inlinable, so that a `CSVDirectFieldSink`'s own field
+/// callback compiles it together with the sink's `take` into one function.
+@usableFromInline
 struct CSVFieldState {
   let sink: any CSVFieldSink
-  let expectedFieldCount: Int?
+  /// The sink, unretained (`sink` keeps it alive), for callbacks that know its type.
+  @usableFromInline let sinkAddress: UnsafeMutableRawPointer
+  @usableFromInline let expectedFieldCount: Int?
   let sourceName: String?
   /// Records (from the start of the input) that are counted but not passed to the sink: a header.
-  var recordsToSkip: Int
-  var fieldIndex = 0
+  @usableFromInline var recordsToSkip: Int
+  @usableFromInline var fieldIndex = 0
   var openRecordLine = 1
-  var newlinesInOpenRecord = 0
+  @usableFromInline var newlinesInOpenRecord = 0
   /// The character that ended the last row libcsv reported (CR, LF, or -1 at the end of the input).
   var lastTerminator: Int32 = -1
   /// False while the chunk being parsed holds no quote: no field can hold a newline.
-  var mayHoldNewlines = true
+  @usableFromInline var mayHoldNewlines = true
   /// The sink's problem with a field of the open record, reported when the record ends.
-  var pendingProblem: CSVError?
+  @usableFromInline var pendingProblem: CSVError?
   /// The error that ends the read; once set, the callbacks do nothing.
   var failure: CSVError? { didSet { failed = failure != nil } }
   /// `pendingProblem != nil` and `failure != nil` as plain flags: testing an optional struct holding
   /// strings copies it, which the per-field path cannot afford.
-  private var problemPending = false
-  private(set) var failed = false
+  @usableFromInline var problemPending = false
+  @usableFromInline private(set) var failed = false
   /// Records passed to the sink.
   var recordCount = 0
 
   init(sink: any CSVFieldSink, expectedFieldCount: Int?, sourceName: String?, recordsToSkip: Int) {
     self.sink = sink
+    sinkAddress = Unmanaged.passUnretained(sink as AnyObject).toOpaque()
     self.expectedFieldCount = expectedFieldCount
     self.sourceName = sourceName
     self.recordsToSkip = recordsToSkip
   }
 
+  /// Passes a field to the sink through the existential (sinks without their own callback).
   mutating func takeField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+    takeField(data, length, into: sink)
+  }
+
+  /// Passes a field libcsv completed to `sink` (the state's sink, as its own type), unless the record is
+  /// skipped, already has a problem, or has more fields than expected; counts newlines inside fields.
+  @inlinable @inline(__always)
+  mutating func takeField<Sink: CSVFieldSink>(_ data: UnsafeMutableRawPointer?, _ length: Int, into sink: Sink) {
     if failed { return }
     if mayHoldNewlines, let data, length > 0, memchr(data, 10, length) != nil {
       let bytes = data.assumingMemoryBound(to: UInt8.self)

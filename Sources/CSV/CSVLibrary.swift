@@ -3,7 +3,7 @@ import Foundation
 
 /// What `CSVReader` and `CSVFieldReader` share about driving libcsv.
 enum CSVLibrary {
-  typealias FieldCallback = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void
+  typealias FieldCallback = CSVFieldCallback
   typealias RecordCallback = @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void
 
   /// Runs `csv_parse` over a chunk and returns the bytes it consumed (fewer than the chunk on an error).

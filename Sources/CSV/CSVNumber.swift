@@ -6,7 +6,7 @@ import Foundation
 /// numbers accurately", the fast path). Anything else returns nil and goes to `strtod`.
 public enum CSVNumber {
   /// 10^k for k in 0...22, all exact in a Double (a switch compiles to a constant table: no lazy global).
-  @inline(__always)
+  @inlinable @inline(__always)
   static func powerOfTen(_ exponent: Int) -> Double {
     switch exponent {
     case 0: 1e0
@@ -38,14 +38,15 @@ public enum CSVNumber {
   /// `bytes` parsed as a finite decimal number (`strtod` in the C locale, whole field), or nil for empty
   /// text, trailing garbage, hexadecimal, NaN and the infinities. `bytes` must be followed by a NUL byte
   /// (libcsv's fields and `CSVRecord`'s are).
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func finiteDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
     guard let start = bytes.baseAddress, bytes.count > 0 else { return nil }
     if let fast = parseSimple(bytes) { return fast }
     return parseWithStrtod(start, count: bytes.count)
   }
 
-  private static func parseWithStrtod(_ start: UnsafeRawPointer, count: Int) -> Double? {
+  @usableFromInline
+  static func parseWithStrtod(_ start: UnsafeRawPointer, count: Int) -> Double? {
     // strtod also reads hexadecimal and "inf"/"nan" spellings: accept only decimal text.
     for offset in 0..<count {
       let byte = start.load(fromByteOffset: offset, as: UInt8.self)
@@ -59,7 +60,7 @@ public enum CSVNumber {
     return value
   }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   static func parseSimple(_ bytes: UnsafeRawBufferPointer) -> Double? {
     guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
     let count = bytes.count

@@ -9,7 +9,7 @@ import Foundation
 /// `ColumnBuffer`s; codes are by first appearance in this range's `LevelTable`. Everything lives in
 /// manually managed memory reached through pointers, so the per-field path pays no reference counting,
 /// uniqueness or exclusivity checks.
-final class RegressionColumns: CSVFieldSink {
+final class RegressionColumns: CSVDirectFieldSink {
   /// Where a CSV column's values go.
   enum Target { case ignored, number(Int), categorical(Int) }
 
@@ -91,6 +91,11 @@ final class RegressionColumns: CSVFieldSink {
   }
 
   // MARK: - Reading
+
+  /// libcsv's field callback compiled for this sink (`CSVDirectFieldSink`): `take` is inlined into it.
+  static let fieldCallback: CSVFieldCallback = { data, length, context in
+    CSVFieldDelivery.deliver(data, length, context, to: RegressionColumns.self)
+  }
 
   /// Appends one field; a value that is empty, not a number, NaN or infinite is a `CSVError.invalidValue`
   /// naming the column (the reader adds the line).
