@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import Synchronization
 import Testing
 
 /// A sink that keeps every field as a string, and refuses the field `refuse` when it is set.
@@ -22,6 +23,25 @@ final class CollectingSink: CSVFieldSink {
       records.append(open)
       open = []
     }
+  }
+}
+
+/// `CollectingSink` behind its own libcsv callback (`CSVDirectFieldSink`), counting the fields it took.
+final class DirectCollectingSink: CSVDirectFieldSink {
+  /// Fields delivered through `fieldCallback`, over all instances (so a test can tell the path was taken).
+  static let callbackFields = Atomic<Int>(0)
+  static let fieldCallback: CSVFieldCallback = { data, length, context in
+    DirectCollectingSink.callbackFields.add(1, ordering: .relaxed)
+    CSVFieldDelivery.deliver(data, length, context, to: DirectCollectingSink.self)
+  }
+  let inner: CollectingSink
+  var taken = 0
+
+  init(width: Int, refuse: String? = nil) { inner = CollectingSink(width: width, refuse: refuse) }
+
+  func take(_ bytes: UnsafeRawBufferPointer, column: Int) throws(CSVError) {
+    taken += 1
+    try inner.take(bytes, column: column)
   }
 }
 
@@ -102,6 +122,39 @@ struct CSVFieldReaderTests {
     }
     #expect(single.count == 1)
     #expect(flags == [true, false, false, true])
+  }
+
+  @Test(
+    "a sink with its own callback sees what the protocol path sees: fields, errors and lines",
+    arguments: [
+      "a,b\n1,2\n\"x\ny\",4\n5,6\n", "a,b\n1,2\n3,bad\n", "a,b\n1,2\nbad,4,5\n", "a,b\r\n1,2\r\n\r\n3,4",
+    ])
+  func directCallbackMatchesProtocolPath(text: String) throws {
+    let path = try temporaryCSV(text)
+    var dynamic: [[String]] = []
+    let dynamicError = readError {
+      let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
+        header, _, _ in CollectingSink(width: header.count, refuse: "bad")
+      }
+      dynamic = sinks.flatMap(\.records)
+    }
+    var direct: [[String]] = []
+    var taken = 0
+    let callbacksBefore = DirectCollectingSink.callbackFields.load(ordering: .relaxed)
+    let directError = readError {
+      let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
+        header, _, _ in DirectCollectingSink(width: header.count, refuse: "bad")
+      }
+      direct = sinks.flatMap(\.inner.records)
+      taken = sinks.reduce(0) { $0 + $1.taken }
+    }
+    #expect(direct == dynamic)
+    #expect(directError?.description == dynamicError?.description)
+    #expect(taken == direct.count * 2)
+    if directError == nil {  // (a wrong field count near the start is found by the header's read)
+      #expect(taken > 0)
+      #expect(DirectCollectingSink.callbackFields.load(ordering: .relaxed) - callbacksBefore >= taken + 2)
+    }
   }
 
   @Test("an error in a later range names the file's line", arguments: [1, 2, 4])
