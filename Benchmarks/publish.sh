@@ -63,6 +63,14 @@ publishing() { # label, pgbench protocol: the lookups while `pricing publish` ru
   lookup "$1" "$2"
   wait $publisher
 }
+copying() { # label, pgbench protocol: the lookups while psql COPY loads the same rows in a loop (the
+  # baseline's own load on the server, for comparison with the publishes')
+  ( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do
+      psql -d "$db" -qc 'TRUNCATE copy_target'; psql -d "$db" -qc "\\copy copy_target from '$work/rows.tsv'"; done ) &
+  local loader=$!
+  lookup "$1" "$2"
+  wait $loader
+}
 # The publishes above left millions of new rows: vacuum and analyse them now, so that autovacuum does not
 # take the CPU in the middle of the idle measurement.
 psql -d "$db" -qc "VACUUM ANALYZE pricing.published_multipliers"
@@ -70,6 +78,7 @@ echo "| pgbench, 8 clients, 20 s | throughput | p99 latency | errors |"
 echo "|---|---|---|---|"
 lookup "idle, prepared" prepared
 publishing "while publishing, prepared" prepared
+copying "while psql COPY loads the rows, prepared" prepared
 lookup "idle, planned every time" simple
 publishing "while publishing, planned every time" simple
 psql -d "$db" -tAc "SELECT count(*) || ' versions published' FROM pricing.price_versions"

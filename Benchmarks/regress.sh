@@ -17,42 +17,56 @@ for rows in 1000000 5000000; do
 done
 swift build -c release --product pricing >&2
 pricing=$(swift build -c release --show-bin-path)/pricing
+(cd Benchmarks && swift build -c release --product pricing-bench >&2)
+bench=$(cd Benchmarks && swift build -c release --show-bin-path)/pricing-bench
 args=(--response bookings --offset log_capacity --categorical category --categorical city --categorical weekday)
 
 run_pricing() { /usr/bin/time -v "$pricing" regress --data "$1" "${args[@]}" >"$2" 2>"$2.time"; }
 run_glum() { /usr/bin/time -v "$venv/bin/python" Benchmarks/regress/glum_fit.py "$1" >"$2" 2>"$2.time"; }
 
 out=$(mktemp -d)
-for round in 1 2 3; do
+rounds=5
+for round in $(seq $rounds); do
   run_pricing bench-data/regress_1000000.csv "$out/pricing_1m_$round.json"
   run_glum bench-data/regress_1000000.csv "$out/glum_1m_$round.json"
   run_pricing bench-data/regress_5000000.csv "$out/pricing_5m_$round.json"
+  "$bench" csv-scan bench-data/regress_1000000.csv 2 >"$out/scan_$round.txt"
+  "$venv/bin/python" Benchmarks/regress/pandas_read.py bench-data/regress_1000000.csv >"$out/pandas_$round.txt"
 done
-python3 - "$out" <<'PY'
+python3 - "$out" "$rounds" <<'PY'
 import json, re, statistics, sys
 out = sys.argv[1]
+rounds = range(1, int(sys.argv[2]) + 1)
 def peak(path):
     return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path + ".time").read()).group(1)) / 1024
 def load(name):
-    runs = [json.load(open(f"{out}/{name}_{r}.json")) for r in (1, 2, 3)]
-    peaks = [peak(f"{out}/{name}_{r}.json") for r in (1, 2, 3)]
+    runs = [json.load(open(f"{out}/{name}_{r}.json")) for r in rounds]
+    peaks = [peak(f"{out}/{name}_{r}.json") for r in rounds]
     return runs, max(peaks)
 p1, p1mem = load("pricing_1m"); g1, g1mem = load("glum_1m"); p5, p5mem = load("pricing_5m")
 med = lambda values: statistics.median(values)
 pf1 = med([r["timings"]["fit_seconds"] for r in p1]); pp1 = med([r["timings"]["parse_seconds"] for r in p1])
 gf1 = med([r["fit_seconds"] for r in g1]); gr1 = med([r["read_seconds"] for r in g1])
 pf5 = med([r["timings"]["fit_seconds"] for r in p5])
+bare = med([float(open(f"{out}/pandas_{r}.txt").read()) for r in rounds])
+scan = med([float(re.search(r"seconds=([0-9.]+)", open(f"{out}/scan_{r}.txt").read()).group(1)) for r in rounds])
 mine = {c["name"]: c["estimate"] for c in p1[0]["coefficients"]}
 theirs = g1[0]["coefficients"]
 worst = max(abs(mine[k] - v) / max(abs(v), 1e-12) for k, v in theirs.items())
 print(f"| measure | pricing regress | glum 3.4.1 / pandas | ratio |")
 print(f"|---|---|---|---|")
-print(f"| fit, 1M rows (median of 3) | {pf1:.3f} s | {gf1:.3f} s | {pf1/gf1:.2f} |")
+print(f"| fit, 1M rows (median of {len(rounds)}) | {pf1:.3f} s | {gf1:.3f} s | {pf1/gf1:.2f} |")
 print(f"| CSV parse, 1M rows | {pp1:.3f} s | {gr1:.3f} s (read_csv, C engine) | {pp1/gr1:.2f} |")
+print(f"| CSV parse, 1M rows, against pandas alone (a process importing only pandas) | {pp1:.3f} s | {bare:.3f} s | {pp1/bare:.2f} |")
+print(f"| CSV scan alone (libcsv and the field path, no conversion; pricing-bench csv-scan) | {scan:.3f} s | | {scan/gr1:.2f} |")
 print(f"| peak memory, 1M rows (whole process) | {p1mem:.0f} MB | {g1mem:.0f} MB | {p1mem/g1mem:.2f} |")
 print(f"| fit, 5M rows | {pf5:.3f} s | | {pf5/pf1:.2f} x the 1M fit |")
 print(f"| peak memory, 5M rows | {p5mem:.0f} MB | | |")
 print(f"| largest relative coefficient difference (83 coefficients) | {worst:.2e} | | |")
 print(f"| iterations | {p1[0]['iterations']} | {g1[0]['n_iter']} | |")
+print()
+print("parse seconds, each round: pricing regress " + ", ".join(f"{r['timings']['parse_seconds']:.3f}" for r in p1)
+      + "; read_csv in the glum process " + ", ".join(f"{r['read_seconds']:.3f}" for r in g1)
+      + "; pandas alone " + ", ".join(f"{float(open(f'{out}/pandas_{r}.txt').read()):.3f}" for r in rounds))
 PY
 rm -rf "$out"
