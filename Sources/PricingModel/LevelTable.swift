@@ -41,8 +41,7 @@ struct LevelTable {
       }
       slot = (slot + 1) & mask
     }
-    let code = Int32(levels.count)
-    levels.append(Array(bytes))
+    let code = newLevel(bytes)
     slots[slot] = code
     hashes[slot] = hash
     longCount += 1
@@ -61,15 +60,14 @@ struct LevelTable {
       shift &+= 8
     }
     let mask = shortKeys.count - 1
-    var slot = Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> 32) & mask
+    var slot = Self.shortSlot(key, mask)
     while true {
       let found = shortKeys[slot]
       if found == key { return shortCodes[slot] }
       if found == 0 { break }
       slot = (slot + 1) & mask
     }
-    let code = Int32(levels.count)
-    levels.append(Array(bytes))
+    let code = newLevel(bytes)
     shortKeys[slot] = key
     shortCodes[slot] = code
     shortCount += 1
@@ -77,18 +75,30 @@ struct LevelTable {
     return code
   }
 
+  /// The home slot of a packed key: the high half of its product with 2^64 / golden ratio.
+  @inline(__always)
+  private static func shortSlot(_ key: UInt64, _ mask: Int) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> 32) & mask
+  }
+
   private mutating func growShort() {
     let capacity = shortKeys.count * 2
     var newKeys = [UInt64](repeating: 0, count: capacity)
     var newCodes = [Int32](repeating: -1, count: capacity)
     for (slot, key) in shortKeys.enumerated() where key != 0 {
-      var target = Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> 32) & (capacity - 1)
+      var target = Self.shortSlot(key, capacity - 1)
       while newKeys[target] != 0 { target = (target + 1) & (capacity - 1) }
       newKeys[target] = key
       newCodes[target] = shortCodes[slot]
     }
     shortKeys = newKeys
     shortCodes = newCodes
+  }
+
+  /// Adds `bytes` as the next level and returns its code.
+  private mutating func newLevel(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+    levels.append(Array(bytes))
+    return Int32(levels.count - 1)
   }
 
   // MARK: - Long levels
