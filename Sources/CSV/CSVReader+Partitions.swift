@@ -42,13 +42,16 @@ extension CSVReader {
   /// Errors are the sequential reader's: the first one in file order is thrown, with its line. Every record
   /// must have as many fields as the header. A range is at least `minimumRangeBytes` long (2 MiB by
   /// default: below that a thread costs more than it saves).
+  ///
+  /// The file's first `byteCount` bytes are read (all of it, as large as it is when the read starts, when
+  /// nil): a caller who sized something by the file's size reads exactly that, even if the file grows.
   public static func readFieldsAfterHeader<Sink: CSVFieldSink>(
-    inFile path: String, partitions: Int, minimumRangeBytes: Int = 2 << 20,
+    inFile path: String, partitions: Int, minimumRangeBytes: Int = 2 << 20, byteCount: Int? = nil,
     makeSink: ([String?], Int, Bool) throws -> Sink
   ) throws -> [Sink] {
     guard let header = try firstRecord(inFile: path) else { return [] }
     let file = try CSVFileDescriptor(path: path)
-    let size = try file.size()
+    let size = try byteCount ?? file.size()
     let bytesPerLine = try file.meanLineLength()
     var cuts = [0]
     let rangeCount = min(partitions, size / max(1, minimumRangeBytes))

@@ -56,36 +56,30 @@ public struct RegressionTable {
     let fileSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
     let bound = fileSize / max(1, names.count) + 2
     let reserved = bound * (layout.numberColumns.count * 8 + layout.codeColumns.count * 4)
-    let inPlace = reserved <= inPlaceLimit
+    let read = { (storage: (Bool) -> RegressionColumns.Storage?) in
+      try CSVReader.readFieldsAfterHeader(
+        inFile: path, partitions: threads, minimumRangeBytes: minimumRangeBytes, byteCount: fileSize
+      ) { _, estimatedRows, startsFile in
+        RegressionColumns(
+          names: names, roles: roles, path: path, reservingRows: estimatedRows, writingInto: storage(startsFile))
+      }
+    }
 
     var rowCount = 0
     var levels: [[String]] = []
-    var codes: [[Int32]] = []
-    let numbers: [[Double]]
-    if inPlace {
-      numbers = try withUninitializedArrays(count: layout.numberColumns.count, capacity: bound) { numberStorage in
-        codes = try withUninitializedArrays(count: layout.codeColumns.count, capacity: bound) { codeStorage in
-          let storage = RegressionColumns.Storage(numbers: numberStorage, codes: codeStorage, capacity: bound)
-          let parts = try readRanges(path, names: names, roles: roles, threads: threads, minimum: minimumRangeBytes) {
-            $0 ? storage : nil
-          }
-          rowCount = parts.reduce(0) { $0 + $1.rowCount }
-          levels = join(parts, into: storage, firstInPlace: true, layout: layout, threads: threads)
-          return rowCount
-        }
+    let columns: (numbers: [[Double]], codes: [[Int32]])
+    if reserved <= inPlaceLimit {
+      columns = try withFinalColumns(layout, capacity: bound) { storage in
+        let parts = try read { $0 ? storage : nil }
+        rowCount = parts.reduce(0) { $0 + $1.rowCount }
+        levels = join(parts, into: storage, firstInPlace: true, layout: layout, threads: threads)
         return rowCount
       }
     } else {
-      let parts = try readRanges(path, names: names, roles: roles, threads: threads, minimum: minimumRangeBytes) { _ in
-        nil
-      }
+      let parts = try read { _ in nil }
       rowCount = parts.reduce(0) { $0 + $1.rowCount }
-      numbers = try withUninitializedArrays(count: layout.numberColumns.count, capacity: rowCount) { numberStorage in
-        codes = try withUninitializedArrays(count: layout.codeColumns.count, capacity: rowCount) { codeStorage in
-          let storage = RegressionColumns.Storage(numbers: numberStorage, codes: codeStorage, capacity: rowCount)
-          levels = join(parts, into: storage, firstInPlace: false, layout: layout, threads: threads)
-          return rowCount
-        }
+      columns = try withFinalColumns(layout, capacity: rowCount) { storage in
+        levels = join(parts, into: storage, firstInPlace: false, layout: layout, threads: threads)
         return rowCount
       }
     }
@@ -100,11 +94,12 @@ public struct RegressionTable {
     for (index, role) in roles.enumerated() {
       let slot = layout.slots[index]
       switch role {
-      case .response: response = numbers[slot]
-      case .offset: offset = numbers[slot]
-      case .weights: weights = numbers[slot]
-      case .numeric: try design.addNumeric(name: names[index], values: numbers[slot])
-      case .categorical: try design.addCategorical(name: names[index], levels: levels[slot], codes: codes[slot])
+      case .response: response = columns.numbers[slot]
+      case .offset: offset = columns.numbers[slot]
+      case .weights: weights = columns.numbers[slot]
+      case .numeric: try design.addNumeric(name: names[index], values: columns.numbers[slot])
+      case .categorical:
+        try design.addCategorical(name: names[index], levels: levels[slot], codes: columns.codes[slot])
       case .ignored: continue
       }
     }
@@ -134,19 +129,6 @@ public struct RegressionTable {
           numberColumns.append(index)
         }
       }
-    }
-  }
-
-  /// The file's ranges, read on `threads` threads; `storage(startsFile)` gives the storage a range's
-  /// columns are written into (nil: its own buffers).
-  static func readRanges(
-    _ path: String, names: [String], roles: [Role], threads: Int, minimum: Int,
-    storage: (Bool) -> RegressionColumns.Storage?
-  ) throws -> [RegressionColumns] {
-    try CSVReader.readFieldsAfterHeader(inFile: path, partitions: threads, minimumRangeBytes: minimum) {
-      _, estimatedRows, startsFile in
-      RegressionColumns(
-        names: names, roles: roles, path: path, reservingRows: estimatedRows, writingInto: storage(startsFile))
     }
   }
 
@@ -199,6 +181,23 @@ public struct RegressionTable {
       }
     }
     return levels
+  }
+
+  /// The number and code columns of `layout`, each with room for `capacity` values, filled by `body`
+  /// through their storage; it returns the rows it wrote into every one of them.
+  static func withFinalColumns(
+    _ layout: ColumnLayout, capacity: Int, _ body: (RegressionColumns.Storage) throws -> Int
+  ) throws -> (numbers: [[Double]], codes: [[Int32]]) {
+    var codes: [[Int32]] = []
+    var rows = 0
+    let numbers = try withUninitializedArrays(count: layout.numberColumns.count, capacity: capacity) { numberStorage in
+      codes = try withUninitializedArrays(count: layout.codeColumns.count, capacity: capacity) { codeStorage in
+        rows = try body(RegressionColumns.Storage(numbers: numberStorage, codes: codeStorage, capacity: capacity))
+        return rows
+      }
+      return rows
+    }
+    return (numbers, codes)
   }
 
   /// `count` arrays, each with uninitialised storage for `capacity` values, which `body` fills: it gets
