@@ -157,6 +157,17 @@ struct CSVFieldReaderTests {
     }
   }
 
+  @Test("byteCount reads the file's first bytes only (the size the caller sized its storage by)")
+  func byteCountLimitsTheRead() throws {
+    let path = try temporaryCSV("a,b\n1,2\n3,4\n5,6\n")
+    for partitions in [1, 2] {
+      let sinks = try CSVReader.readFieldsAfterHeader(
+        inFile: path, partitions: partitions, minimumRangeBytes: 1, byteCount: 12
+      ) { header, _, _ in CollectingSink(width: header.count) }
+      #expect(sinks.flatMap(\.records) == [["1", "2"], ["3", "4"]])
+    }
+  }
+
   @Test("an error in a later range names the file's line", arguments: [1, 2, 4])
   func errorLinesCountFromTheFileStart(partitions: Int) throws {
     var lines = Self.plainText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
