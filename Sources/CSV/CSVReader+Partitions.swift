@@ -35,7 +35,8 @@ extension CSVReader {
 
   /// Reads the file's header, makes one sink per byte range with `makeSink(header, estimatedRecords,
   /// startsFile)` (the estimate is the range's size over the mean line length of the file's first 64 KiB,
-  /// for reserving memory; `startsFile` is true for the sink whose records are the file's first), and passes every field after the header to its range's sink, on up to `partitions` threads
+  /// for reserving memory; `startsFile` is true for the sink whose records are the file's first), and
+  /// passes every field after the header to its range's sink, on up to `partitions` threads
   /// (`CSVFieldReader`, one per range). The sinks come back in file order, so concatenating what they
   /// gathered gives the file's order; an empty file (no header) gives none.
   ///
