@@ -70,6 +70,19 @@ struct RegressionTableTests {
     #expect(inPlace.design.columnNames == copied.design.columnNames)
   }
 
+  @Test("a quoted level (a comma, a newline) makes one reader read the file, in place, to the same table")
+  func quotedLevelsFallBackToOneReader() throws {
+    var lines = Self.text.split(separator: "\n").map(String.init)
+    lines[3] = "3,\"bern,\nnord\",0.5,c1,2"
+    let path = try temporaryFile(lines.joined(separator: "\n") + "\n")
+    let split = try RegressionTable.load(
+      path: path, specification: Self.specification, threads: 3, minimumRangeBytes: 64)
+    let sequential = try RegressionTable.load(path: path, specification: Self.specification, threads: 1)
+    #expect(LoadedTable(split) == LoadedTable(sequential))
+    #expect(split.response.count == 500)
+    #expect(LoadedTable(split).levels[0].contains("bern,\nnord"))
+  }
+
   @Test("categoricals are coded under their own names whatever order the flags name them in")
   func categoricalOrderFollowsTheHeader() throws {
     let path = try temporaryFile("y,city,category\n1,bern,a\n2,chur,b\n3,bern,b\n")
