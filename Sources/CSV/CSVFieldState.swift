@@ -26,11 +26,19 @@ struct CSVFieldState {
   /// The sink's problem with a field of the open record, reported when the record ends.
   @usableFromInline var pendingProblem: CSVError?
   /// The error that ends the read; once set, the callbacks do nothing.
-  var failure: CSVError? { didSet { failed = failure != nil } }
+  var failure: CSVError? {
+    didSet {
+      failed = failure != nil
+      if failed { passLimit = 0 }
+    }
+  }
   /// `pendingProblem != nil` and `failure != nil` as plain flags: testing an optional struct holding
   /// strings copies it, which the per-field path cannot afford.
   @usableFromInline var problemPending = false
   @usableFromInline private(set) var failed = false
+  /// Fields of the open record that go to the sink: the expected count (any, when nil) while the record is
+  /// neither skipped nor holds a problem and the read goes on; 0 otherwise. One comparison per field.
+  @usableFromInline var passLimit: Int
   /// Records passed to the sink.
   var recordCount = 0
 
@@ -40,6 +48,7 @@ struct CSVFieldState {
     self.expectedFieldCount = expectedFieldCount
     self.sourceName = sourceName
     self.recordsToSkip = recordsToSkip
+    passLimit = recordsToSkip == 0 ? expectedFieldCount ?? .max : 0
   }
 
   /// Passes a field to the sink through the existential (sinks without their own callback).
@@ -51,21 +60,26 @@ struct CSVFieldState {
   /// skipped, already has a problem, or has more fields than expected; counts newlines inside fields.
   @inlinable @inline(__always)
   mutating func takeField<Sink: CSVFieldSink>(_ data: UnsafeMutableRawPointer?, _ length: Int, into sink: Sink) {
-    if failed { return }
-    if mayHoldNewlines, let data, length > 0, memchr(data, 10, length) != nil {
-      let bytes = data.assumingMemoryBound(to: UInt8.self)
-      for offset in 0..<length where bytes[offset] == 10 { newlinesInOpenRecord += 1 }
-    }
-    if recordsToSkip == 0 && !problemPending && fieldIndex < (expectedFieldCount ?? Int.max) {
+    if mayHoldNewlines { countNewlines(data, length) }
+    if fieldIndex < passLimit {
       let bytes = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length)
       do throws(CSVError) {
         try sink.take(bytes, column: fieldIndex)
       } catch {
         pendingProblem = error
         problemPending = true
+        passLimit = 0
       }
     }
     fieldIndex += 1
+  }
+
+  /// Counts the line feeds inside a field (only chunks holding a quote can have them).
+  @usableFromInline
+  mutating func countNewlines(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+    guard let data, length > 0, memchr(data, 10, length) != nil else { return }
+    let bytes = data.assumingMemoryBound(to: UInt8.self)
+    for offset in 0..<length where bytes[offset] == 10 { newlinesInOpenRecord += 1 }
   }
 
   /// Ends the open record, or counts a blank line: with `CSV_REPALL_NL` libcsv also reports each line end
@@ -95,6 +109,7 @@ struct CSVFieldState {
       problemPending = false
     }
     fieldIndex = 0
+    passLimit = failed || recordsToSkip > 0 ? 0 : expectedFieldCount ?? .max
     openRecordLine += 1 + newlinesInOpenRecord
     newlinesInOpenRecord = 0
   }

@@ -18,8 +18,14 @@ struct LevelTable {
   private var longCount = 0
 
   /// The code of the level spelled by `bytes`, added as the next code when it is new.
+  @inline(__always)
   mutating func code(for bytes: UnsafeRawBufferPointer) -> Int32 {
-    if bytes.count <= 7 { return shortCode(for: bytes) }
+    bytes.count <= 7 ? shortCode(for: bytes) : longCode(for: bytes)
+  }
+
+  // MARK: - Long levels
+
+  private mutating func longCode(for bytes: UnsafeRawBufferPointer) -> Int32 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes {
       hash ^= UInt64(byte)
@@ -49,6 +55,20 @@ struct LevelTable {
     return code
   }
 
+  private mutating func grow() {
+    let capacity = slots.count * 2
+    var newSlots = [Int32](repeating: -1, count: capacity)
+    var newHashes = [UInt64](repeating: 0, count: capacity)
+    for (slot, code) in slots.enumerated() where code >= 0 {
+      var target = Int(truncatingIfNeeded: hashes[slot]) & (capacity - 1)
+      while newSlots[target] >= 0 { target = (target + 1) & (capacity - 1) }
+      newSlots[target] = code
+      newHashes[target] = hashes[slot]
+    }
+    slots = newSlots
+    hashes = newHashes
+  }
+
   // MARK: - Short levels
 
   @inline(__always)
@@ -67,6 +87,12 @@ struct LevelTable {
       if found == 0 { break }
       slot = (slot + 1) & mask
     }
+    return addShort(bytes, key: key, slot: slot)
+  }
+
+  /// Adds a new short level at its free slot.
+  @inline(never)
+  private mutating func addShort(_ bytes: UnsafeRawBufferPointer, key: UInt64, slot: Int) -> Int32 {
     let code = newLevel(bytes)
     shortKeys[slot] = key
     shortCodes[slot] = code
@@ -95,26 +121,12 @@ struct LevelTable {
     shortCodes = newCodes
   }
 
+  // MARK: - Both tables
+
   /// Adds `bytes` as the next level and returns its code.
   private mutating func newLevel(_ bytes: UnsafeRawBufferPointer) -> Int32 {
     levels.append(Array(bytes))
     return Int32(levels.count - 1)
-  }
-
-  // MARK: - Long levels
-
-  private mutating func grow() {
-    let capacity = slots.count * 2
-    var newSlots = [Int32](repeating: -1, count: capacity)
-    var newHashes = [UInt64](repeating: 0, count: capacity)
-    for (slot, code) in slots.enumerated() where code >= 0 {
-      var target = Int(truncatingIfNeeded: hashes[slot]) & (capacity - 1)
-      while newSlots[target] >= 0 { target = (target + 1) & (capacity - 1) }
-      newSlots[target] = code
-      newHashes[target] = hashes[slot]
-    }
-    slots = newSlots
-    hashes = newHashes
   }
 
   /// Levels in byte-wise order, and the map from first-appearance code to sorted code.
