@@ -48,7 +48,11 @@ public struct ModelRunStore {
           category: $0.category, estimate: JSONNumber($0.estimate), std_error: JSONNumber($0.stdError),
           raw: $0.raw.map(JSONNumber.init), source: $0.source.rawValue)
       })
-    let reasonsArray = "{" + reasons.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+    let reasonsArray =
+      "{"
+      + reasons.map {
+        "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      }.joined(separator: ",") + "}"
     try connection.transaction { connection in
       try connection.query(
         """
@@ -88,7 +92,8 @@ public struct ModelRunStore {
   public func resolveRun(_ connection: Connection, _ runID: Int64?) throws -> Int64 {
     if let runID {
       guard
-        try connection.query("SELECT count(*) FROM \(schema.table("model_runs")) WHERE run_id = \(runID)").scalar(Int.self)
+        try connection.query("SELECT count(*) FROM \(schema.table("model_runs")) WHERE run_id = \(runID)").scalar(
+          Int.self)
           == 1
       else { throw FitError(code: .notFound, message: "no model run \(runID)") }
       return runID
@@ -112,7 +117,8 @@ public struct ModelRunStore {
       """
     ).single()
     func parse(_ index: Int) throws -> Any {
-      try JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: index).utf8), options: [.fragmentsAllowed])
+      try JSONSerialization.jsonObject(
+        with: Data(try row.decode(String.self, at: index).utf8), options: [.fragmentsAllowed])
     }
     var metrics = try parse(14) as? [String: Any] ?? [:]
     if let model = metrics["model"] as? [String: Any], let baseline = metrics["baseline"] as? [String: Any] {
@@ -143,6 +149,14 @@ public struct ModelRunStore {
       "candidates": try row.decode(Int.self, at: 16),
     ]
     return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+  }
+
+  /// Whether a model run still has candidate multipliers (publishing prunes those of old runs).
+  public func hasCandidates(_ connection: Connection, runID: Int64?) throws -> Bool {
+    let run = try resolveRun(connection, runID)
+    return try connection.query(
+      "SELECT EXISTS (SELECT 1 FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run))"
+    ).scalar(Bool.self)
   }
 
   /// The candidate multipliers of a cell (all bands, or one), from the given or the latest run.

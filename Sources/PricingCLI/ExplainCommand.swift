@@ -27,9 +27,16 @@ struct ExplainCommand: ParsableCommand {
   func run() throws {
     try reportingFailures {
       let connection = try Connection(conninfo: options.warehouseConninfo, logger: options.makeLogger("explain"))
-      let candidates = try ModelRunStore(schema: try options.warehouseSchema()).candidates(
+      let store = ModelRunStore(schema: try options.warehouseSchema())
+      let candidates = try store.candidates(
         connection, runID: runID, category: category, city: city, date: LocalDate(iso: date)!, band: band)
       guard !candidates.isEmpty else {
+        if try !store.hasCandidates(connection, runID: runID) {
+          throw CommandFailure(
+            status: .dataError,
+            message: "the multipliers of \(runID.map { "run \($0)" } ?? "the latest run") were pruned "
+              + "(runs older than publish.retention_days keep their model, not their multipliers)")
+        }
         throw CommandFailure(
           status: .dataError,
           message: "no multiplier for \(category) in \(city) on \(date)\(band.map { " (band \($0))" } ?? "")")

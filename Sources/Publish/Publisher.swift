@@ -107,6 +107,8 @@ public struct Publisher {
       try flip(to: version, action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
       outcome.versionID = version
       try prune()
+      let prunedRuns = try pruneCandidates()
+      if prunedRuns > 0 { logger.info("pruned the candidate multipliers of \(prunedRuns) old model run(s)") }
       logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(rows)", "forced": "\(force)"])
       return outcome
     }
@@ -193,6 +195,35 @@ public struct Publisher {
       DELETE FROM \(schema.table("price_versions")) v USING doomed d WHERE v.version_id = d.version_id
       """)
     return try connection.query(delete).affectedRows
+  }
+
+  /// Deletes the candidate multipliers of model runs started more than `retentionDays` ago, except the
+  /// runs of the current and the previous version (`pricing explain` and the pricing report read the
+  /// current run's candidates; a published version's own rows are in `published_multipliers`). The runs
+  /// themselves (coefficients, metrics, status) stay. Returns how many runs lost their candidates.
+  ///
+  /// Every fit writes a candidate per cell with its factors (a million rows for a large marketplace):
+  /// without this the table would grow by that much every night.
+  @discardableResult
+  public func pruneCandidates() throws -> Int {
+    let candidates = schema.table("candidate_multipliers")
+    let pointer = schema.table("current_version")
+    let doomed = try connection.query(
+      """
+      SELECT m.run_id FROM \(schema.table("model_runs")) m JOIN \(schema.table("runs")) r ON r.run_id = m.run_id
+      WHERE r.started_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
+        AND m.run_id NOT IN (
+          SELECT v.run_id FROM \(schema.table("price_versions")) v
+          WHERE v.version_id IN (SELECT version_id FROM \(pointer)
+                                 UNION SELECT previous_version_id FROM \(pointer) WHERE previous_version_id IS NOT NULL))
+        AND EXISTS (SELECT 1 FROM \(candidates) c WHERE c.run_id = m.run_id)
+      ORDER BY 1
+      """
+    ).rows.map { try $0.decode(Int64.self, at: 0) }
+    for run in doomed {
+      try connection.query("DELETE FROM \(candidates) WHERE run_id = \(run)")
+    }
+    return doomed.count
   }
 
   // MARK: - Guardrails

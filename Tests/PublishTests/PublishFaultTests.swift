@@ -121,8 +121,46 @@ struct PublishFaultTests {
         "SELECT count(*) FROM pricing.published_multipliers WHERE version_id NOT IN (SELECT version_id FROM pricing.price_versions)"
       ).scalar(Int.self) == 0)
     #expect(
-      try fixture.connection.query("SELECT count(DISTINCT version_id) FROM pricing.published_multipliers").scalar(Int.self)
+      try fixture.connection.query("SELECT count(DISTINCT version_id) FROM pricing.published_multipliers").scalar(
+        Int.self)
         == 2)
+  }
+
+  @Test("old runs lose their candidates, except the current and the previous version's runs; recent runs keep theirs")
+  func candidateRetention() throws {
+    let fixture = try PublishFixture()
+    var runs: [Int64] = []
+    for _ in 0..<4 {
+      let run = try fixture.run { _, _, _, _ in "1.0000" }
+      runs.append(run)
+      _ = try fixture.publisher.publish(runID: run, dryRun: false, force: true, actor: "t")
+    }
+    let unpublished = try fixture.run { _, _, _, _ in "1.0000" }
+    let recent = try fixture.run { _, _, _, _ in "1.0000" }
+    let old = runs + [unpublished]
+    try fixture.connection.execute(
+      "UPDATE pricing.runs SET started_at = now() - interval '200 days' WHERE run_id <= \(unpublished)")
+    #expect(try fixture.publisher.pruneCandidates() == 3)
+    let withCandidates = try fixture.connection.query(
+      "SELECT DISTINCT run_id FROM pricing.candidate_multipliers ORDER BY 1"
+    ).rows.map { try $0.decode(Int64.self, at: 0) }
+    // The current and the previous version's runs (the last two published) and the recent run.
+    #expect(withCandidates == [runs[2], runs[3], recent])
+    // The runs themselves stay, and the current prices still serve.
+    #expect(
+      try fixture.connection.query("SELECT count(*) FROM pricing.model_runs").scalar(Int.self) == old.count + 1)
+    #expect(try fixture.connection.query("SELECT count(*) FROM pricing.current_multipliers").scalar(Int.self) > 0)
+    #expect(try fixture.publisher.pruneCandidates() == 0)
+    // `pricing explain` on a pruned run says so.
+    let explain = try PricingBinary.run([
+      "explain", "--warehouse", fixture.conninfo, "--run", String(unpublished), "--category", "cat1", "--city", "city1",
+      "--date", "2026-12-01",
+    ])
+    #expect(explain.status == 65)
+    #expect(
+      explain.standardError
+        == "pricing: error: the multipliers of run \(unpublished) were pruned (runs older than publish.retention_days keep their model, not their multipliers)\n"
+    )
   }
 
   @Test("migrate creates a read-only role that may read the view and the bands, and nothing else")
