@@ -106,9 +106,15 @@ public struct Publisher {
       }
       try flip(to: version, action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
       outcome.versionID = version
-      try prune()
-      let prunedRuns = try pruneCandidates()
-      if prunedRuns > 0 { logger.info("pruned the candidate multipliers of \(prunedRuns) old model run(s)") }
+      // Housekeeping after the flip: a failure here leaves the new version serving and is retried by the
+      // next publish, so it is a warning, not the publish's failure.
+      do {
+        try prune()
+        let prunedRuns = try pruneCandidates()
+        if prunedRuns > 0 { logger.info("pruned the candidate multipliers of \(prunedRuns) old model run(s)") }
+      } catch {
+        logger.warning("published version \(version), but pruning old versions failed: \(error)")
+      }
       logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(rows)", "forced": "\(force)"])
       return outcome
     }

@@ -126,6 +126,30 @@ struct PublishFaultTests {
         == 2)
   }
 
+  @Test("a pruning failure after the flip is a warning: the new version serves and the publish succeeds")
+  func pruningFailureAfterTheFlip() throws {
+    let fixture = try PublishFixture()
+    for _ in 0..<3 {
+      let run = try fixture.run { _, _, _, _ in "1.0000" }
+      _ = try fixture.publisher.publish(runID: run, dryRun: false, force: true, actor: "t")
+    }
+    try fixture.connection.execute("UPDATE pricing.price_versions SET created_at = now() - interval '200 days'")
+    try fixture.connection.execute(
+      """
+      CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'pruning refused by the test'; END $$;
+      CREATE TRIGGER refuse_prune BEFORE DELETE ON pricing.price_versions
+        FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse();
+      """)
+    let run = try fixture.run { _, _, _, _ in "1.0000" }
+    let outcome = try fixture.publisher.publish(runID: run, dryRun: false, force: true, actor: "t")
+    let version = try #require(outcome.versionID)
+    #expect(try fixture.current().version == version)
+    #expect(try fixture.current().rows > 0)
+    // The expired versions are still there (pruning was refused); the next publish will prune them.
+    #expect(try fixture.connection.query("SELECT count(*) FROM pricing.price_versions").scalar(Int.self) == 4)
+  }
+
   @Test("old runs lose their candidates, except the current and the previous version's runs; recent runs keep theirs")
   func candidateRetention() throws {
     let fixture = try PublishFixture()
