@@ -88,8 +88,10 @@ extension CSVReader {
     var sawQuote = false
   }
 
-  private static func readRanges<Sink: CSVFieldSink>(
-    _ file: CSVFileDescriptor, cuts: [Int], fieldCount: Int, sinks: [Sink]
+  /// Reads each range into its sink, on as many threads. The sinks travel as existentials: the threads'
+  /// closure then captures no generic type (readers find a sink's own callback by its dynamic type).
+  private static func readRanges(
+    _ file: CSVFileDescriptor, cuts: [Int], fieldCount: Int, sinks: [any CSVFieldSink]
   ) -> [RangeOutcome] {
     let count = cuts.count - 1
     var outcomes = [RangeOutcome](repeating: RangeOutcome(), count: count)
