@@ -181,13 +181,13 @@ public struct Publisher {
   /// whose plan joins the rows table (0.2 s of every publish with a million rows per version, measured).
   @discardableResult
   public func prune() throws -> Int {
-    let doomed = """
+    var doomed: SQLQuery = """
       SELECT v.version_id FROM \(schema.table("price_versions")) v
       WHERE v.created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
         AND v.version_id NOT IN (
-          SELECT version_id FROM \(schema.table("current_version"))
-          UNION SELECT previous_version_id FROM \(schema.table("current_version")) WHERE previous_version_id IS NOT NULL)
-      """ as SQLQuery
+      """
+    doomed.append(protectedVersions)
+    doomed.append(")")
     var anyDoomed: SQLQuery = "SELECT EXISTS ("
     anyDoomed.append(doomed)
     anyDoomed.append(")")
@@ -203,6 +203,14 @@ public struct Publisher {
     return try connection.query(delete).affectedRows
   }
 
+  /// The current and the previous version: retention never prunes them, nor their runs' candidates.
+  private var protectedVersions: SQLQuery {
+    """
+    SELECT version_id FROM \(schema.table("current_version"))
+    UNION SELECT previous_version_id FROM \(schema.table("current_version")) WHERE previous_version_id IS NOT NULL
+    """
+  }
+
   /// Deletes the candidate multipliers of model runs started more than `retentionDays` ago, except the
   /// runs of the current and the previous version (`pricing explain` and the pricing report read the
   /// current run's candidates; a published version's own rows are in `published_multipliers`). The runs
@@ -213,19 +221,15 @@ public struct Publisher {
   @discardableResult
   public func pruneCandidates() throws -> Int {
     let candidates = schema.table("candidate_multipliers")
-    let pointer = schema.table("current_version")
-    let doomed = try connection.query(
-      """
+    var query: SQLQuery = """
       SELECT m.run_id FROM \(schema.table("model_runs")) m JOIN \(schema.table("runs")) r ON r.run_id = m.run_id
       WHERE r.started_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
-        AND m.run_id NOT IN (
-          SELECT v.run_id FROM \(schema.table("price_versions")) v
-          WHERE v.version_id IN (SELECT version_id FROM \(pointer)
-                                 UNION SELECT previous_version_id FROM \(pointer) WHERE previous_version_id IS NOT NULL))
         AND EXISTS (SELECT 1 FROM \(candidates) c WHERE c.run_id = m.run_id)
-      ORDER BY 1
+        AND m.run_id NOT IN (SELECT v.run_id FROM \(schema.table("price_versions")) v WHERE v.version_id IN (
       """
-    ).rows.map { try $0.decode(Int64.self, at: 0) }
+    query.append(protectedVersions)
+    query.append(")) ORDER BY 1")
+    let doomed = try connection.query(query).rows.map { try $0.decode(Int64.self, at: 0) }
     for run in doomed {
       try connection.query("DELETE FROM \(candidates) WHERE run_id = \(run)")
     }
