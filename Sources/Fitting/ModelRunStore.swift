@@ -64,27 +64,32 @@ public struct ModelRunStore {
                 \(try json(policy))::jsonb, \(coefficients)::jsonb, \(elasticities)::jsonb, \(try json(metrics))::jsonb,
                 \(try json(timings))::jsonb)
         """)
-      let table = schema.table("candidate_multipliers").quoted
-      try connection.copyIn(
-        "COPY \(table) (run_id, category, city, experience_band, valid_on, multiplier, factors) FROM STDIN"
-      ) { writer in
-        var rows = CopyTextEncoder()
-        for candidate in candidates {
-          rows.integer(runID)
-          rows.field(candidate.category)
-          rows.field(candidate.city)
-          rows.field(candidate.band)
-          rows.date(LocalDate(daysSinceEpoch: candidate.date.daysSinceEpoch))
-          rows.raw(String(format: "%.4f", candidate.multiplier))
-          rows.field(try json(candidate.factors))
-          rows.endRow()
-          if rows.bytes.count > 1 << 16 {
-            try writer.write(rows.bytes)
-            rows.reset()
+      // The multipliers (the rows a published version serves) and their factors (read by `explain` and
+      // the report) in two tables, each written with COPY (migration 8, docs/publish.md).
+      var rows = CopyTextEncoder()
+      func copyCandidates(_ table: String, _ columns: String, _ last: (CandidateMultiplier) throws -> Void) throws {
+        try connection.copyIn(
+          "COPY \(schema.table(table).quoted) (run_id, category, city, experience_band, valid_on, \(columns)) FROM STDIN"
+        ) { writer in
+          for candidate in candidates {
+            rows.integer(runID)
+            rows.field(candidate.category)
+            rows.field(candidate.city)
+            rows.field(candidate.band)
+            rows.date(LocalDate(daysSinceEpoch: candidate.date.daysSinceEpoch))
+            try last(candidate)
+            rows.endRow()
+            if rows.bytes.count > 1 << 16 {
+              try writer.write(rows.bytes)
+              rows.reset()
+            }
           }
+          try writer.write(rows.bytes)
+          rows.reset()
         }
-        try writer.write(rows.bytes)
       }
+      try copyCandidates("candidate_multipliers", "multiplier") { rows.raw(String(format: "%.4f", $0.multiplier)) }
+      try copyCandidates("candidate_factors", "factors") { rows.field(try json($0.factors)) }
     }
   }
 
@@ -151,11 +156,12 @@ public struct ModelRunStore {
     return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
   }
 
-  /// Whether a model run still has candidate multipliers (publishing prunes those of old runs).
+  /// Whether a model run still has its candidate multipliers' factors (publishing prunes those of old runs;
+  /// a version's rows restored by migration 8 have none).
   public func hasCandidates(_ connection: Connection, runID: Int64?) throws -> Bool {
     let run = try resolveRun(connection, runID)
     return try connection.query(
-      "SELECT EXISTS (SELECT 1 FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run))"
+      "SELECT EXISTS (SELECT 1 FROM \(schema.table("candidate_factors")) WHERE run_id = \(run))"
     ).scalar(Bool.self)
   }
 
@@ -166,10 +172,12 @@ public struct ModelRunStore {
     let run = try resolveRun(connection, runID)
     let rows = try connection.query(
       """
-      SELECT experience_band, multiplier::float8, factors::text FROM \(schema.table("candidate_multipliers"))
-      WHERE run_id = \(run) AND category = \(category) AND city = \(city) AND valid_on = \(date)
-        AND (\(band)::text IS NULL OR experience_band = \(band)::text)
-      ORDER BY experience_band
+      SELECT m.experience_band, m.multiplier::float8, f.factors::text
+      FROM \(schema.table("candidate_multipliers")) m
+      JOIN \(schema.table("candidate_factors")) f USING (run_id, category, city, experience_band, valid_on)
+      WHERE m.run_id = \(run) AND m.category = \(category) AND m.city = \(city) AND m.valid_on = \(date)
+        AND (\(band)::text IS NULL OR m.experience_band = \(band)::text)
+      ORDER BY m.experience_band
       """
     ).rows
     let decoder = JSONDecoder()

@@ -6,12 +6,13 @@ import Warehouse
 /// `pricing publish` and `pricing rollback`: versioned price tables behind guardrails (CONTRACTS.md
 /// section 2, docs/publish.md).
 ///
-/// A publish checks the run's candidate table (guardrails), writes it as a new version's rows in one
-/// statement inside the warehouse (the rows never leave the server), and then flips the one-row pointer
-/// `current_version` in a short transaction with `NOTIFY pricing_published, '<version_id>'`. Readers of
-/// `current_multipliers` see the old or the new version whole (MVCC); nothing is dropped or renamed. The
-/// publishing session sets `lock_timeout` and `statement_timeout` so that it never queues readers behind
-/// it. A session-level advisory lock keeps publishes and rollbacks single.
+/// A version's rows are its model run's candidate rows, which the fit wrote with COPY (migration 8,
+/// docs/publish.md). A publish checks them (guardrails), and then, in one short transaction, records the new
+/// version (naming the run) and flips the one-row pointer `current_version` to it, with
+/// `NOTIFY pricing_published, '<version_id>'`. Readers of `current_multipliers` see the old or the new
+/// version whole (MVCC); nothing is copied, dropped or renamed. The publishing session sets `lock_timeout`
+/// and `statement_timeout` so that it never queues readers behind it. A session-level advisory lock keeps
+/// publishes and rollbacks single.
 public struct Publisher {
   public struct Settings: Sendable {
     /// Largest share of cells allowed to move more than the daily limit against the current version.
@@ -68,7 +69,8 @@ public struct Publisher {
       let (checks, rows, moves) = try guardrails(run: run, current: current)
       let blocking = checks.filter { !$0.passed && (!$0.overridable || !force) }
       var outcome = Outcome(
-        action: blocking.isEmpty ? "publish" : "reject", versionID: nil, previousVersionID: current, runID: run,
+        action: blocking.isEmpty ? "publish" : "reject", versionID: nil, previousVersionID: current?.version,
+        runID: run,
         rows: rows, checks: checks, largestMoves: moves)
       if dryRun { return outcome }
       let checksJSON = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
@@ -84,27 +86,8 @@ public struct Publisher {
             + blocking.map { "\($0.name) (\($0.detail))" }.joined(separator: "; ")
             + "; the current version keeps serving", checks: checks)
       }
-      // Write the new version's rows (not yet visible: the pointer still names the old version).
-      let version = try connection.transaction { connection -> Int64 in
-        let version = try connection.query(
-          """
-          INSERT INTO \(schema.table("price_versions")) (run_id, rows, forced, created_by)
-          VALUES (\(run), \(Int64(rows)), \(force), \(actor)) RETURNING version_id
-          """
-        ).scalar(Int64.self)
-        let written = try connection.query(
-          """
-          INSERT INTO \(schema.table("published_multipliers")) (version_id, category, city, experience_band, valid_on, multiplier)
-          SELECT \(version), category, city, experience_band, valid_on, multiplier
-          FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run)
-          """
-        ).affectedRows
-        guard written == rows else {
-          throw PublishError(code: .rejected, message: "wrote \(written) rows, expected \(rows)")
-        }
-        return version
-      }
-      try flip(to: version, action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
+      let version = try flip(
+        to: .newVersion(rows: rows), action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
       outcome.versionID = version
       // Housekeeping after the flip: a failure here leaves the new version serving and is retried by the
       // next publish, so it is a warning, not the publish's failure.
@@ -133,77 +116,92 @@ public struct Publisher {
       guard let target = try requested ?? pointer.decode(Int64?.self, at: 1) else {
         throw PublishError(code: .notFound, message: "there is no previous version to roll back to")
       }
-      let rows = try connection.query(
-        "SELECT count(*) FROM \(schema.table("published_multipliers")) WHERE version_id = \(target)"
-      ).scalar(Int.self)
-      guard rows > 0 else { throw PublishError(code: .notFound, message: "version \(target) has no rows") }
-      let run = try connection.query(
-        "SELECT run_id FROM \(schema.table("price_versions")) WHERE version_id = \(target)"
-      ).scalar(Int64.self)
-      try flip(to: target, action: "rollback", run: run, forced: false, checks: "[]", actor: actor)
+      guard
+        let version = try connection.query(
+          """
+          SELECT v.run_id, v.rows,
+                 EXISTS (SELECT 1 FROM \(schema.table("candidate_multipliers")) m WHERE m.run_id = v.run_id)
+          FROM \(schema.table("price_versions")) v WHERE v.version_id = \(target)
+          """
+        ).rows.first, try version.decode(Bool.self, at: 2)
+      else { throw PublishError(code: .notFound, message: "version \(target) has no rows") }
+      let run = try version.decode(Int64.self, at: 0)
+      _ = try flip(to: .existing(target), action: "rollback", run: run, forced: false, checks: "[]", actor: actor)
       logger.info("rolled back from version \(current) to \(target)")
       return Outcome(
-        action: "rollback", versionID: target, previousVersionID: current, runID: run, rows: rows, checks: [],
-        largestMoves: [])
+        action: "rollback", versionID: target, previousVersionID: current, runID: run,
+        rows: try version.decode(Int.self, at: 1), checks: [], largestMoves: [])
     }
   }
 
-  /// The pointer flip, the event and the notification, in one short transaction.
-  private func flip(to version: Int64, action: String, run: Int64, forced: Bool, checks: String, actor: String) throws {
+  /// What the pointer is flipped to.
+  private enum FlipTarget {
+    /// A new version of the run, whose candidates (`rows` of them) passed the guardrails.
+    case newVersion(rows: Int)
+    /// A version recorded before (a rollback).
+    case existing(Int64)
+  }
+
+  /// The pointer flip in one short transaction: the new version's record (for a publish), the pointer,
+  /// the event and the notification. Returns the version now current.
+  ///
+  /// The pointer row is locked first, so that a flip killed while it waits leaves nothing behind; a new
+  /// version's record becomes visible together with the pointer that names it.
+  private func flip(
+    to target: FlipTarget, action: String, run: Int64, forced: Bool, checks: String, actor: String
+  ) throws -> Int64 {
     try connection.transaction { connection in
       let previous = try connection.query(
         "SELECT version_id FROM \(schema.table("current_version")) FOR UPDATE"
       ).rows.first.map { try $0.decode(Int64.self, at: 0) }
+      let version: Int64
+      switch target {
+      case .newVersion(let rows):
+        version = try connection.query(
+          """
+          INSERT INTO \(schema.table("price_versions")) (run_id, rows, published_at, forced, created_by)
+          VALUES (\(run), \(Int64(rows)), now(), \(forced), \(actor)) RETURNING version_id
+          """
+        ).scalar(Int64.self)
+      case .existing(let existing):
+        version = existing
+      }
       try connection.query(
         """
-        INSERT INTO \(schema.table("current_version")) (singleton, version_id, previous_version_id, updated_at)
-        VALUES (true, \(version), \(previous), now())
+        INSERT INTO \(schema.table("current_version")) (singleton, version_id, run_id, previous_version_id, updated_at)
+        VALUES (true, \(version), \(run), \(previous), now())
         ON CONFLICT (singleton) DO UPDATE
-        SET version_id = EXCLUDED.version_id, previous_version_id = EXCLUDED.previous_version_id, updated_at = now()
+        SET version_id = EXCLUDED.version_id, run_id = EXCLUDED.run_id,
+            previous_version_id = EXCLUDED.previous_version_id, updated_at = now()
         """)
-      if action == "publish" {
-        try connection.query(
-          "UPDATE \(schema.table("price_versions")) SET published_at = now() WHERE version_id = \(version)")
-      }
       try connection.query(
         """
         INSERT INTO \(schema.table("publish_events")) (action, run_id, version_id, from_version_id, forced, guardrails, decided_by)
         VALUES (\(action), \(run), \(version), \(previous), \(forced), \(checks)::jsonb, \(actor))
         """)
       try connection.notify(channel: "pricing_published", payload: String(version))
+      return version
     }
   }
 
-  /// Deletes versions created more than `retentionDays` ago, with their rows, except the current and the
+  // MARK: - Retention
+
+  /// Deletes the records of versions created more than `retentionDays` ago, except the current and the
   /// previous one (the pointer's foreign keys protect them too). Returns how many versions were deleted.
-  ///
-  /// Most publishes have nothing to prune: a look at the versions table answers that before the delete,
-  /// whose plan joins the rows table (0.2 s of every publish with a million rows per version, measured).
+  /// Their rows go with their runs' candidates (`pruneCandidates`), once no remaining version names the run.
   @discardableResult
   public func prune() throws -> Int {
-    var doomed: SQLQuery = """
-      SELECT v.version_id FROM \(schema.table("price_versions")) v
-      WHERE v.created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
-        AND v.version_id NOT IN (
+    var delete: SQLQuery = """
+      DELETE FROM \(schema.table("price_versions"))
+      WHERE created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
+        AND version_id NOT IN (
       """
-    doomed.append(protectedVersions)
-    doomed.append(")")
-    var anyDoomed: SQLQuery = "SELECT EXISTS ("
-    anyDoomed.append(doomed)
-    anyDoomed.append(")")
-    guard try connection.query(anyDoomed).scalar(Bool.self) else { return 0 }
-    var delete: SQLQuery = "WITH doomed AS ("
-    delete.append(doomed)
-    delete.append(
-      """
-      ), doomed_rows AS (
-        DELETE FROM \(schema.table("published_multipliers")) m USING doomed d WHERE m.version_id = d.version_id)
-      DELETE FROM \(schema.table("price_versions")) v USING doomed d WHERE v.version_id = d.version_id
-      """)
+    delete.append(protectedVersions)
+    delete.append(")")
     return try connection.query(delete).affectedRows
   }
 
-  /// The current and the previous version: retention never prunes them, nor their runs' candidates.
+  /// The current and the previous version: retention never prunes them.
   private var protectedVersions: SQLQuery {
     """
     SELECT version_id FROM \(schema.table("current_version"))
@@ -211,27 +209,30 @@ public struct Publisher {
     """
   }
 
-  /// Deletes the candidate multipliers of model runs started more than `retentionDays` ago, except the
-  /// runs of the current and the previous version (`pricing explain` and the pricing report read the
-  /// current run's candidates; a published version's own rows are in `published_multipliers`). The runs
-  /// themselves (coefficients, metrics, status) stay. Returns how many runs lost their candidates.
+  /// Deletes the candidate multipliers and their factors of model runs started more than `retentionDays`
+  /// ago that no remaining version names (a version's rows are its run's candidates; the current and the
+  /// previous version are never pruned, so their rows never are). The runs themselves (coefficients,
+  /// metrics, status) stay. Returns how many runs lost their candidates.
   ///
   /// Every fit writes a candidate per cell with its factors (a million rows for a large marketplace):
   /// without this the table would grow by that much every night.
   @discardableResult
   public func pruneCandidates() throws -> Int {
     let candidates = schema.table("candidate_multipliers")
-    var query: SQLQuery = """
+    let doomed = try connection.query(
+      """
       SELECT m.run_id FROM \(schema.table("model_runs")) m JOIN \(schema.table("runs")) r ON r.run_id = m.run_id
       WHERE r.started_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
         AND EXISTS (SELECT 1 FROM \(candidates) c WHERE c.run_id = m.run_id)
-        AND m.run_id NOT IN (SELECT v.run_id FROM \(schema.table("price_versions")) v WHERE v.version_id IN (
+        AND NOT EXISTS (SELECT 1 FROM \(schema.table("price_versions")) v WHERE v.run_id = m.run_id)
+      ORDER BY 1
       """
-    query.append(protectedVersions)
-    query.append(")) ORDER BY 1")
-    let doomed = try connection.query(query).rows.map { try $0.decode(Int64.self, at: 0) }
+    ).rows.map { try $0.decode(Int64.self, at: 0) }
     for run in doomed {
-      try connection.query("DELETE FROM \(candidates) WHERE run_id = \(run)")
+      try connection.transaction { connection in
+        try connection.query("DELETE FROM \(schema.table("candidate_factors")) WHERE run_id = \(run)")
+        try connection.query("DELETE FROM \(candidates) WHERE run_id = \(run)")
+      }
     }
     return doomed.count
   }
@@ -254,14 +255,16 @@ public struct Publisher {
     return latest
   }
 
-  private func currentVersion() throws -> Int64? {
-    try connection.query("SELECT version_id FROM \(schema.table("current_version"))").rows.first
-      .map { try $0.decode(Int64.self, at: 0) }
+  /// The current version and its run; nil before the first publish.
+  private func currentVersion() throws -> (version: Int64, run: Int64)? {
+    try connection.query("SELECT version_id, run_id FROM \(schema.table("current_version"))").rows.first.map {
+      (try $0.decode(Int64.self, at: 0), try $0.decode(Int64.self, at: 1))
+    }
   }
 
   /// The named checks, the candidate's row count, and the largest moves against the current version
   /// (`current`, nil before the first publish).
-  func guardrails(run: Int64, current: Int64?) throws -> ([GuardrailCheck], Int, [String]) {
+  func guardrails(run: Int64, current: (version: Int64, run: Int64)?) throws -> ([GuardrailCheck], Int, [String]) {
     let runRow = try connection.query(
       """
       SELECT status, array_to_string(reasons, '; '), as_of, horizon_days,
@@ -287,7 +290,7 @@ public struct Publisher {
     // The planner settings of the guardrail queries (reset after them): no parallel workers, so that the
     // publisher keeps to one core of a server it shares with the booking service's readers (a parallel
     // hash join had every worker build the whole hash); no nested loops and no plain index scans, which
-    // the planner picks from its estimate for a version whose rows it has not analysed yet (one row for a
+    // the planner picks from its estimate for a run whose candidates it has not analysed yet (one row for a
     // million): a bitmap scan reads the current version's rows in 0.15 s where an index scan takes 0.5 s.
     try connection.execute("SET max_parallel_workers_per_gather = 0")
     try connection.execute("SET enable_nestloop = off")
@@ -317,17 +320,20 @@ public struct Publisher {
         detail: "\(outside) multipliers outside [\(low), \(high)]"))
     // Coverage: every category x city with an active service, every band, every day of the horizon.
     // Counted (the candidates' primary key makes each present cell count once); an example of a missing
-    // cell is looked up only when some are missing. (Folded into the scan above as a left join with
-    // filtered counts, it took longer than the two queries apart: 0.75 s against 0.19 + 0.47 s.)
+    // cell is looked up only when some are missing. The present cells are a semi-join with the active
+    // pairs, which the planner hashes (12,000 pairs); joined to a CTE of the pairs instead, it hashed the
+    // million candidates (0.31-0.37 s against 0.72-0.75 s). (Folded into the scan above as a left join with
+    // filtered counts, it took longer than two queries: 0.75 s against 0.19 + 0.47 s.)
     let coverage = try connection.query(
       """
-      WITH pairs AS (
-        SELECT DISTINCT category, city FROM \(schema.table("services")) WHERE active AND NOT source_deleted),
-      bands AS (SELECT band FROM \(schema.table("experience_bands")))
-      SELECT (SELECT count(*) FROM pairs) * (SELECT count(*) FROM bands) * \(Int64(horizon)),
-             (SELECT count(*) FROM \(candidates) c JOIN pairs p ON p.category = c.category AND p.city = c.city
-              WHERE c.run_id = \(run) AND c.experience_band IN (SELECT band FROM bands)
-                AND c.valid_on BETWEEN \(asOf) AND \(asOf)::date + \(Int32(horizon - 1)))
+      SELECT (SELECT count(*) FROM (SELECT DISTINCT category, city FROM \(schema.table("services"))
+                                    WHERE active AND NOT source_deleted) pairs)
+             * (SELECT count(*) FROM \(schema.table("experience_bands"))) * \(Int64(horizon)),
+             (SELECT count(*) FROM \(candidates) c
+              WHERE c.run_id = \(run) AND c.experience_band IN (SELECT band FROM \(schema.table("experience_bands")))
+                AND c.valid_on BETWEEN \(asOf) AND \(asOf)::date + \(Int32(horizon - 1))
+                AND EXISTS (SELECT 1 FROM \(schema.table("services")) s
+                            WHERE s.active AND NOT s.source_deleted AND s.category = c.category AND s.city = c.city))
       """
     ).single()
     let missingCount = try coverage.decode(Int.self, at: 0) - coverage.decode(Int.self, at: 1)
@@ -355,8 +361,8 @@ public struct Publisher {
           ? "every active category x city x band x day present"
           : "\(missingCount) cells missing, e.g. \(example)"))
     // Drift against the current version, on the cells both have, and the largest moves: one hash join of
-    // the two versions' million rows. The current version is bound: joined through the view, the planner
-    // cannot tell that the pointer selects one version and joins the candidates to every version's rows.
+    // the two versions' million rows. The current version's run is bound: joined through the view, the
+    // planner cannot tell that the pointer selects one run and joins the candidates to every run's rows.
     // The change is computed in float8 (numeric division costs several times more), and the largest moves
     // are ordered by change and then by cell, so that their text is built for five rows, not a million.
     let drift = try connection.query(
@@ -364,8 +370,8 @@ public struct Publisher {
       WITH changes AS MATERIALIZED (
         SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
                abs(c.multiplier::float8 / p.multiplier::float8 - 1) AS change
-        FROM \(candidates) c JOIN \(schema.table("published_multipliers")) p
-          ON p.version_id = \(current) AND p.category = c.category AND p.city = c.city
+        FROM \(candidates) c JOIN \(candidates) p
+          ON p.run_id = \(current?.run) AND p.category = c.category AND p.city = c.city
          AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
         WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric)
       SELECT count(*), coalesce(avg(change), 0)::float8,

@@ -162,17 +162,21 @@ extension ReportCatalog {
       sql: """
         WITH \(currentVersion)
         SELECT c.category, c.city, c.experience_band, c.valid_on, c.multiplier,
-               round((c.factors->>'predicted_bookings')::numeric, 2) AS predicted_bookings,
-               round((c.factors->>'capacity')::numeric, 2) AS capacity,
-               round((c.factors->>'pressure')::numeric, 4) AS pressure,
-               round((c.factors->>'elasticity')::numeric, 4) AS elasticity,
-               round((c.factors->>'base')::numeric, 4) AS base, round((c.factors->>'city')::numeric, 4) AS city_factor,
-               round((c.factors->>'season')::numeric, 4) AS season, round((c.factors->>'weekday')::numeric, 4) AS weekday,
-               round((c.factors->>'experience')::numeric, 4) AS experience, round((c.factors->>'band')::numeric, 4) AS band,
-               round((c.factors->>'smoothing')::numeric, 4) AS smoothing, round((c.factors->>'clamp')::numeric, 4) AS clamp,
-               c.factors->>'fallback' AS fallback
-        FROM cur JOIN {{schema}}.candidate_multipliers c ON c.run_id = cur.run_id
-        ORDER BY c.multiplier DESC, 1, 2, 3, 4 LIMIT 10
+               round((f.factors->>'predicted_bookings')::numeric, 2) AS predicted_bookings,
+               round((f.factors->>'capacity')::numeric, 2) AS capacity,
+               round((f.factors->>'pressure')::numeric, 4) AS pressure,
+               round((f.factors->>'elasticity')::numeric, 4) AS elasticity,
+               round((f.factors->>'base')::numeric, 4) AS base, round((f.factors->>'city')::numeric, 4) AS city_factor,
+               round((f.factors->>'season')::numeric, 4) AS season, round((f.factors->>'weekday')::numeric, 4) AS weekday,
+               round((f.factors->>'experience')::numeric, 4) AS experience, round((f.factors->>'band')::numeric, 4) AS band,
+               round((f.factors->>'smoothing')::numeric, 4) AS smoothing, round((f.factors->>'clamp')::numeric, 4) AS clamp,
+               f.factors->>'fallback' AS fallback
+        FROM (SELECT c.* FROM cur JOIN {{schema}}.candidate_multipliers c ON c.run_id = cur.run_id
+              ORDER BY c.multiplier DESC, c.category, c.city, c.experience_band, c.valid_on LIMIT 10) c
+        LEFT JOIN {{schema}}.candidate_factors f
+          ON f.run_id = c.run_id AND f.category = c.category AND f.city = c.city
+         AND f.experience_band = c.experience_band AND f.valid_on = c.valid_on
+        ORDER BY c.multiplier DESC, 1, 2, 3, 4
         """),
   ]
 

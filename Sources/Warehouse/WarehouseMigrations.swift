@@ -2,7 +2,7 @@
 ///
 /// Table documentation: docs/warehouse.md.
 public enum WarehouseMigrations {
-  public static let all: [Migration] = [foundation, ingest, model, cells, publish, reports, publishRows]
+  public static let all: [Migration] = [foundation, ingest, model, cells, publish, reports, publishRows, versionRows]
 
   /// 1: run records, data-quality tables (CONTRACTS.md section 4) and the experience bands (section 2).
   static let foundation = Migration(

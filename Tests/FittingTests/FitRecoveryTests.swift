@@ -1,5 +1,5 @@
-import Foundation
 import Fitting
+import Foundation
 import Ingest
 import Marketplace
 import Postgres
@@ -116,7 +116,9 @@ struct FitRecoveryTests {
         let error = (1 / bookings[a.city, default: 1] + 1 / bookings[b.city, default: 1]).squareRoot()
         guard (a.effect - b.effect) / error >= 3 else { continue }
         compared += 1
-        #expect(effect(a.city) > effect(b.city), "\(a.city) (\(effect(a.city))) should rank above \(b.city) (\(effect(b.city)))")
+        #expect(
+          effect(a.city) > effect(b.city),
+          "\(a.city) (\(effect(a.city))) should rank above \(b.city) (\(effect(b.city)))")
       }
     }
     #expect(compared >= 100)
@@ -130,7 +132,8 @@ struct FitRecoveryTests {
       """
       SELECT min(multiplier)::float8, max(multiplier)::float8,
              corr(ln(multiplier), ln((factors->>'pressure')::float8))::float8, count(DISTINCT experience_band)
-      FROM pricing.candidate_multipliers WHERE run_id = \(fixture.outcome.runID) AND (factors->>'capacity')::float8 > 0
+      FROM pricing.candidate_multipliers JOIN pricing.candidate_factors USING (run_id, category, city, experience_band, valid_on)
+      WHERE run_id = \(fixture.outcome.runID) AND (factors->>'capacity')::float8 > 0
       """
     ).single()
     #expect(try row.decode(Double.self, at: 0) >= 0.8)
@@ -138,8 +141,10 @@ struct FitRecoveryTests {
     #expect(try row.decode(Double.self, at: 2) > 0.5)
     #expect(try row.decode(Int.self, at: 3) == 3)
     // Every active category x city x band x day of the horizon is priced.
-    #expect(try connection.query(
-      "SELECT count(*) FROM pricing.candidate_multipliers WHERE run_id = \(fixture.outcome.runID)").scalar(Int.self)
-      == 170 * 3 * 28)
+    #expect(
+      try connection.query(
+        "SELECT count(*) FROM pricing.candidate_multipliers WHERE run_id = \(fixture.outcome.runID)"
+      ).scalar(Int.self)
+        == 170 * 3 * 28)
   }
 }

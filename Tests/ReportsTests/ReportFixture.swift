@@ -82,14 +82,20 @@ struct ReportFixture {
           "by_week": [{"week": "2026-02-02", "actual": 10, "predicted": 10.5, "baseline": 9},
                       {"week": "2026-02-09", "actual": 30, "predicted": 30.3, "baseline": 30.2}]}', '{}');
       INSERT INTO pricing.candidate_multipliers VALUES
-        (1, 'cleaning', 'Berlin', 'junior', '2026-03-02', 1.1, '{"pressure": 1.3, "base": 1.1, "clamp": 1}'),
-        (1, 'cleaning', 'Berlin', 'junior', '2026-03-03', 0.95, '{"pressure": 0.7, "base": 0.95, "clamp": 1}');
+        (1, 'cleaning', 'Berlin', 'junior', '2026-03-02', 1.1), (1, 'cleaning', 'Berlin', 'junior', '2026-03-03', 0.95);
+      INSERT INTO pricing.candidate_factors VALUES
+        (1, 'cleaning', 'Berlin', 'junior', '2026-03-02', '{"pressure": 1.3, "base": 1.1, "clamp": 1}'),
+        (1, 'cleaning', 'Berlin', 'junior', '2026-03-03', '{"pressure": 0.7, "base": 0.95, "clamp": 1}');
+      -- The previous version's run: an earlier fit, whose candidates are version 1's rows.
+      INSERT INTO pricing.runs (command, status) VALUES ('fit', 'succeeded');
+      INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, horizon_days, family, converged,
+        iterations, status, config, coefficients, elasticities, metrics, timings)
+      VALUES (2, '2026-03-01', '2025-03-01', '2026-02-01', 2, 'poisson', true, 6, 'fitted', '{}', '[]', '[]', '{}', '{}');
+      INSERT INTO pricing.candidate_multipliers VALUES
+        (2, 'cleaning', 'Berlin', 'junior', '2026-03-02', 1.0), (2, 'cleaning', 'Berlin', 'junior', '2026-03-03', 1.0);
       INSERT INTO pricing.price_versions (version_id, run_id, rows, published_at) VALUES
-        (1, 1, 2, '2026-03-01 22:00+00'), (2, 1, 2, '2026-03-02 22:00+00');
-      INSERT INTO pricing.published_multipliers VALUES
-        (1, 'cleaning', 'Berlin', 'junior', '2026-03-02', 1.0), (1, 'cleaning', 'Berlin', 'junior', '2026-03-03', 1.0),
-        (2, 'cleaning', 'Berlin', 'junior', '2026-03-02', 1.1), (2, 'cleaning', 'Berlin', 'junior', '2026-03-03', 0.95);
-      INSERT INTO pricing.current_version (version_id, previous_version_id) VALUES (2, 1);
+        (1, 2, 2, '2026-03-01 22:00+00'), (2, 1, 2, '2026-03-02 22:00+00');
+      INSERT INTO pricing.current_version (version_id, run_id, previous_version_id) VALUES (2, 1, 1);
       """)
     return fixture
   }

@@ -17,15 +17,17 @@ struct MigratorTests {
     ).scalar(String.self)
     #expect(
       tables
-        == "booking_facts,candidate_multipliers,cities,current_multipliers,current_version,demand_cells,experience_bands,"
+        == "booking_facts,candidate_factors,candidate_multipliers,cities,current_multipliers,current_version,demand_cells,"
+        + "experience_bands,"
         + "feedback_facts,ingest_watermarks,model_runs,payment_facts,price_versions,providers,publish_events,"
         + "published_multipliers,quarantine,quote_facts,reconciliation_exceptions,run_steps,runs,schema_migrations,"
         + "services,users")
     let second = try migrator.migrate(connection)
     #expect(second.appliedVersions == [])
     #expect(second.currentVersion == first.currentVersion)
-    #expect(try connection.query("SELECT count(*) FROM pricing.schema_migrations").scalar(Int.self)
-      == WarehouseMigrations.all.count)
+    #expect(
+      try connection.query("SELECT count(*) FROM pricing.schema_migrations").scalar(Int.self)
+        == WarehouseMigrations.all.count)
   }
 
   @Test("the schema name is configurable and quoted")
@@ -72,8 +74,9 @@ struct MigratorTests {
     #expect(error?.code == .migrationFailed)
     #expect(error?.description == "migration 999 (broken) failed: division by zero (SQLSTATE 22012)")
     #expect(try connection.query("SELECT to_regclass('pricing.half') IS NULL").scalar(Bool.self))
-    #expect(try connection.query("SELECT max(version) FROM pricing.schema_migrations").scalar(Int.self)
-      == WarehouseMigrations.all.last!.version)
+    #expect(
+      try connection.query("SELECT max(version) FROM pricing.schema_migrations").scalar(Int.self)
+        == WarehouseMigrations.all.last!.version)
   }
 
   @Test("a database with a migration this program does not know is refused")
