@@ -21,20 +21,38 @@ INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, hor
   iterations, status, config, coefficients, elasticities, metrics, timings)
 VALUES (1, '2026-12-01', '2024-12-01', '2026-11-03', 28, 'poisson', true, 5, 'fitted',
   '{"min_multiplier": 0.8, "max_multiplier": 1.5, "max_daily_change": 0.1}', '[]', '[]', '{}', '{}');
+-- The candidates as the fit writes them: the multipliers, and their factors (fourteen numbers, about 430
+-- bytes of JSON, as in a fitted run of the demo marketplace) in their own table.
 INSERT INTO pricing.candidate_multipliers
-SELECT 1, 'cat' || c, 'city' || k, b.band, date '2026-12-01' + d, round((0.9 + random() * 0.2)::numeric, 4), '{}'
+SELECT 1, 'cat' || c, 'city' || k, b.band, date '2026-12-01' + d, round((0.9 + random() * 0.2)::numeric, 4)
 FROM generate_series(1, 40) c, generate_series(1, 300) k, pricing.experience_bands b, generate_series(0, 27) d;
-CREATE TABLE copy_target (LIKE pricing.published_multipliers INCLUDING ALL);
-ALTER TABLE copy_target DROP CONSTRAINT IF EXISTS copy_target_version_id_fkey;
+INSERT INTO pricing.candidate_factors
+SELECT run_id, category, city, experience_band, valid_on,
+       jsonb_build_object('band', random(), 'base', random(), 'city', random(), 'clamp', random(),
+         'season', random(), 'target', 0.85, 'weekday', random(), 'capacity', random() * 500,
+         'pressure', random(), 'smoothing', random(), 'confidence', random(), 'elasticity', -random() * 2,
+         'experience', random(), 'predicted_bookings', random() * 500)
+FROM pricing.candidate_multipliers;
+-- The baseline's table: the version's rows with a primary key, as a table of published rows would have.
+CREATE TABLE copy_target (
+  version_id bigint NOT NULL, category text NOT NULL, city text NOT NULL, experience_band text NOT NULL,
+  valid_on date NOT NULL, multiplier numeric(6,4) NOT NULL,
+  PRIMARY KEY (version_id, category, city, experience_band, valid_on));
+-- The fit's write of the same rows and their factors, for comparison (part of pricing fit, not publish).
+CREATE TABLE candidates_copy_target (LIKE pricing.candidate_multipliers INCLUDING ALL);
+CREATE TABLE factors_copy_target (LIKE pricing.candidate_factors INCLUDING ALL);
 VACUUM ANALYZE;
 SQL
 psql -d "$db" -qc "\\copy (SELECT 1, category, city, experience_band, valid_on, multiplier FROM pricing.candidate_multipliers) to '$work/rows.tsv'"
+psql -d "$db" -qc "\\copy (SELECT 2, category, city, experience_band, valid_on, factors FROM pricing.candidate_factors) to '$work/factors.tsv'"
 rows=$(wc -l <"$work/rows.tsv")
 echo "rows: $rows"
 PGDATABASE=$db hyperfine --warmup 1 --runs 10 --export-markdown "$work/publish.md" \
-  --prepare "psql -d $db -qc 'TRUNCATE copy_target'" \
+  --prepare "psql -d $db -qc 'TRUNCATE copy_target, candidates_copy_target, factors_copy_target'" \
   -n "psql COPY into an empty table" "psql -d $db -qc \"\\copy copy_target from '$work/rows.tsv'\"" \
-  -n "pricing publish (guardrails, rows, flip)" "$pricing publish --warehouse dbname=$db --run 1 --force --quiet"
+  -n "pricing publish (guardrails, flip)" "$pricing publish --warehouse dbname=$db --run 1 --force --quiet" \
+  -n "psql COPY of the rows and of their factors (the fit's write)" \
+  "psql -d $db -qc \"\\copy candidates_copy_target from '$work/rows.tsv'\" && psql -d $db -qc \"\\copy factors_copy_target from '$work/factors.tsv'\""
 cat "$work/publish.md"
 
 # The booking service's lookup, idle and during publishes: prepared once per connection (as the reference
@@ -71,9 +89,8 @@ copying() { # label, pgbench protocol: the lookups while psql COPY loads the sam
   lookup "$1" "$2"
   wait $loader
 }
-# The publishes above left millions of new rows: vacuum and analyse them now, so that autovacuum does not
-# take the CPU in the middle of the idle measurement.
-psql -d "$db" -qc "VACUUM ANALYZE pricing.published_multipliers"
+# Vacuum and analyse now, so that autovacuum does not take the CPU in the middle of the idle measurement.
+psql -d "$db" -qc "VACUUM ANALYZE pricing.candidate_multipliers"
 echo "| pgbench, 8 clients, 20 s | throughput | p99 latency | errors |"
 echo "|---|---|---|---|"
 lookup "idle, prepared" prepared
