@@ -13,7 +13,7 @@ struct PublishStepFaultTests {
   enum Step: String, CaseIterable, CustomStringConvertible {
     /// Reading the candidates: validation, coverage, bounds, drift.
     case guardrails
-    /// The one-row pointer's transaction, after the new version's rows were written.
+    /// The one-row pointer's transaction: the new version's record, the pointer, the event.
     case flip
     var description: String { rawValue }
 
