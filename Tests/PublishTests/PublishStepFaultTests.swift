@@ -108,24 +108,3 @@ struct PublishStepFaultTests {
     #expect(try fixture.current() == (next.versionID, before.rows) as (Int64?, Int))
   }
 }
-
-/// An error handed from a thread to the test.
-final class ErrorBox: @unchecked Sendable {
-  private let condition = NSCondition()
-  private var stored: Error?
-  private var done = false
-
-  var error: Error? { condition.withLock { stored } }
-  func set(_ error: Error) { condition.withLock { stored = error } }
-  func finish() {
-    condition.withLock {
-      done = true
-      condition.broadcast()
-    }
-  }
-  func wait() {
-    condition.withLock {
-      while !done { condition.wait() }
-    }
-  }
-}
