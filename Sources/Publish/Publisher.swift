@@ -191,22 +191,15 @@ public struct Publisher {
   /// Their rows go with their runs' candidates (`pruneCandidates`), once no remaining version names the run.
   @discardableResult
   public func prune() throws -> Int {
-    var delete: SQLQuery = """
+    let pointer = schema.table("current_version")
+    return try connection.query(
+      """
       DELETE FROM \(schema.table("price_versions"))
       WHERE created_at < now() - make_interval(days => \(Int32(settings.retentionDays)))
-        AND version_id NOT IN (
+        AND version_id NOT IN (SELECT version_id FROM \(pointer)
+                               UNION SELECT previous_version_id FROM \(pointer) WHERE previous_version_id IS NOT NULL)
       """
-    delete.append(protectedVersions)
-    delete.append(")")
-    return try connection.query(delete).affectedRows
-  }
-
-  /// The current and the previous version: retention never prunes them.
-  private var protectedVersions: SQLQuery {
-    """
-    SELECT version_id FROM \(schema.table("current_version"))
-    UNION SELECT previous_version_id FROM \(schema.table("current_version")) WHERE previous_version_id IS NOT NULL
-    """
+    ).affectedRows
   }
 
   /// Deletes the candidate multipliers and their factors of model runs started more than `retentionDays`

@@ -1,10 +1,8 @@
 extension ReportCatalog {
-  /// The published version readers see, its predecessor and its model run.
+  /// The published version readers see, its predecessor and its model run (the pointer carries the
+  /// run since migration 8).
   static let currentVersion = """
-    cur AS (
-      SELECT c.version_id, c.previous_version_id, v.run_id
-      FROM {{schema}}.current_version c JOIN {{schema}}.price_versions v USING (version_id)
-    )
+    cur AS (SELECT version_id, previous_version_id, run_id FROM {{schema}}.current_version)
     """
 
   /// The model run the pricing diagnostics describe: the current version's, or the newest when nothing is
