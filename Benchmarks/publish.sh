@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishing 1,008,000 rows (300 cities x 40 categories x 3 bands x 28 days) against psql COPY of the same
 # rows into an empty table, and the booking service's lookup under pgbench (8 clients, 20 s) idle and while
-# versions are being published, in the same run (issue 6).
+# versions are being published, in the same run (issue 6). Two fitted runs whose multipliers differ by up
+# to 3% are published in turn, so that every publish compares a million real moves (the drift).
 #   eval "$(jobs/pg env)"; Benchmarks/publish.sh
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +34,18 @@ SELECT run_id, category, city, experience_band, valid_on,
          'pressure', random(), 'smoothing', random(), 'confidence', random(), 'elasticity', -random() * 2,
          'experience', random(), 'predicted_bookings', random() * 500)
 FROM pricing.candidate_multipliers;
+-- A second run: the first one's cells, each multiplier moved by up to 3% either way.
+INSERT INTO pricing.runs (run_id, command) VALUES (2, 'fit');
+INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, horizon_days, family, converged,
+  iterations, status, config, coefficients, elasticities, metrics, timings)
+SELECT 2, as_of, history_start, holdout_start, horizon_days, family, converged, iterations, status, config,
+       coefficients, elasticities, metrics, timings
+FROM pricing.model_runs WHERE run_id = 1;
+INSERT INTO pricing.candidate_multipliers
+SELECT 2, category, city, experience_band, valid_on, round((multiplier * (0.97 + random() * 0.06))::numeric, 4)
+FROM pricing.candidate_multipliers WHERE run_id = 1;
+INSERT INTO pricing.candidate_factors
+SELECT 2, category, city, experience_band, valid_on, factors FROM pricing.candidate_factors WHERE run_id = 1;
 -- The baseline's table: the version's rows with a primary key, as a table of published rows would have.
 CREATE TABLE copy_target (
   version_id bigint NOT NULL, category text NOT NULL, city text NOT NULL, experience_band text NOT NULL,
@@ -43,14 +56,20 @@ CREATE TABLE candidates_copy_target (LIKE pricing.candidate_multipliers INCLUDIN
 CREATE TABLE factors_copy_target (LIKE pricing.candidate_factors INCLUDING ALL);
 VACUUM ANALYZE;
 SQL
-psql -d "$db" -qc "\\copy (SELECT 1, category, city, experience_band, valid_on, multiplier FROM pricing.candidate_multipliers) to '$work/rows.tsv'"
-psql -d "$db" -qc "\\copy (SELECT 2, category, city, experience_band, valid_on, factors FROM pricing.candidate_factors) to '$work/factors.tsv'"
+psql -d "$db" -qc "\\copy (SELECT 1, category, city, experience_band, valid_on, multiplier FROM pricing.candidate_multipliers WHERE run_id = 1) to '$work/rows.tsv'"
+psql -d "$db" -qc "\\copy (SELECT 2, category, city, experience_band, valid_on, factors FROM pricing.candidate_factors WHERE run_id = 1) to '$work/factors.tsv'"
+# The first publish, so that every timed one compares its run with the other (the drift).
+"$pricing" publish --warehouse "dbname=$db" --run 2 --force --quiet >/dev/null
+# The run to publish next: the one not current.
+next_run() { psql -d "$db" -Atc 'SELECT 3 - run_id FROM pricing.current_version'; }
 rows=$(wc -l <"$work/rows.tsv")
 echo "rows: $rows"
 PGDATABASE=$db hyperfine --warmup 1 --runs 10 --export-markdown "$work/publish.md" \
-  --prepare "psql -d $db -qc 'TRUNCATE copy_target, candidates_copy_target, factors_copy_target'" \
+  --prepare "psql -d $db -qc 'TRUNCATE copy_target'" \
+  --prepare "psql -d $db -Atc 'SELECT 3 - run_id FROM pricing.current_version' >$work/next" \
+  --prepare "psql -d $db -qc 'TRUNCATE candidates_copy_target, factors_copy_target'" \
   -n "psql COPY into an empty table" "psql -d $db -qc \"\\copy copy_target from '$work/rows.tsv'\"" \
-  -n "pricing publish (guardrails, flip)" "$pricing publish --warehouse dbname=$db --run 1 --force --quiet" \
+  -n "pricing publish (guardrails, flip)" "$pricing publish --warehouse dbname=$db --run \$(cat $work/next) --force --quiet" \
   -n "psql COPY of the rows and of their factors (the fit's write)" \
   "psql -d $db -qc \"\\copy candidates_copy_target from '$work/rows.tsv'\" && psql -d $db -qc \"\\copy factors_copy_target from '$work/factors.tsv'\""
 cat "$work/publish.md"
@@ -75,11 +94,20 @@ lookup() { # label, pgbench protocol
   p99=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.99)]/1000}')
   echo "| lookups $1 | $tps tps | p99 $p99 ms | $errors |"
 }
-publishing() { # label, pgbench protocol: the lookups while `pricing publish` runs in a loop
-  ( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do "$pricing" publish --warehouse "dbname=$db" --run 1 --force --quiet >/dev/null; done ) &
+publishing() { # label, pgbench protocol, pause ratio: the lookups while `pricing publish` runs in a loop
+  rm -f "$work/publish.log"
+  ( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do
+      PRICING_PUBLISH_PAUSE_RATIO=$3 "$pricing" publish --warehouse "dbname=$db" --run "$(next_run)" --force \
+        >/dev/null 2>>"$work/publish.log"; done ) &
   local publisher=$!
   lookup "$1" "$2"
   wait $publisher
+  # What the publishes did meanwhile: how many, and their guardrail queries' and pauses' seconds (medians).
+  local lines; lines=$(grep 'guardrails of run' "$work/publish.log" |
+    sed -E 's/.* took ([0-9.]+) s of queries paused_seconds=([0-9.]+).*/\1 \2/')
+  median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
+  echo "|   ($(echo "$lines" | wc -l) publishes; medians: guardrail queries $(echo "$lines" | cut -d' ' -f1 | median) s," \
+    "paused $(echo "$lines" | cut -d' ' -f2 | median) s) | | | |"
 }
 copying() { # label, pgbench protocol: the lookups while psql COPY loads the same rows in a loop (the
   # baseline's own load on the server, for comparison with the publishes')
@@ -94,9 +122,10 @@ psql -d "$db" -qc "VACUUM ANALYZE pricing.candidate_multipliers"
 echo "| pgbench, 8 clients, 20 s | throughput | p99 latency | errors |"
 echo "|---|---|---|---|"
 lookup "idle, prepared" prepared
-publishing "while publishing, prepared" prepared
+publishing "while publishing, prepared" prepared 1
+publishing "while publishing without pauses (pause_ratio 0), prepared" prepared 0
 copying "while psql COPY loads the rows, prepared" prepared
 lookup "idle, planned every time" simple
-publishing "while publishing, planned every time" simple
+publishing "while publishing, planned every time" simple 1
 psql -d "$db" -tAc "SELECT count(*) || ' versions published' FROM pricing.price_versions"
 rm -rf "$work"

@@ -195,9 +195,7 @@ public struct PipelineRunner {
       guard let fitRunID else { throw PipelineError(code: .rejected, message: "no fitted model to publish") }
       var publisher = Publisher(
         connection: try Connection(conninfo: config.warehouseConninfo, logger: logger), schema: schema, logger: logger)
-      publisher.settings.retentionDays = config.retentionDays
-      publisher.settings.maxShareBeyondDailyLimit = config.maxShareBeyondDailyLimit
-      publisher.settings.maxMeanAbsoluteChange = config.maxMeanAbsoluteChange
+      publisher.settings = config.publisherSettings
       let outcome = try publisher.publish(runID: fitRunID, dryRun: false, force: false, actor: actor)
       return StepOutput(
         rows: Int64(outcome.rows),

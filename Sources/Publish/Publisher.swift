@@ -21,6 +21,16 @@ public struct Publisher {
     public var maxMeanAbsoluteChange = 0.05
     /// Versions older than this are pruned after a publish (never the current or the previous one).
     public var retentionDays = 90
+    /// While other sessions are busy on the server, the publisher pauses this many times as long as each
+    /// guardrail query took before the next one (`GuardrailPacer`); 0 never pauses.
+    public var pauseRatio = 1.0
+    /// At most about how many candidate rows one drift query compares (a range of categories; a larger
+    /// category is a query of its own). Two million: on a million candidates whose categories are spread
+    /// over the whole table, four ranges cost 25% more of the server's CPU than one query (each range's
+    /// bitmap scans read every block), and the pacing spreads whole queries as well as parts of one.
+    public var driftChunkRows = 2_000_000
+    /// How the pacer pauses (tests record the pauses instead).
+    public var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
     public init() {}
   }
 
@@ -32,6 +42,9 @@ public struct Publisher {
     public var rows: Int
     public var checks: [GuardrailCheck]
     public var largestMoves: [String]
+    /// Seconds of guardrail queries, and of pauses between them while the server was busy.
+    public var guardrailSeconds = 0.0
+    public var pausedSeconds = 0.0
   }
 
   public let connection: Connection
@@ -66,12 +79,16 @@ public struct Publisher {
     try withLock {
       let run = try resolveRun(requested)
       let current = try currentVersion()
-      let (checks, rows, moves) = try guardrails(run: run, current: current)
+      let findings = try guardrails(run: run, current: current)
+      let checks = findings.checks
       let blocking = checks.filter { !$0.passed && (!$0.overridable || !force) }
       var outcome = Outcome(
         action: blocking.isEmpty ? "publish" : "reject", versionID: nil, previousVersionID: current?.version,
-        runID: run,
-        rows: rows, checks: checks, largestMoves: moves)
+        runID: run, rows: findings.rows, checks: checks, largestMoves: findings.largestMoves,
+        guardrailSeconds: findings.workSeconds, pausedSeconds: findings.pausedSeconds)
+      logger.info(
+        "guardrails of run \(run) took \(Self.format(findings.workSeconds)) s of queries",
+        metadata: ["paused_seconds": "\(Self.format(findings.pausedSeconds))"])
       if dryRun { return outcome }
       let checksJSON = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
       guard blocking.isEmpty else {
@@ -87,7 +104,8 @@ public struct Publisher {
             + "; the current version keeps serving", checks: checks)
       }
       let version = try flip(
-        to: .newVersion(rows: rows), action: "publish", run: run, forced: force, checks: checksJSON, actor: actor)
+        to: .newVersion(rows: findings.rows), action: "publish", run: run, forced: force, checks: checksJSON,
+        actor: actor)
       outcome.versionID = version
       // Housekeeping after the flip: a failure here leaves the new version serving and is retried by the
       // next publish, so it is a warning, not the publish's failure.
@@ -98,7 +116,8 @@ public struct Publisher {
       } catch {
         logger.warning("published version \(version), but pruning old versions failed: \(error)")
       }
-      logger.info("published version \(version) of run \(run)", metadata: ["rows": "\(rows)", "forced": "\(force)"])
+      logger.info(
+        "published version \(version) of run \(run)", metadata: ["rows": "\(findings.rows)", "forced": "\(force)"])
       return outcome
     }
   }
@@ -255,142 +274,5 @@ public struct Publisher {
     }
   }
 
-  /// The named checks, the candidate's row count, and the largest moves against the current version
-  /// (`current`, nil before the first publish).
-  func guardrails(run: Int64, current: (version: Int64, run: Int64)?) throws -> ([GuardrailCheck], Int, [String]) {
-    let runRow = try connection.query(
-      """
-      SELECT status, array_to_string(reasons, '; '), as_of, horizon_days,
-             (config->>'min_multiplier')::float8, (config->>'max_multiplier')::float8,
-             (config->>'max_daily_change')::float8
-      FROM \(schema.table("model_runs")) WHERE run_id = \(run)
-      """
-    ).single()
-    let status = try runRow.decode(String.self, at: 0)
-    let asOf = try runRow.decode(LocalDate.self, at: 2)
-    let horizon = try runRow.decode(Int.self, at: 3)
-    let low = try runRow.decode(Double.self, at: 4)
-    let high = try runRow.decode(Double.self, at: 5)
-    let dailyLimit = try runRow.decode(Double.self, at: 6)
-    let candidates = schema.table("candidate_multipliers")
-    var checks: [GuardrailCheck] = []
-    checks.append(
-      GuardrailCheck(
-        name: "validation", passed: status == "fitted", overridable: true,
-        detail: status == "fitted"
-          ? "the model beat the baseline" : "run \(run) was \(status): \(try runRow.decode(String.self, at: 1))"))
-
-    // The planner settings of the guardrail queries (reset after them): no parallel workers, so that the
-    // publisher keeps to one core of a server it shares with the booking service's readers (a parallel
-    // hash join had every worker build the whole hash); no nested loops and no plain index scans, which
-    // the planner picks from its estimate for a run whose candidates it has not analysed yet (one row for a
-    // million): a bitmap scan reads the current version's rows in 0.15 s where an index scan takes 0.5 s.
-    try connection.execute("SET max_parallel_workers_per_gather = 0")
-    try connection.execute("SET enable_nestloop = off")
-    try connection.execute("SET enable_indexscan = off")
-    defer {
-      try? connection.execute("RESET max_parallel_workers_per_gather")
-      try? connection.execute("RESET enable_nestloop")
-      try? connection.execute("RESET enable_indexscan")
-    }
-    // Rows, NaN and bounds in one scan of the candidates.
-    let counts = try connection.query(
-      """
-      SELECT count(*), count(*) FILTER (WHERE multiplier = 'NaN'::numeric),
-             count(*) FILTER (WHERE multiplier <> 'NaN'::numeric
-                              AND (multiplier < \(low)::numeric OR multiplier > \(high)::numeric))
-      FROM \(candidates) WHERE run_id = \(run)
-      """
-    ).single()
-    let rows = try counts.decode(Int.self, at: 0)
-    let nan = try counts.decode(Int.self, at: 1)
-    let outside = try counts.decode(Int.self, at: 2)
-    checks.append(
-      GuardrailCheck(name: "no_nan", passed: nan == 0, overridable: false, detail: "\(nan) NaN multipliers"))
-    checks.append(
-      GuardrailCheck(
-        name: "bounds", passed: outside == 0, overridable: false,
-        detail: "\(outside) multipliers outside [\(low), \(high)]"))
-    // Coverage: every category x city with an active service, every band, every day of the horizon.
-    // Counted (the candidates' primary key makes each present cell count once); an example of a missing
-    // cell is looked up only when some are missing. The present cells are a semi-join with the active
-    // pairs, which the planner hashes (12,000 pairs); joined to a CTE of the pairs instead, it hashed the
-    // million candidates (0.31-0.37 s against 0.72-0.75 s). (Folded into the scan above as a left join with
-    // filtered counts, it took longer than two queries: 0.75 s against 0.19 + 0.47 s.)
-    let coverage = try connection.query(
-      """
-      SELECT (SELECT count(*) FROM (SELECT DISTINCT category, city FROM \(schema.table("services"))
-                                    WHERE active AND NOT source_deleted) pairs)
-             * (SELECT count(*) FROM \(schema.table("experience_bands"))) * \(Int64(horizon)),
-             (SELECT count(*) FROM \(candidates) c
-              WHERE c.run_id = \(run) AND c.experience_band IN (SELECT band FROM \(schema.table("experience_bands")))
-                AND c.valid_on BETWEEN \(asOf) AND \(asOf)::date + \(Int32(horizon - 1))
-                AND EXISTS (SELECT 1 FROM \(schema.table("services")) s
-                            WHERE s.active AND NOT s.source_deleted AND s.category = c.category AND s.city = c.city))
-      """
-    ).single()
-    let missingCount = try coverage.decode(Int.self, at: 0) - coverage.decode(Int.self, at: 1)
-    var example = ""
-    if missingCount > 0 {
-      example = try connection.query(
-        """
-        WITH expected AS (
-          SELECT DISTINCT s.category, s.city, b.band, d::date AS valid_on
-          FROM \(schema.table("services")) s CROSS JOIN \(schema.table("experience_bands")) b
-          CROSS JOIN generate_series(\(asOf)::date, \(asOf)::date + \(Int32(horizon - 1)), interval '1 day') d
-          WHERE s.active AND NOT s.source_deleted)
-        SELECT coalesce(min(e.category || ' in ' || e.city || ', ' || e.band || ', ' || e.valid_on), '')
-        FROM expected e
-        WHERE NOT EXISTS (
-          SELECT 1 FROM \(candidates) c WHERE c.run_id = \(run) AND c.category = e.category AND c.city = e.city
-            AND c.experience_band = e.band AND c.valid_on = e.valid_on)
-        """
-      ).scalar(String.self)
-    }
-    checks.append(
-      GuardrailCheck(
-        name: "coverage", passed: missingCount == 0, overridable: false,
-        detail: missingCount == 0
-          ? "every active category x city x band x day present"
-          : "\(missingCount) cells missing, e.g. \(example)"))
-    // Drift against the current version, on the cells both have, and the largest moves: one hash join of
-    // the two versions' million rows. The current version's run is bound: joined through the view, the
-    // planner cannot tell that the pointer selects one run and joins the candidates to every run's rows.
-    // The change is computed in float8 (numeric division costs several times more), and the largest moves
-    // are ordered by change and then by cell, so that their text is built for five rows, not a million.
-    let drift = try connection.query(
-      """
-      WITH changes AS MATERIALIZED (
-        SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
-               abs(c.multiplier::float8 / p.multiplier::float8 - 1) AS change
-        FROM \(candidates) c JOIN \(candidates) p
-          ON p.run_id = \(current?.run) AND p.category = c.category AND p.city = c.city
-         AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
-        WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric)
-      SELECT count(*), coalesce(avg(change), 0)::float8,
-             count(*) FILTER (WHERE change > \(dailyLimit) + 0.0001),
-             coalesce((SELECT string_agg(
-                 category || ' in ' || city || ', ' || experience_band || ', ' || valid_on || ': ' || before || ' -> '
-                   || after, '|' ORDER BY change DESC, category, city, experience_band, valid_on)
-               FROM (SELECT * FROM changes ORDER BY change DESC, category, city, experience_band, valid_on LIMIT 5) top),
-               '')
-      FROM changes
-      """
-    ).single()
-    let compared = try drift.decode(Int.self, at: 0)
-    let meanChange = try drift.decode(Double.self, at: 1)
-    let beyond = try drift.decode(Int.self, at: 2)
-    let share = compared > 0 ? Double(beyond) / Double(compared) : 0
-    let driftOK = share <= settings.maxShareBeyondDailyLimit && meanChange <= settings.maxMeanAbsoluteChange
-    checks.append(
-      GuardrailCheck(
-        name: "drift", passed: driftOK, overridable: true,
-        detail: String(
-          format: "%d of %d cells move more than %.0f%%; mean absolute change %.2f%%", beyond, compared,
-          dailyLimit * 100,
-          meanChange * 100)))
-    let movesText = try drift.decode(String.self, at: 3)
-    let moves = movesText.isEmpty ? [] : movesText.split(separator: "|").map(String.init)
-    return (checks, rows, moves)
-  }
+  private static func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
 }

@@ -46,9 +46,16 @@ struct PipelineConfigTests {
       max_attempts = 7
       [policy]
       max_multiplier = 1.8
+      [publish]
+      retention_days = 30
       """,
-      environment: ["PRICING_RETRY_MAX_ATTEMPTS": "3", "PRICING_REPORT_DIR": "/srv/report", "PRICING_PG_DIR": "/x"])
+      environment: [
+        "PRICING_RETRY_MAX_ATTEMPTS": "3", "PRICING_REPORT_DIR": "/srv/report", "PRICING_PG_DIR": "/x",
+        "PRICING_PUBLISH_PAUSE_RATIO": "0.5",
+      ])
     #expect(config.warehouse == "dbname=wh")
+    #expect(config.publisherSettings.retentionDays == 30)
+    #expect(config.publisherSettings.pauseRatio == 0.5)
     #expect(config.retryMaxAttempts == 3)
     #expect(config.reportDirectory == "/srv/report")
     #expect(config.policy.max_multiplier == 1.8)
@@ -69,6 +76,7 @@ struct PipelineConfigTests {
         "[publish]\nmax_mean_absolute_change = nan",
         "config pricing.toml:2: publish.max_mean_absolute_change must be a number"
       ),
+      ("[publish]\npause_ratio = -1", "config pricing.toml:2: publish.pause_ratio must be between 0 and 100"),
       ("[database]\nschema = \"bad name;\"", "config: database.schema is not a valid identifier"),
       ("[log]\nformat = \"xml\"", "config pricing.toml:2: log.format must be one of text, json"),
       (
