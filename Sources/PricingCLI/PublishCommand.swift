@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Postgres
 import Publish
 
@@ -19,11 +20,20 @@ struct PublishCommand: ParsableCommand {
   @Flag(help: "Override the drift and validation guardrails (never bounds, coverage or NaN); recorded.")
   var force = false
 
+  @Option(
+    help:
+      "The configuration file of pricing run (default: $PRICING_CONFIG): its warehouse, schema and [publish] settings."
+  )
+  var config: String?
+
   func run() throws {
     try reportingFailures {
       let logger = options.makeLogger("publish")
-      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
-      let publisher = Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
+      let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
+      let (conninfo, schema) = try options.warehouse(with: settings)
+      let connection = try Connection(conninfo: conninfo, logger: logger)
+      var publisher = Publisher(connection: connection, schema: schema, logger: logger)
+      publisher.settings = settings.publisherSettings
       func show(_ checks: [GuardrailCheck]) {
         for check in checks {
           print(

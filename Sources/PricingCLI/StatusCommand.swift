@@ -36,10 +36,7 @@ struct StatusCommand: ParsableCommand {
     var healthy = true
     try reportingFailures {
       let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
-      let conninfo = options.warehouse ?? options.source ?? settings.warehouseConninfo
-      let schema =
-        options.schema == WarehouseSchema.defaultName
-        ? try WarehouseSchema(name: settings.schema) : try options.warehouseSchema()
+      let (conninfo, schema) = try options.warehouse(with: settings)
       let connection = try Connection(conninfo: conninfo, logger: options.makeLogger("status"))
       let report = try StatusReport.read(
         connection, schema: schema, maxAgeHours: maxAgeHours ?? settings.statusMaxAgeHours)

@@ -223,6 +223,29 @@ struct PublishTests {
     #expect(done.standardOutput.contains("published version "))
   }
 
+  @Test("pricing publish reads the [publish] settings: a drift limit from the file, a bad setting exits 78")
+  func publishSettings() throws {
+    let fixture = try PublishFixture()
+    let base = try fixture.run { _, _, _, _ in "1.0000" }
+    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    let next = try fixture.run { _, _, _, _ in "1.0600" }
+    let arguments = ["publish", "--warehouse", fixture.conninfo, "--run", "\(next)", "--dry-run", "--quiet"]
+    // A 6% move of every cell fails the default mean-change limit (5%) and passes the file's 10%.
+    #expect(try PricingBinary.run(arguments).status == 81)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("publish-\(UUID().uuidString).toml")
+    try "[publish]\nmax_mean_absolute_change = 0.10\n".write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let relaxed = try PricingBinary.run(arguments + ["--config", file.path])
+    #expect(relaxed.status == 0)
+    #expect(
+      relaxed.standardOutput.contains("pass  drift: 0 of 36 cells move more than 10%; mean absolute change 6.00%"))
+    let bad = try PricingBinary.run(arguments, environment: ["PRICING_PUBLISH_PAUSE_RATIO": "-1"])
+    #expect(bad.status == 78)
+    #expect(
+      bad.standardError
+        == "pricing: error: config PRICING_PUBLISH_PAUSE_RATIO: publish.pause_ratio must be between 0 and 100\n")
+  }
+
   @Test("a rejected publish exits 81 on the command line")
   func rejectedExitCode() throws {
     let fixture = try PublishFixture()
