@@ -33,7 +33,7 @@ public struct PipelineConfig: Sendable {
   public var maxShareBeyondDailyLimit = 0.0
   public var maxMeanAbsoluteChange = 0.05
   /// While other sessions are busy, pause this many times as long as each guardrail query took (0: never).
-  public var publishPauseRatio = 1.0
+  public var publishPauseRatio = 2.0
 
   // MARK: - [report]
   /// The report folder; "" = no report step.

@@ -23,7 +23,7 @@ public struct Publisher {
     public var retentionDays = 90
     /// While other sessions are busy on the server, the publisher pauses this many times as long as each
     /// guardrail query took before the next one (`GuardrailPacer`); 0 never pauses.
-    public var pauseRatio = 1.0
+    public var pauseRatio = 2.0
     /// At most about how many candidate rows one drift query compares (a range of categories; a larger
     /// category is a query of its own). Two million: on a million candidates whose categories are spread
     /// over the whole table, four ranges cost 25% more of the server's CPU than one query (each range's

@@ -49,8 +49,7 @@ struct GuardrailPacingTests {
   @Test("the drift in one range per category gives the one-query result, largest moves included")
   func rangesMatchOneQuery() throws {
     let fixture = try PublishFixture()
-    let base = try fixture.run { _, _, _, _ in "1.0000" }
-    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    try fixture.publishedRun()
     // Moves of 0 to 12%, with ties across the two categories (cleaning and moving share every change).
     let next = try fixture.run { _, city, band, day in
       String(format: "%.4f", 1 + Double((city == "Wien" ? 6 : 0) + day * 2 + (band == "senior" ? 1 : 0)) / 100)
@@ -78,8 +77,7 @@ struct GuardrailPacingTests {
   @Test("while another session runs a query, the publisher pauses after each guardrail query, by the ratio")
   func pausesWhileBusy() throws {
     let fixture = try PublishFixture()
-    let base = try fixture.run { _, _, _, _ in "1.0000" }
-    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    try fixture.publishedRun()
     let next = try fixture.run { _, _, _, _ in "1.0100" }
     let busy = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
     let sleeping = ErrorBox()

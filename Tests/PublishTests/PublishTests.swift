@@ -60,6 +60,14 @@ struct PublishFixture {
     return runID
   }
 
+  /// A run whose every multiplier is `multiplier`, published as the current version; returns the run.
+  @discardableResult
+  func publishedRun(every multiplier: String = "1.0000") throws -> Int64 {
+    let runID = try run { _, _, _, _ in multiplier }
+    _ = try publisher.publish(runID: runID, dryRun: false, force: false, actor: "test")
+    return runID
+  }
+
   func current() throws -> (version: Int64?, rows: Int) {
     let row = try connection.query("SELECT max(version_id), count(*) FROM pricing.current_multipliers").single()
     return (try row.decode(Int64?.self, at: 0), try row.decode(Int.self, at: 1))
@@ -130,8 +138,7 @@ struct PublishTests {
   @Test("drift and a rejected model block a publish unless forced, and --force is recorded")
   func softRejections() throws {
     let fixture = try PublishFixture()
-    let base = try fixture.run { _, _, _, _ in "1.0000" }
-    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    try fixture.publishedRun()
     let jump = try fixture.run { _, _, _, _ in "1.3000" }
     let drift = #expect(throws: PublishError.self) {
       try fixture.publisher.publish(runID: jump, dryRun: false, force: false, actor: "test")
@@ -226,8 +233,7 @@ struct PublishTests {
   @Test("pricing publish reads the [publish] settings: a drift limit from the file, a bad setting exits 78")
   func publishSettings() throws {
     let fixture = try PublishFixture()
-    let base = try fixture.run { _, _, _, _ in "1.0000" }
-    _ = try fixture.publisher.publish(runID: base, dryRun: false, force: false, actor: "test")
+    try fixture.publishedRun()
     let next = try fixture.run { _, _, _, _ in "1.0600" }
     let arguments = ["publish", "--warehouse", fixture.conninfo, "--run", "\(next)", "--dry-run", "--quiet"]
     // A 6% move of every cell fails the default mean-change limit (5%) and passes the file's 10%.
