@@ -52,6 +52,35 @@ final class CSVFileDescriptor {
     }
   }
 
+  /// The line feeds in `range`, and whether it holds a quote or a carriage return (either can make a line
+  /// feed something other than the end of a record, or end a record without one).
+  func scanLineFeeds(in range: Range<Int>) throws -> (lineFeeds: Int, quoteOrReturn: Bool) {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    var lineFeeds = 0
+    var special = false
+    var offset = range.lowerBound
+    while offset < range.upperBound {
+      let wanted = min(buffer.count, range.upperBound - offset)
+      let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]), at: offset)
+      if count == 0 { break }
+      // A 32-bit counter over an index loop, which the compiler vectorises (over the buffer's bytes with
+      // an `Int` counter and a second comparison in the loop it did not: 37 ms against 12 ms for 42 MB,
+      // the read included), and glibc's vectorised memchr for the two special bytes.
+      let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      var feeds: UInt32 = 0
+      var index = 0
+      while index < count {
+        feeds &+= bytes[index] == 10 ? 1 : 0
+        index &+= 1
+      }
+      lineFeeds += Int(feeds)
+      special = special || memchr(bytes, 34, count) != nil || memchr(bytes, 13, count) != nil
+      offset += count
+    }
+    return (lineFeeds, special)
+  }
+
   /// The mean length of the lines in the file's first 64 KiB (at least 1).
   func meanLineLength() throws -> Int {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)

@@ -33,12 +33,10 @@ extension CSVReader {
     return header
   }
 
-  /// Reads the file's header, makes one sink per byte range with `makeSink(header, estimatedRecords,
-  /// startsFile)` (the estimate is the range's size over the mean line length of the file's first 64 KiB,
-  /// for reserving memory; `startsFile` is true for the sink whose records are the file's first), and
-  /// passes every field after the header to its range's sink, on up to `partitions` threads
-  /// (`CSVFieldReader`, one per range). The sinks come back in file order, so concatenating what they
-  /// gathered gives the file's order; an empty file (no header) gives none.
+  /// Reads the file's header, makes one sink per byte range with `makeSink(header, position)` (where the
+  /// range sits: `CSVRangePosition`), and passes every field after the header to its range's sink, on up
+  /// to `partitions` threads (`CSVFieldReader`, one per range). The sinks come back in file order, so
+  /// concatenating what they gathered gives the file's order; an empty file (no header) gives none.
   ///
   /// Errors are the sequential reader's: the first one in file order is thrown, with its line. Every record
   /// must have as many fields as the header. A range is at least `minimumRangeBytes` long (2 MiB by
@@ -48,7 +46,7 @@ extension CSVReader {
   /// nil): a caller who sized something by the file's size reads exactly that, even if the file grows.
   public static func readFieldsAfterHeader<Sink: CSVFieldSink>(
     inFile path: String, partitions: Int, minimumRangeBytes: Int = 2 << 20, byteCount: Int? = nil,
-    makeSink: ([String?], Int, Bool) throws -> Sink
+    makeSink: ([String?], CSVRangePosition) throws -> Sink
   ) throws -> [Sink] {
     guard let header = try firstRecord(inFile: path) else { return [] }
     let file = try CSVFileDescriptor(path: path)
@@ -64,8 +62,14 @@ extension CSVReader {
     }
     cuts.append(size)
     if cuts.count > 2 {
+      let firstRecords = try recordsBefore(cuts: cuts, in: file)
       let sinks = try (1..<cuts.count).map {
-        try makeSink(header, (cuts[$0] - cuts[$0 - 1]) / bytesPerLine + 1, $0 == 1)
+        try makeSink(
+          header,
+          CSVRangePosition(
+            startsFile: $0 == 1, firstRecord: firstRecords[$0 - 1],
+            mostRecords: (cuts[$0] - cuts[$0 - 1]) / max(1, header.count) + 1,
+            estimatedRecords: (cuts[$0] - cuts[$0 - 1]) / bytesPerLine + 1))
       }
       let outcomes = readRanges(file, cuts: cuts, fieldCount: header.count, sinks: sinks)
       if !outcomes.dropLast().contains(where: \.sawQuote) {
@@ -73,12 +77,47 @@ extension CSVReader {
         return sinks
       }
     }
-    let sink = try makeSink(header, size / bytesPerLine + 1, true)
+    let sink = try makeSink(
+      header,
+      CSVRangePosition(
+        startsFile: true, firstRecord: 0, mostRecords: size / max(1, header.count) + 1,
+        estimatedRecords: size / bytesPerLine + 1))
     try throwFirstError(readRanges(file, cuts: [0, size], fieldCount: header.count, sinks: [sink]))
     return [sink]
   }
 
   // MARK: - Ranges
+
+  /// For each range (between consecutive `cuts`), the records after the header that come before it at
+  /// most, when the ranges before it hold no quote and no carriage return (nil otherwise): their line
+  /// feeds less the header's. The ranges before the last are counted in halves, on as many threads.
+  private static func recordsBefore(cuts: [Int], in file: CSVFileDescriptor) throws -> [Int?] {
+    var pieces: [Range<Int>] = []
+    for index in 0..<(cuts.count - 2) {
+      let middle = (cuts[index] + cuts[index + 1]) / 2
+      pieces += [cuts[index]..<middle, middle..<cuts[index + 1]]
+    }
+    let ranges = pieces
+    var scans = [Result<(lineFeeds: Int, quoteOrReturn: Bool), Error>](
+      repeating: .success((0, false)), count: ranges.count)
+    scans.withUnsafeMutableBufferPointer { slots in
+      nonisolated(unsafe) let file = file
+      nonisolated(unsafe) let slots = slots
+      DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+        slots[index] = Result { try file.scanLineFeeds(in: ranges[index]) }
+      }
+    }
+    var starts: [Int?] = [0]
+    var lineFeeds = 0
+    var plain = true
+    for (index, scan) in scans.enumerated() {
+      let (feeds, special) = try scan.get()
+      lineFeeds += feeds
+      plain = plain && !special
+      if index % 2 == 1 { starts.append(plain ? max(0, lineFeeds - 1) : nil) }
+    }
+    return starts
+  }
 
   /// What reading one byte range found.
   struct RangeOutcome {

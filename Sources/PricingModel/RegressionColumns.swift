@@ -29,6 +29,11 @@ final class RegressionColumns: CSVDirectFieldSink {
     var numbers: [UnsafeMutablePointer<Double>]
     var codes: [UnsafeMutablePointer<Int32>]
     var capacity: Int
+
+    /// The same columns from row `rows` on.
+    func advanced(by rows: Int) -> Storage {
+      Storage(numbers: numbers.map { $0 + rows }, codes: codes.map { $0 + rows }, capacity: capacity - rows)
+    }
   }
 
   /// `reservingRows` sizes the buffers up front (an estimate; they grow past it): address space only,

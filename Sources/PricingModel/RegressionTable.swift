@@ -30,11 +30,13 @@ public struct RegressionTable {
   /// the columns are put together on as many; the result does not depend on their number: levels are coded
   /// in sorted order after the ranges are joined.
   ///
-  /// The range at the file's start writes its values straight into the final columns, which are allocated
-  /// for the most records the file can hold (every record takes at least one byte per column): address
-  /// space, of which only what the rows fill becomes memory. The other ranges' values are copied in after
-  /// them. A file whose bound would reserve more than half the machine's memory is read into range
-  /// buffers and copied whole instead.
+  /// The ranges write their values straight into the final columns, which are allocated for the most
+  /// records the file can hold (every record takes at least one byte per column): address space, of which
+  /// only what the rows fill becomes memory. The range at the file's start writes from row 0, a later
+  /// one from the records before it as counted by line feeds (`CSVReader.readFieldsAfterHeader`), and is
+  /// moved down if empty lines made them fewer; a range whose start is unknown (quotes or carriage returns
+  /// before it) reads into buffers of its own, copied in after the ranges before it. A file whose bound
+  /// would reserve more than half the machine's memory is read into range buffers and copied whole.
   public static func load(
     path: String, specification: Specification, threads: Int = 2, minimumRangeBytes: Int = 2 << 20
   ) throws -> GLMData {
@@ -56,12 +58,25 @@ public struct RegressionTable {
     let fileSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
     let bound = fileSize / max(1, names.count) + 2
     let reserved = bound * (layout.numberColumns.count * 8 + layout.codeColumns.count * 4)
-    let read = { (storage: (Bool) -> RegressionColumns.Storage?) in
+    // Where each range's sink writes in the final columns (nil: in buffers of its own), in file order. A
+    // sink for the file's start begins a new list: the partitioned read may be thrown away and the file
+    // read again by one sink.
+    var placements: [Int?] = []
+    let read = { (storage: RegressionColumns.Storage?) in
       try CSVReader.readFieldsAfterHeader(
         inFile: path, partitions: threads, minimumRangeBytes: minimumRangeBytes, byteCount: fileSize
-      ) { _, estimatedRows, startsFile in
-        RegressionColumns(
-          names: names, roles: roles, path: path, reservingRows: estimatedRows, writingInto: storage(startsFile))
+      ) { _, position in
+        if position.startsFile { placements = [] }
+        // In place when the range's rows fit from its first record on (a file of many empty lines has
+        // more line feeds than the bound has rows).
+        var placement: Int?
+        if let storage, let first = position.firstRecord, first + position.mostRecords <= storage.capacity {
+          placement = first
+        }
+        placements.append(placement)
+        return RegressionColumns(
+          names: names, roles: roles, path: path, reservingRows: position.estimatedRecords,
+          writingInto: placement.flatMap { storage?.advanced(by: $0) })
       }
     }
 
@@ -70,16 +85,16 @@ public struct RegressionTable {
     let columns: (numbers: [[Double]], codes: [[Int32]])
     if reserved <= inPlaceLimit {
       columns = try withFinalColumns(layout, capacity: bound) { storage in
-        let parts = try read { $0 ? storage : nil }
+        let parts = try read(storage)
         rowCount = parts.reduce(0) { $0 + $1.rowCount }
-        levels = join(parts, into: storage, firstInPlace: true, layout: layout, threads: threads)
+        levels = join(parts, placedAt: placements, into: storage, layout: layout, threads: threads)
         return rowCount
       }
     } else {
-      let parts = try read { _ in nil }
+      let parts = try read(nil)
       rowCount = parts.reduce(0) { $0 + $1.rowCount }
       columns = try withFinalColumns(layout, capacity: rowCount) { storage in
-        levels = join(parts, into: storage, firstInPlace: false, layout: layout, threads: threads)
+        levels = join(parts, placedAt: placements, into: storage, layout: layout, threads: threads)
         return rowCount
       }
     }
@@ -134,19 +149,42 @@ public struct RegressionTable {
 
   /// Puts every column of the whole file into `storage`, in file order, one column per task on `threads`
   /// threads (every column is independent), and returns each categorical column's levels in byte-wise
-  /// sorted order. With `firstInPlace`, the first range's values are already there. Categorical codes are
-  /// recoded from each range's first-appearance levels to the sorted levels of the whole file.
+  /// sorted order. A part with a placement already wrote its values into `storage` from that row, which is
+  /// at or after its row in file order (the sum of the rows before it): it is moved down when it is after.
+  /// The other parts are copied from their buffers. Categorical codes are recoded from each part's
+  /// first-appearance levels to the sorted levels of the whole file.
   static func join(
-    _ parts: [RegressionColumns], into storage: RegressionColumns.Storage, firstInPlace: Bool, layout: ColumnLayout,
-    threads: Int
+    _ parts: [RegressionColumns], placedAt placements: [Int?], into storage: RegressionColumns.Storage,
+    layout: ColumnLayout, threads: Int
   ) -> [[String]] {
-    let copied = parts[(firstInPlace ? 1 : 0)...]
-    let start = firstInPlace ? parts[0].rowCount : 0
+    precondition(placements.count == parts.count, "one placement per part")
+    var starts: [Int] = []
+    var position = 0
+    for part in parts {
+      starts.append(position)
+      position += part.rowCount
+    }
+    /// Moves the placed parts' values of one column to their rows (in file order, so a part moved down
+    /// never lands on a later part's values, which start at or after where this one ended) and copies the
+    /// others in from their buffers.
+    func assemble<Element>(
+      _ destination: UnsafeMutablePointer<Element>, _ buffer: (RegressionColumns) -> ColumnBuffer<Element>
+    ) {
+      for (index, part) in parts.enumerated() where part.rowCount > 0 {
+        if let placed = placements[index] {
+          if placed != starts[index] {
+            memmove(destination + starts[index], destination + placed, part.rowCount * MemoryLayout<Element>.stride)
+          }
+        } else {
+          ColumnBuffer.copy([buffer(part)][...], into: destination, at: starts[index])
+        }
+      }
+    }
     let numberCount = layout.numberColumns.count
     var levels = [[String]](repeating: [], count: layout.codeColumns.count)
     let work: (Int) -> [String]? = { task in
       if task < numberCount {
-        ColumnBuffer.copy(copied.map { $0.numbers(slot: task) }[...], into: storage.numbers[task], at: start)
+        assemble(storage.numbers[task]) { $0.numbers(slot: task) }
         return nil
       }
       let slot = task - numberCount
@@ -157,12 +195,10 @@ public struct RegressionTable {
       let (sorted, remap) = table.sortedLevels()
       let finalCodes = recodes.map { recode in recode.map { remap[Int($0)] } }
       let destination = storage.codes[slot]
-      if firstInPlace && finalCodes[0] != Array(0..<Int32(finalCodes[0].count)) {
-        for row in 0..<start { destination[row] = finalCodes[0][Int(destination[row])] }
-      }
-      let offset = firstInPlace ? 1 : 0
-      ColumnBuffer.copy(copied.map { $0.codes(slot: slot) }[...], into: destination, at: start) { part, code in
-        finalCodes[part + offset][Int(code)]
+      assemble(destination) { $0.codes(slot: slot) }
+      for (index, part) in parts.enumerated() where finalCodes[index] != Array(0..<Int32(finalCodes[index].count)) {
+        let codes = finalCodes[index]
+        for row in starts[index]..<(starts[index] + part.rowCount) { destination[row] = codes[Int(destination[row])] }
       }
       return sorted
     }

@@ -57,7 +57,7 @@ func temporaryCSV(_ text: String, name: String = "input.csv") throws -> String {
 /// Reads `path` field by field in up to `partitions` ranges of at least `minimum` bytes.
 func readPartitioned(_ path: String, partitions: Int, minimum: Int = 16) throws -> [[String]] {
   let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: partitions, minimumRangeBytes: minimum) {
-    header, _, _ in CollectingSink(width: header.count)
+    header, _ in CollectingSink(width: header.count)
   }
   return sinks.flatMap(\.records)
 }
@@ -100,28 +100,50 @@ struct CSVFieldReaderTests {
     #expect(records[299] == ["300", "n300"])
   }
 
-  @Test("only the sink whose records open the file is told it starts the file, also after a fallback")
-  func startsFileFlag() throws {
-    var flags: [Bool] = []
+  @Test(
+    "each sink is told where its range sits: the file's start, its first record when no quote or carriage return comes before it, its most records"
+  )
+  func rangePositions() throws {
+    var positions: [CSVRangePosition] = []
     let plain = try temporaryCSV(Self.plainText)
     let sinks = try CSVReader.readFieldsAfterHeader(inFile: plain, partitions: 3, minimumRangeBytes: 16) {
-      header, _, startsFile in
-      flags.append(startsFile)
+      header, position in
+      positions.append(position)
       return CollectingSink(width: header.count)
     }
     #expect(sinks.count == 3)
-    #expect(flags == [true, false, false])
-    flags = []
+    #expect(positions.map(\.startsFile) == [true, false, false])
+    let counts = sinks.map(\.records.count)
+    #expect(positions.map(\.firstRecord) == [0, counts[0], counts[0] + counts[1]])
+    #expect(zip(positions, counts).allSatisfy { $0.mostRecords >= $1 })
+
+    // Empty lines are line feeds without a record: a later range's first record is then an upper bound.
+    var gapped = "id,note\n"
+    for row in 1...300 { gapped += "\(row),n\(row)\n" + (row % 50 == 0 ? "\n" : "") }
+    positions = []
+    let withGaps = try CSVReader.readFieldsAfterHeader(
+      inFile: try temporaryCSV(gapped), partitions: 2, minimumRangeBytes: 16
+    ) { header, position in
+      positions.append(position)
+      return CollectingSink(width: header.count)
+    }
+    #expect(withGaps.flatMap(\.records).count == 300)
+    let before = withGaps[0].records.count
+    #expect(try #require(positions[1].firstRecord) >= before)
+    #expect(try #require(positions[1].firstRecord) <= before + 6)
+
+    positions = []
     var quoted = "id,note\n1,\"two\nlines\"\n"
     for row in 2...300 { quoted += "\(row),n\(row)\n" }
     let fallback = try temporaryCSV(quoted)
     let single = try CSVReader.readFieldsAfterHeader(inFile: fallback, partitions: 3, minimumRangeBytes: 16) {
-      header, _, startsFile in
-      flags.append(startsFile)
+      header, position in
+      positions.append(position)
       return CollectingSink(width: header.count)
     }
     #expect(single.count == 1)
-    #expect(flags == [true, false, false, true])
+    #expect(positions.map(\.startsFile) == [true, false, false, true])
+    #expect(positions.map(\.firstRecord) == [0, nil, nil, 0])
   }
 
   @Test(
@@ -134,7 +156,7 @@ struct CSVFieldReaderTests {
     var dynamic: [[String]] = []
     let dynamicError = readError {
       let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
-        header, _, _ in CollectingSink(width: header.count, refuse: "bad")
+        header, _ in CollectingSink(width: header.count, refuse: "bad")
       }
       dynamic = sinks.flatMap(\.records)
     }
@@ -143,7 +165,7 @@ struct CSVFieldReaderTests {
     let callbacksBefore = DirectCollectingSink.callbackFields.load(ordering: .relaxed)
     let directError = readError {
       let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
-        header, _, _ in DirectCollectingSink(width: header.count, refuse: "bad")
+        header, _ in DirectCollectingSink(width: header.count, refuse: "bad")
       }
       direct = sinks.flatMap(\.inner.records)
       taken = sinks.reduce(0) { $0 + $1.taken }
@@ -163,7 +185,7 @@ struct CSVFieldReaderTests {
     for partitions in [1, 2] {
       let sinks = try CSVReader.readFieldsAfterHeader(
         inFile: path, partitions: partitions, minimumRangeBytes: 1, byteCount: 12
-      ) { header, _, _ in CollectingSink(width: header.count) }
+      ) { header, _ in CollectingSink(width: header.count) }
       #expect(sinks.flatMap(\.records) == [["1", "2"], ["3", "4"]])
     }
   }
@@ -182,14 +204,14 @@ struct CSVFieldReaderTests {
   func sinkProblems() throws {
     let refused = try temporaryCSV("a,b\n1,2\n3,bad\n")
     let error = readError {
-      _ = try CSVReader.readFieldsAfterHeader(inFile: refused, partitions: 1) { header, _, _ in
+      _ = try CSVReader.readFieldsAfterHeader(inFile: refused, partitions: 1) { header, _ in
         CollectingSink(width: header.count, refuse: "bad")
       }
     }
     #expect(error?.description == "\(refused):3: column c2: refused bad")
     let both = try temporaryCSV("a,b\n1,2\nbad,4,5\n")
     let countError = readError {
-      _ = try CSVReader.readFieldsAfterHeader(inFile: both, partitions: 1) { header, _, _ in
+      _ = try CSVReader.readFieldsAfterHeader(inFile: both, partitions: 1) { header, _ in
         CollectingSink(width: header.count, refuse: "bad")
       }
     }
@@ -209,7 +231,7 @@ struct CSVFieldReaderTests {
   func emptyInputs() throws {
     let empty = try temporaryCSV("")
     #expect(
-      try CSVReader.readFieldsAfterHeader(inFile: empty, partitions: 2) { h, _, _ in CollectingSink(width: h.count) }
+      try CSVReader.readFieldsAfterHeader(inFile: empty, partitions: 2) { h, _ in CollectingSink(width: h.count) }
         .isEmpty)
     let headerOnly = try temporaryCSV("a,b\n")
     #expect(try readPartitioned(headerOnly, partitions: 2).isEmpty)

@@ -57,6 +57,26 @@ struct RegressionTableTests {
   }
 
   @Test(
+    "empty lines: later ranges placed by their line feeds are moved down to their rows, or read into buffers when the empty lines outnumber the bound; the one-thread table",
+    arguments: [(40, 2), (40, 3), (7, 7), (0, 2)])
+  func emptyLines(every: Int, threads: Int) throws {
+    // Every `every`-th record followed by an empty line; with 0, 3,000 empty lines before the records
+    // (more line feeds than the file's bytes over its width: no later range fits in place).
+    var text = "y,city,x,category,exposure\n" + (every == 0 ? String(repeating: "\n", count: 3_000) : "")
+    for (index, line) in Self.text.split(separator: "\n").dropFirst().enumerated() {
+      text += line + "\n" + (every > 0 && index % every == 0 ? "\n" : "")
+    }
+    let path = try temporaryFile(text)
+    let sequential = LoadedTable(try RegressionTable.load(path: path, specification: Self.specification, threads: 1))
+    let split = LoadedTable(
+      try RegressionTable.load(path: path, specification: Self.specification, threads: threads, minimumRangeBytes: 64))
+    #expect(split == sequential)
+    #expect(
+      split
+        == LoadedTable(try RegressionTable.load(path: try temporaryFile(Self.text), specification: Self.specification)))
+  }
+
+  @Test(
     "written in place or copied from range buffers (a file too big to reserve for): the same table",
     arguments: [1, 2, 3])
   func inPlaceOrCopied(threads: Int) throws {

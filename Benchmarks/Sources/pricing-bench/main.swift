@@ -37,7 +37,7 @@ final class CountingSink: CSVDirectFieldSink {
 func csvScan(_ path: String, partitions: Int) throws {
   let start = Date()
   var width = 1
-  let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: partitions) { header, _, _ in
+  let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: partitions) { header, _ in
     width = max(1, header.count)
     return CountingSink()
   }
