@@ -79,7 +79,12 @@ struct GuardrailPacingTests {
     let fixture = try PublishFixture()
     try fixture.publishedRun()
     let next = try fixture.run { _, _, _, _ in "1.0100" }
-    let busy = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    // The pipeline's own sessions (application_name "pricing") do not count: this one is the booking service.
+    let own = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    _ = try own.query("SELECT 1")
+    #expect(try GuardrailPacer.busySessions(fixture.connection) == 0)
+    let busy = try Connection(
+      conninfo: fixture.conninfo + " application_name=booking-service", logger: TestDatabase.quietLogger)
     let sleeping = ErrorBox()
     nonisolated(unsafe) let sleeper = busy
     Thread.detachNewThread {
