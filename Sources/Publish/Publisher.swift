@@ -11,8 +11,9 @@ import Warehouse
 /// version (naming the run) and flips the one-row pointer `current_version` to it, with
 /// `NOTIFY pricing_published, '<version_id>'`. Readers of `current_multipliers` see the old or the new
 /// version whole (MVCC); nothing is copied, dropped or renamed. The publishing session sets `lock_timeout`
-/// and `statement_timeout` so that it never queues readers behind it. A session-level advisory lock keeps
-/// publishes and rollbacks single.
+/// and `statement_timeout` so that it never queues readers behind it, and paces its guardrail queries while
+/// other sessions are busy (`GuardrailPacer`). A session-level advisory lock keeps publishes and rollbacks
+/// single.
 public struct Publisher {
   public struct Settings: Sendable {
     /// Largest share of cells allowed to move more than the daily limit against the current version.
@@ -26,7 +27,7 @@ public struct Publisher {
     public var pauseRatio = 2.0
     /// At most about how many candidate rows one drift query compares (a range of categories; a larger
     /// category is a query of its own). Two million: on a million candidates whose categories are spread
-    /// over the whole table, four ranges cost 25% more of the server's CPU than one query (each range's
+    /// over the whole table, four ranges cost 20-25% more of the server's CPU than one query (each range's
     /// bitmap scans read every block), and the pacing spreads whole queries as well as parts of one.
     public var driftChunkRows = 2_000_000
     /// How the pacer pauses (tests record the pauses instead).
