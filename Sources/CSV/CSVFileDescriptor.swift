@@ -83,12 +83,8 @@ final class CSVFileDescriptor {
 
   /// The mean length of the lines in the file's first 64 KiB (at least 1).
   func meanLineLength() throws -> Int {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-    defer { buffer.deallocate() }
-    let count = try read(into: buffer, at: 0)
-    var lines = 0
-    for byte in UnsafeRawBufferPointer(rebasing: buffer[0..<count]) where byte == 10 { lines += 1 }
-    return max(1, count / max(1, lines))
+    let count = min(1 << 16, try size())
+    return max(1, count / max(1, try scanLineFeeds(in: 0..<count).lineFeeds))
   }
 
   private static func failure(_ what: String, path: String) -> CSVError {

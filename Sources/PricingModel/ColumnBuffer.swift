@@ -45,26 +45,15 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     capacity = newCapacity
   }
 
-  /// Copies the values of `parts` one after the other into `destination`, the first part's at `start`.
-  static func copy(_ parts: ArraySlice<ColumnBuffer>, into destination: UnsafeMutablePointer<Element>, at start: Int) {
-    var position = start
-    for part in parts where part.count > 0 {
-      (destination + position).initialize(from: part.base!, count: part.count)
-      position += part.count
-    }
+  /// Copies the values into `destination`.
+  func copy(into destination: UnsafeMutablePointer<Element>) {
+    guard count > 0 else { return }
+    destination.initialize(from: base!, count: count)
   }
 
-  /// Writes the values of `parts` one after the other into `destination`, from `start`, each mapped by
-  /// `transform(partIndex, value)` (`partIndex` counts from the slice's first index).
-  static func copy<Mapped>(
-    _ parts: ArraySlice<ColumnBuffer>, into destination: UnsafeMutablePointer<Mapped>, at start: Int,
-    _ transform: (Int, Element) -> Mapped
-  ) {
-    var position = start
-    for (index, part) in zip(parts.indices, parts) where part.count > 0 {
-      for row in 0..<part.count { (destination + position + row).initialize(to: transform(index, part.base![row])) }
-      position += part.count
-    }
+  /// Writes the values into `destination`, each mapped by `transform`.
+  func copy<Mapped>(into destination: UnsafeMutablePointer<Mapped>, _ transform: (Element) -> Mapped) {
+    for row in 0..<count { (destination + row).initialize(to: transform(base![row])) }
   }
 
   /// Frees the memory; the buffer is empty afterwards.

@@ -164,27 +164,24 @@ public struct RegressionTable {
       starts.append(position)
       position += part.rowCount
     }
-    /// Moves the placed parts' values of one column to their rows (in file order, so a part moved down
-    /// never lands on a later part's values, which start at or after where this one ended) and copies the
-    /// others in from their buffers.
-    func assemble<Element>(
-      _ destination: UnsafeMutablePointer<Element>, _ buffer: (RegressionColumns) -> ColumnBuffer<Element>
-    ) {
-      for (index, part) in parts.enumerated() where part.rowCount > 0 {
-        if let placed = placements[index] {
-          if placed != starts[index] {
-            memmove(destination + starts[index], destination + placed, part.rowCount * MemoryLayout<Element>.stride)
-          }
-        } else {
-          ColumnBuffer.copy([buffer(part)][...], into: destination, at: starts[index])
-        }
+    /// Moves part `index`'s values of one column down to its rows when it was placed in `destination`
+    /// (parts are moved in file order, so a part never lands on a later part's values, which start at or
+    /// after where it ended); false for a part read into buffers of its own.
+    func movePlaced<Element>(_ index: Int, in destination: UnsafeMutablePointer<Element>) -> Bool {
+      guard let placed = placements[index] else { return false }
+      if placed != starts[index] && parts[index].rowCount > 0 {
+        memmove(destination + starts[index], destination + placed, parts[index].rowCount * MemoryLayout<Element>.stride)
       }
+      return true
     }
     let numberCount = layout.numberColumns.count
     var levels = [[String]](repeating: [], count: layout.codeColumns.count)
     let work: (Int) -> [String]? = { task in
       if task < numberCount {
-        assemble(storage.numbers[task]) { $0.numbers(slot: task) }
+        let destination = storage.numbers[task]
+        for (index, part) in parts.enumerated() where !movePlaced(index, in: destination) {
+          part.numbers(slot: task).copy(into: destination + starts[index])
+        }
         return nil
       }
       let slot = task - numberCount
@@ -193,12 +190,19 @@ public struct RegressionTable {
         part.levelTable(slot: slot).levels.map { level in level.withUnsafeBytes { table.code(for: $0) } }
       }
       let (sorted, remap) = table.sortedLevels()
-      let finalCodes = recodes.map { recode in recode.map { remap[Int($0)] } }
       let destination = storage.codes[slot]
-      assemble(destination) { $0.codes(slot: slot) }
-      for (index, part) in parts.enumerated() where finalCodes[index] != Array(0..<Int32(finalCodes[index].count)) {
-        let codes = finalCodes[index]
-        for row in starts[index]..<(starts[index] + part.rowCount) { destination[row] = codes[Int(destination[row])] }
+      for (index, part) in parts.enumerated() {
+        // The part's codes by first appearance in its range -> the whole file's sorted codes (nil: the same).
+        let final = recodes[index].map { remap[Int($0)] }
+        let recode = final == Array(0..<Int32(final.count)) ? nil : final
+        let rows = destination + starts[index]
+        if movePlaced(index, in: destination) {
+          if let recode { for row in 0..<part.rowCount { rows[row] = recode[Int(rows[row])] } }
+        } else if let recode {
+          part.codes(slot: slot).copy(into: rows) { recode[Int($0)] }
+        } else {
+          part.codes(slot: slot).copy(into: rows)
+        }
       }
       return sorted
     }

@@ -28,8 +28,6 @@ struct GuardrailPacer {
   /// Seconds spent in the units of work, and in pauses after them.
   private(set) var workSeconds = 0.0
   private(set) var pausedSeconds = 0.0
-  private(set) var units = 0
-  private(set) var pausedUnits = 0
 
   init(connection: Connection, ratio: Double, sleep: @escaping (Double) -> Void = { Thread.sleep(forTimeInterval: $0) })
   {
@@ -44,12 +42,10 @@ struct GuardrailPacer {
     let result = try body()
     let elapsed = Self.seconds(start.duration(to: .now))
     workSeconds += elapsed
-    units += 1
     if ratio > 0, try Self.busySessions(connection) > 0 {
       let pause = elapsed * ratio
       sleep(pause)
       pausedSeconds += pause
-      pausedUnits += 1
     }
     return result
   }
