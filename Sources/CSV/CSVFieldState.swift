@@ -60,11 +60,21 @@ struct CSVFieldState {
   /// skipped, already has a problem, or has more fields than expected; counts newlines inside fields.
   @inlinable @inline(__always)
   mutating func takeField<Sink: CSVFieldSink>(_ data: UnsafeMutableRawPointer?, _ length: Int, into sink: Sink) {
+    takeField(data, length) { bytes, column throws(CSVError) in try sink.take(bytes, column: column) }
+  }
+
+  /// `takeField(_:_:into:)` with the sink's `take` as a closure (`CSVFieldDelivery`'s direct path: a closure
+  /// calling a final class's method is inlined where a protocol witness may not be).
+  @inlinable @inline(__always)
+  mutating func takeField(
+    _ data: UnsafeMutableRawPointer?, _ length: Int,
+    _ take: (UnsafeRawBufferPointer, Int) throws(CSVError) -> Void
+  ) {
     if mayHoldNewlines { countNewlines(data, length) }
     if fieldIndex < passLimit {
       let bytes = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length)
       do throws(CSVError) {
-        try sink.take(bytes, column: fieldIndex)
+        try take(bytes, fieldIndex)
       } catch {
         pendingProblem = error
         problemPending = true

@@ -99,20 +99,21 @@ final class RegressionColumns: CSVDirectFieldSink {
 
   /// libcsv's field callback compiled for this sink (`CSVDirectFieldSink`): `take` is inlined into it.
   static let fieldCallback: CSVFieldCallback = { data, length, context in
-    CSVFieldDelivery.deliver(data, length, context, to: RegressionColumns.self)
+    CSVFieldDelivery.deliver(data, length, context, to: RegressionColumns.self) {
+      sink, bytes, column throws(CSVError) in
+      try sink.take(bytes, column: column)
+    }
   }
 
   /// Appends one field; a value that is empty, not a number, NaN or infinite is a `CSVError.invalidValue`
   /// naming the column (the reader adds the line).
+  @inline(__always)
   func take(_ bytes: UnsafeRawBufferPointer, column: Int) throws(CSVError) {
     switch targets[column] {
     case .ignored:
       return
     case .number(let slot):
-      guard let value = CSVNumber.finiteDouble(bytes) else {
-        let text = String(decoding: bytes.prefix(40), as: UTF8.self)
-        throw invalid(bytes.isEmpty ? "is empty" : "is not a finite number: \"\(text)\"", column)
-      }
+      guard let value = CSVNumber.finiteDouble(bytes) else { throw invalidNumber(bytes, column) }
       numbers[slot].append(value)
     case .categorical(let slot):
       guard bytes.count > 0 else { throw invalid("is empty", column) }
@@ -120,6 +121,14 @@ final class RegressionColumns: CSVDirectFieldSink {
     }
   }
 
+  /// The error for a number field that is not a finite number (out of line: the per-field path stays small).
+  @inline(never)
+  private func invalidNumber(_ bytes: UnsafeRawBufferPointer, _ column: Int) -> CSVError {
+    let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+    return invalid(bytes.isEmpty ? "is empty" : "is not a finite number: \"\(text)\"", column)
+  }
+
+  @inline(never)
   private func invalid(_ problem: String, _ column: Int) -> CSVError {
     CSVError(code: .invalidValue, message: "value \(problem)", file: path, column: names[column])
   }

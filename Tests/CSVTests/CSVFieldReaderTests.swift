@@ -45,6 +45,27 @@ final class DirectCollectingSink: CSVDirectFieldSink {
   }
 }
 
+/// `DirectCollectingSink` delivering through the closure form of `CSVFieldDelivery.deliver`.
+final class ClosureCollectingSink: CSVDirectFieldSink {
+  static let callbackFields = Atomic<Int>(0)
+  static let fieldCallback: CSVFieldCallback = { data, length, context in
+    ClosureCollectingSink.callbackFields.add(1, ordering: .relaxed)
+    CSVFieldDelivery.deliver(data, length, context, to: ClosureCollectingSink.self) {
+      sink, bytes, column throws(CSVError) in
+      try sink.take(bytes, column: column)
+    }
+  }
+  let inner: CollectingSink
+  var taken = 0
+
+  init(width: Int, refuse: String? = nil) { inner = CollectingSink(width: width, refuse: refuse) }
+
+  func take(_ bytes: UnsafeRawBufferPointer, column: Int) throws(CSVError) {
+    taken += 1
+    try inner.take(bytes, column: column)
+  }
+}
+
 /// Writes `text` to a fresh temporary file and returns its path.
 func temporaryCSV(_ text: String, name: String = "input.csv") throws -> String {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
@@ -147,7 +168,7 @@ struct CSVFieldReaderTests {
   }
 
   @Test(
-    "a sink with its own callback sees what the protocol path sees: fields, errors and lines",
+    "a sink with its own callback (either delivery) sees what the protocol path sees: fields, errors and lines",
     arguments: [
       "a,b\n1,2\n\"x\ny\",4\n5,6\n", "a,b\n1,2\n3,bad\n", "a,b\n1,2\nbad,4,5\n", "a,b\r\n1,2\r\n\r\n3,4",
     ])
@@ -176,6 +197,25 @@ struct CSVFieldReaderTests {
     if directError == nil {  // (a wrong field count near the start is found by the header's read)
       #expect(taken > 0)
       #expect(DirectCollectingSink.callbackFields.load(ordering: .relaxed) - callbacksBefore >= taken + 2)
+    }
+
+    // The closure form of the delivery.
+    var closure: [[String]] = []
+    var closureTaken = 0
+    let closureCallbacksBefore = ClosureCollectingSink.callbackFields.load(ordering: .relaxed)
+    let closureError = readError {
+      let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
+        header, _ in ClosureCollectingSink(width: header.count, refuse: "bad")
+      }
+      closure = sinks.flatMap(\.inner.records)
+      closureTaken = sinks.reduce(0) { $0 + $1.taken }
+    }
+    #expect(closure == dynamic)
+    #expect(closureError?.description == dynamicError?.description)
+    if closureError == nil {
+      #expect(closureTaken == closure.count * 2)
+      #expect(
+        ClosureCollectingSink.callbackFields.load(ordering: .relaxed) - closureCallbacksBefore >= closureTaken + 2)
     }
   }
 
