@@ -8,6 +8,11 @@ import Foundation
 /// A buffer may also write into storage it does not own (`init(writingInto:capacity:)`: a final array's
 /// uninitialised storage, sized by a bound its writer cannot exceed): it never grows and never frees it.
 ///
+/// The memory ahead of the values is made present in blocks of `populateBytes` (`madvise` with
+/// `MADV_POPULATE_WRITE`, Linux 5.14): one call maps 64 pages, where writing the values one by one
+/// takes a page fault per page (4% of a single-threaded `pricing regress` parse). On a kernel without it
+/// the call fails and the pages fault in as they are written.
+///
 /// (Transparent huge pages for these blocks were tried and made reading slower: the kernel zeroes each
 /// 2 MiB page at its first touch, reserved but unused capacity included.)
 struct ColumnBuffer<Element: BitwiseCopyable> {
@@ -15,6 +20,11 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
   private(set) var count = 0
   private var capacity = 0
   private var ownsMemory = true
+  /// Values that fit before the next block must be made present (at most `capacity`): `append` compares
+  /// `count` with this alone.
+  private var presentLimit = 0
+
+  static var populateBytes: Int { 1 << 18 }
 
   init() {}
 
@@ -28,9 +38,20 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
 
   @inline(__always)
   mutating func append(_ value: Element) {
-    if count == capacity { reserve(count + 1) }
+    if count == presentLimit { makeRoom() }
     base.unsafelyUnwrapped[count] = value
     count += 1
+  }
+
+  /// Grows the buffer when it is full, and makes the next block of its memory present.
+  @inline(never)
+  private mutating func makeRoom() {
+    if count == capacity { reserve(count + 1) }
+    let start = UInt(bitPattern: base! + count) & ~UInt(4095)
+    let end = min(UInt(bitPattern: base! + capacity), start + UInt(Self.populateBytes))
+    if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_POPULATE_WRITE) }
+    let stride = UInt(MemoryLayout<Element>.stride)
+    presentLimit = max(count + 1, Int((end - UInt(bitPattern: base!)) / stride))
   }
 
   /// Makes room for at least `minimum` values (growing by doubling).
@@ -62,5 +83,6 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     base = nil
     count = 0
     capacity = 0
+    presentLimit = 0
   }
 }
