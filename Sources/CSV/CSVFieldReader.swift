@@ -43,10 +43,15 @@ public final class CSVFieldReader {
   /// The physical line where the next record starts (1 before any input).
   public var nextLine: Int { state.pointee.openRecordLine }
 
+  /// Whether a chunk fed so far held a quote byte.
+  public private(set) var sawQuote = false
+
   /// Parses a chunk; throws the first problem (malformed CSV, a wrong field count, or the sink's).
   public func feed(_ chunk: UnsafeRawBufferPointer) throws {
     guard let base = chunk.baseAddress, chunk.count > 0 else { return }
-    state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 34, chunk.count) != nil
+    let quoted = memchr(base, 34, chunk.count) != nil
+    sawQuote = sawQuote || quoted
+    state.pointee.mayHoldNewlines = parser.quoted != 0 || quoted
     let consumed = CSVLibrary.parse(
       &parser, chunk, field: fieldCallback, record: csvSinkRecordCallback,
       context: UnsafeMutableRawPointer(state))

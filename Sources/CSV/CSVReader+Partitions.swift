@@ -161,15 +161,16 @@ extension CSVReader {
     do {
       let reader = try CSVFieldReader(
         sink: sink, expectedFieldCount: fieldCount, skippingRecords: skipHeader ? 1 : 0, sourceName: file.path)
-      defer { outcome.nextLine = reader.nextLine }
+      defer {
+        outcome.nextLine = reader.nextLine
+        outcome.sawQuote = reader.sawQuote
+      }
       var offset = range.lowerBound
       while offset < range.upperBound {
         let wanted = min(buffer.count, range.upperBound - offset)
         let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]), at: offset)
         if count == 0 { break }
-        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-        if !outcome.sawQuote && memchr(chunk.baseAddress!, 34, count) != nil { outcome.sawQuote = true }
-        try reader.feed(chunk)
+        try reader.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         offset += count
       }
       try reader.finish()
