@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `pricing regress` against glum with pandas categoricals, side by side on the same CSV (issue 4):
 # fit time, CSV parse time (vs pandas' C engine, in the glum process and alone), the CSV scan alone, peak
-# memory, identical coefficients, and 5M vs 1M rows; five rounds, every round's parse time printed.
+# memory, identical coefficients, and 5M vs 1M rows; five rounds, every round's parse time printed. Then
+# the parse alone against pandas alone in 15 interleaved pairs (their order alternating), with the median
+# of the pairs' ratios and a sign test: this machine's speed drifts by 10-20% between seconds, more than
+# the difference a median of five can tell.
 #   Benchmarks/regress.sh            (creates .venv-tools with glum and the data in bench-data/ on first use)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,8 +37,14 @@ for round in $(seq $rounds); do
   "$bench" csv-scan bench-data/regress_1000000.csv 2 >"$out/scan_$round.txt"
   "$venv/bin/python" Benchmarks/regress/pandas_read.py bench-data/regress_1000000.csv >"$out/pandas_$round.txt"
 done
-python3 - "$out" "$rounds" <<'PY'
-import json, re, statistics, sys
+pairs=15
+for pair in $(seq $pairs); do
+  if [ $((pair % 2)) -eq 0 ]; then "$venv/bin/python" Benchmarks/regress/pandas_read.py bench-data/regress_1000000.csv >"$out/pair_pandas_$pair.txt"; fi
+  "$pricing" regress --data bench-data/regress_1000000.csv "${args[@]}" >"$out/pair_pricing_$pair.json"
+  if [ $((pair % 2)) -eq 1 ]; then "$venv/bin/python" Benchmarks/regress/pandas_read.py bench-data/regress_1000000.csv >"$out/pair_pandas_$pair.txt"; fi
+done
+python3 - "$out" "$rounds" "$pairs" <<'PY'
+import json, math, re, statistics, sys
 out = sys.argv[1]
 rounds = range(1, int(sys.argv[2]) + 1)
 def peak(path):
@@ -72,5 +81,17 @@ print("parse seconds, each round: pricing regress " + ", ".join(f"{r['timings'][
       + "; read_csv in the glum process " + ", ".join(f"{r['read_seconds']:.3f}" for r in g1)
       + "; pandas alone " + ", ".join(f"{a[0]:.3f}" for a in alone)
       + "; pandas alone with categoricals " + ", ".join(f"{a[1]:.3f}" for a in alone))
+pairs = range(1, int(sys.argv[3]) + 1)
+ours = [json.load(open(f"{out}/pair_pricing_{p}.json"))["timings"]["parse_seconds"] for p in pairs]
+theirs = [[float(x) for x in open(f"{out}/pair_pandas_{p}.txt").read().split()] for p in pairs]
+print()
+print(f"| parse, {len(ours)} interleaved pairs | pricing regress (median) | pandas alone (median) | median ratio | pricing faster in | sign test (one-sided) |")
+print("|---|---|---|---|---|---|")
+for label, index in (("plain read", 0), ("categoricals", 1)):
+    other = [t[index] for t in theirs]
+    wins = sum(o < t for o, t in zip(ours, other))
+    p_value = sum(math.comb(len(ours), k) for k in range(wins, len(ours) + 1)) / 2 ** len(ours)
+    ratio = med([o / t for o, t in zip(ours, other)])
+    print(f"| {label} | {med(ours):.3f} s | {med(other):.3f} s | {ratio:.3f} | {wins} of {len(ours)} | p = {p_value:.2g} |")
 PY
 rm -rf "$out"
