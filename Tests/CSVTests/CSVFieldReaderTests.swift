@@ -26,8 +26,17 @@ final class CollectingSink: CSVFieldSink {
   }
 }
 
+/// A `CollectingSink` behind a libcsv callback of its own, counting the fields delivered through it.
+protocol CountedDirectSink: CSVDirectFieldSink {
+  init(width: Int, refuse: String?)
+  var inner: CollectingSink { get }
+  var taken: Int { get }
+  /// Fields delivered through `fieldCallback`, over all instances (so a test can tell the path was taken).
+  static var callbacks: Int { get }
+}
+
 /// `CollectingSink` behind its own libcsv callback (`CSVDirectFieldSink`), counting the fields it took.
-final class DirectCollectingSink: CSVDirectFieldSink {
+final class DirectCollectingSink: CountedDirectSink {
   /// Fields delivered through `fieldCallback`, over all instances (so a test can tell the path was taken).
   static let callbackFields = Atomic<Int>(0)
   static let fieldCallback: CSVFieldCallback = { data, length, context in
@@ -36,6 +45,8 @@ final class DirectCollectingSink: CSVDirectFieldSink {
   }
   let inner: CollectingSink
   var taken = 0
+
+  static var callbacks: Int { callbackFields.load(ordering: .relaxed) }
 
   init(width: Int, refuse: String? = nil) { inner = CollectingSink(width: width, refuse: refuse) }
 
@@ -46,7 +57,7 @@ final class DirectCollectingSink: CSVDirectFieldSink {
 }
 
 /// `DirectCollectingSink` delivering through the closure form of `CSVFieldDelivery.deliver`.
-final class ClosureCollectingSink: CSVDirectFieldSink {
+final class ClosureCollectingSink: CountedDirectSink {
   static let callbackFields = Atomic<Int>(0)
   static let fieldCallback: CSVFieldCallback = { data, length, context in
     ClosureCollectingSink.callbackFields.add(1, ordering: .relaxed)
@@ -57,6 +68,7 @@ final class ClosureCollectingSink: CSVDirectFieldSink {
   }
   let inner: CollectingSink
   var taken = 0
+  static var callbacks: Int { callbackFields.load(ordering: .relaxed) }
 
   init(width: Int, refuse: String? = nil) { inner = CollectingSink(width: width, refuse: refuse) }
 
@@ -181,41 +193,31 @@ struct CSVFieldReaderTests {
       }
       dynamic = sinks.flatMap(\.records)
     }
-    var direct: [[String]] = []
+    expectSameAsProtocolPath(DirectCollectingSink.self, path: path, records: dynamic, error: dynamicError)
+    expectSameAsProtocolPath(ClosureCollectingSink.self, path: path, records: dynamic, error: dynamicError)
+  }
+
+  /// Reads `path` through sinks of type `Sink` and checks their records and error against the protocol
+  /// path's, and that the fields came through their own callback.
+  private func expectSameAsProtocolPath<Sink: CountedDirectSink>(
+    _ type: Sink.Type, path: String, records: [[String]], error: CSVError?
+  ) {
+    var seen: [[String]] = []
     var taken = 0
-    let callbacksBefore = DirectCollectingSink.callbackFields.load(ordering: .relaxed)
-    let directError = readError {
+    let callbacksBefore = Sink.callbacks
+    let failure = readError {
       let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
-        header, _ in DirectCollectingSink(width: header.count, refuse: "bad")
+        header, _ in Sink(width: header.count, refuse: "bad")
       }
-      direct = sinks.flatMap(\.inner.records)
+      seen = sinks.flatMap(\.inner.records)
       taken = sinks.reduce(0) { $0 + $1.taken }
     }
-    #expect(direct == dynamic)
-    #expect(directError?.description == dynamicError?.description)
-    #expect(taken == direct.count * 2)
-    if directError == nil {  // (a wrong field count near the start is found by the header's read)
+    #expect(seen == records)
+    #expect(failure?.description == error?.description)
+    #expect(taken == seen.count * 2)
+    if failure == nil {  // (a wrong field count near the start is found by the header's read)
       #expect(taken > 0)
-      #expect(DirectCollectingSink.callbackFields.load(ordering: .relaxed) - callbacksBefore >= taken + 2)
-    }
-
-    // The closure form of the delivery.
-    var closure: [[String]] = []
-    var closureTaken = 0
-    let closureCallbacksBefore = ClosureCollectingSink.callbackFields.load(ordering: .relaxed)
-    let closureError = readError {
-      let sinks = try CSVReader.readFieldsAfterHeader(inFile: path, partitions: 2, minimumRangeBytes: 1) {
-        header, _ in ClosureCollectingSink(width: header.count, refuse: "bad")
-      }
-      closure = sinks.flatMap(\.inner.records)
-      closureTaken = sinks.reduce(0) { $0 + $1.taken }
-    }
-    #expect(closure == dynamic)
-    #expect(closureError?.description == dynamicError?.description)
-    if closureError == nil {
-      #expect(closureTaken == closure.count * 2)
-      #expect(
-        ClosureCollectingSink.callbackFields.load(ordering: .relaxed) - closureCallbacksBefore >= closureTaken + 2)
+      #expect(Sink.callbacks - callbacksBefore >= taken + 2)
     }
   }
 
