@@ -2,7 +2,9 @@
 ///
 /// Table documentation: docs/warehouse.md.
 public enum WarehouseMigrations {
-  public static let all: [Migration] = [foundation, ingest, model, cells, publish, reports, publishRows, versionRows]
+  public static let all: [Migration] = [
+    foundation, ingest, model, cells, publish, reports, publishRows, versionRows, factFillFactor,
+  ]
 
   /// 1: run records, data-quality tables (CONTRACTS.md section 4) and the experience bands (section 2).
   static let foundation = Migration(
