@@ -47,7 +47,7 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
   @inline(never)
   private mutating func makeRoom() {
     if count == capacity { reserve(count + 1) }
-    let start = UInt(bitPattern: base! + count) & ~UInt(4095)
+    let start = UInt(bitPattern: base! + count) & ~(systemPageSize - 1)
     let end = min(UInt(bitPattern: base! + capacity), start + UInt(Self.populateBytes))
     if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_POPULATE_WRITE) }
     let stride = UInt(MemoryLayout<Element>.stride)
@@ -86,3 +86,6 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     presentLimit = 0
   }
 }
+
+/// The system's page size (`madvise` takes page-aligned addresses).
+private let systemPageSize = UInt(max(4096, sysconf(Int32(_SC_PAGESIZE))))
