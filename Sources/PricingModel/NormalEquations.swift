@@ -12,7 +12,8 @@ struct NormalEquations {
   let design: SparseDesign
   let blockSize: Int
   let threads: Int
-  /// Memory every `accumulate` of this instance reuses (one instance serves a whole fit).
+  /// Memory every `accumulate` of this instance (and of its copies) reuses: one instance serves a whole fit,
+  /// one `accumulate` at a time.
   private let workspace: Workspace
 
   init(design: SparseDesign, blockSize: Int, threads: Int) {
@@ -70,6 +71,7 @@ struct NormalEquations {
   /// (Allocated per block, the scratch buffers of 256 KiB to 2 MiB were mapped and unmapped by glibc for
   /// every block whenever its mmap threshold was below their size, as it is in a process that has not
   /// freed a larger block yet: four times the page faults, and a 25% slower `pricing regress` fit.)
+  ///
   /// Unchecked `Sendable`: nothing changes after `init` but the memory behind the pointers, where each
   /// block writes its own partial sums and each worker uses its own scratch.
   private final class Workspace: @unchecked Sendable {
