@@ -44,9 +44,8 @@ public enum CSVFieldDelivery {
   public static func deliver<Sink: CSVFieldSink>(
     _ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?, to type: Sink.Type
   ) {
-    let state = context!.assumingMemoryBound(to: CSVFieldState.self)
-    Unmanaged<Sink>.fromOpaque(state.pointee.sinkAddress)._withUnsafeGuaranteedRef { sink in
-      state.pointee.takeField(data, length, into: sink)
+    deliver(data, length, context, to: type) { sink, bytes, column throws(CSVError) in
+      try sink.take(bytes, column: column)
     }
   }
 
