@@ -200,7 +200,11 @@ struct PublishTests {
         }
       }
     }
-    for index in 0..<6 {
+    // At least six flips, and more until the readers have read a few dozen times: on a loaded machine a
+    // reader's query can take longer than a flip, and the test is about reads that overlap flips.
+    var index = 0
+    while index < 6 || (results.reads.count < 30 && index < 400) {
+      defer { index += 1 }
       if index % 2 == 0 {
         _ = try fixture.publisher.publish(runID: runs[(index / 2) % 3], dryRun: false, force: true, actor: "test")
       } else {
