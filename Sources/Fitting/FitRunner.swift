@@ -23,6 +23,7 @@ public struct FitRunner {
     let schema = options.schema
     let policy = options.policy
     let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    try schema.requireMigrated(connection)
     // The cell aggregates are large but simple: JIT compilation costs more than it saves (about a second
     // per statement here).
     try connection.execute("SET jit = off")
@@ -69,15 +70,22 @@ public struct FitRunner {
     guard holdoutStart.daysSinceEpoch - historyStart.daysSinceEpoch >= 28 else {
       throw FitError(
         code: .noData,
-        message: "only \(asOf.daysSinceEpoch - historyStart.daysSinceEpoch) days of data before \(asOf): at least \(policy.holdout_days + 28) are needed")
+        message:
+          "only \(asOf.daysSinceEpoch - historyStart.daysSinceEpoch) days of data before \(asOf): at least \(policy.holdout_days + 28) are needed"
+      )
     }
     let holidays = Set(options.holidays.map { "\($0.country)|\($0.date)" })
     let queries = CellQueries(schema: schema)
-    let cells = try queries.historyCells(connection, from: historyStart, through: asOf.adding(days: -1), holidays: holidays)
+    let cells = try queries.historyCells(
+      connection, from: historyStart, through: asOf.adding(days: -1), holidays: holidays)
     lap("cells_sql_seconds")
 
-    let categories = Array(Set(cells.filter { $0.capacity > 0 }.map(\.category))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    let cities = Array(Set(cells.filter { $0.capacity > 0 }.map(\.city))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let categories = Array(Set(cells.filter { $0.capacity > 0 }.map(\.category))).sorted {
+      $0.utf8.lexicographicallyPrecedes($1.utf8)
+    }
+    let cities = Array(Set(cells.filter { $0.capacity > 0 }.map(\.city))).sorted {
+      $0.utf8.lexicographicallyPrecedes($1.utf8)
+    }
     let useHoliday = cells.contains { $0.holiday } && cells.contains { !$0.holiday }
     let features = DemandFeatures(categories: categories, cities: cities, useHoliday: useHoliday)
     let holdoutDay = CalendarDay(daysSinceEpoch: holdoutStart.daysSinceEpoch)
@@ -103,7 +111,9 @@ public struct FitRunner {
     if !validationModel.glm.converged { reasons.append("the validation fit did not converge") }
     if !(modelMetrics.wape < baselineMetrics.wape) {
       reasons.append(
-        String(format: "holdout WAPE %.4f does not beat the seasonal-naive baseline's %.4f", modelMetrics.wape, baselineMetrics.wape))
+        String(
+          format: "holdout WAPE %.4f does not beat the seasonal-naive baseline's %.4f", modelMetrics.wape,
+          baselineMetrics.wape))
     }
     if !(modelMetrics.deviance_explained > baselineMetrics.deviance_explained) {
       reasons.append(
@@ -123,11 +133,13 @@ public struct FitRunner {
     let bands = try connection.query(
       "SELECT band, min_years::float8, max_years::float8 FROM \(schema.table("experience_bands")) ORDER BY min_years"
     ).rows.map {
-      ExperienceBand(name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
-                     maxYears: try $0.decode(Double?.self, at: 2))
+      ExperienceBand(
+        name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
+        maxYears: try $0.decode(Double?.self, at: 2))
     }
     let current = try currentMultipliers(connection)
-    let candidates = MultiplierPolicy.candidates(model: model, cells: future, bands: bands, config: policy, current: current)
+    let candidates = MultiplierPolicy.candidates(
+      model: model, cells: future, bands: bands, config: policy, current: current)
     lap("policy_seconds")
 
     let summary = ValidationSummary(
@@ -156,7 +168,8 @@ public struct FitRunner {
     for row in try connection.query(
       SQLQuery(unsafeSQL: "SELECT category, city, experience_band, valid_on, multiplier::float8 FROM \(view.quoted)")
     ).rows {
-      let key = "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
+      let key =
+        "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
       result[key] = try row.decode(Double.self, at: 4)
     }
     return result
@@ -180,9 +193,14 @@ public struct FitRunner {
     ).rows
     var quotes: [(quoted: Double, suggested: Double, booked: Bool, count: Double)] = []
     for row in rows {
-      let key = "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(LocalDate.self, at: 2))"
+      let key =
+        "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(LocalDate.self, at: 2))"
       guard let value = suggestion[key] else { continue }
-      quotes.append((try row.decode(Double.self, at: 3), value, try row.decode(Bool.self, at: 4), try row.decode(Double.self, at: 5)))
+      quotes.append(
+        (
+          try row.decode(Double.self, at: 3), value, try row.decode(Bool.self, at: 4),
+          try row.decode(Double.self, at: 5)
+        ))
     }
     return quotes.isEmpty ? nil : Validation.quoteMetrics(quotes)
   }

@@ -34,6 +34,7 @@ public struct Ingestor {
   public func run() throws -> IngestSummary {
     let schema = options.warehouse
     let warehouse = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+    try schema.requireMigrated(warehouse)
     let lockKey = Self.lockKey(schema)
     guard try warehouse.tryAdvisoryLock(lockKey) else {
       throw IngestError(code: .locked, message: "another ingest holds the lock on schema \(schema.name)")
@@ -88,9 +89,12 @@ public struct Ingestor {
         try warehouse.execute("VACUUM (ANALYZE) \(fact)")
         logger.info(
           "vacuumed after a large load",
-          metadata: ["table": "\(load.factTable)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))"])
+          metadata: [
+            "table": "\(load.factTable)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+          ])
       } catch {
-        logger.warning("could not vacuum after a large load", metadata: ["table": "\(load.factTable)", "error": "\(error)"])
+        logger.warning(
+          "could not vacuum after a large load", metadata: ["table": "\(load.factTable)", "error": "\(error)"])
       }
     }
   }

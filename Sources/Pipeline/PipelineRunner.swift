@@ -66,6 +66,7 @@ public struct PipelineRunner {
       throw PipelineError(code: .locked, message: "another pricing run holds the lock on schema \(schema.name)")
     }
     defer { _ = try? lock.advisoryUnlock(lockKey) }
+    try schema.requireMigrated(lock)
 
     /// After a lost connection the session lock is gone with it: take it again or give up.
     func ensureLock() throws {

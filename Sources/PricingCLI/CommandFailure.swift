@@ -34,7 +34,10 @@ public struct CommandFailure: Error, CustomStringConvertible {
       return CommandFailure(status: .dataError, message: error.description)
     case let error as WarehouseError:
       let status: ExitStatus =
-        error.code == .invalidConfiguration ? .configuration : (error.underlying.map(status(for:)) ?? .software)
+        switch error.code {
+        case .invalidConfiguration, .notMigrated, .schemaTooNew: .configuration
+        case .migrationFailed: error.underlying.map(status(for:)) ?? .software
+        }
       return CommandFailure(status: status, message: error.description)
     case let error as MarketplaceError:
       let status: ExitStatus =

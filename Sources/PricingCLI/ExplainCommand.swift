@@ -26,8 +26,10 @@ struct ExplainCommand: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let connection = try Connection(conninfo: options.warehouseConninfo, logger: options.makeLogger("explain"))
-      let store = ModelRunStore(schema: try options.warehouseSchema())
+      let schema = try options.warehouseSchema()
+      let connection = try options.connectWarehouse(
+        options.warehouseConninfo, schema: schema, logger: options.makeLogger("explain"))
+      let store = ModelRunStore(schema: schema)
       let candidates = try store.candidates(
         connection, runID: runID, category: category, city: city, date: LocalDate(iso: date)!, band: band)
       guard !candidates.isEmpty else {

@@ -48,6 +48,14 @@ public struct GlobalOptions: ParsableArguments {
 
   public func warehouseSchema() throws -> WarehouseSchema { try WarehouseSchema(name: schema) }
 
+  /// A connection to the warehouse at `conninfo` whose `schema` is at this program's newest migration
+  /// (else a `WarehouseError` that says to run `pricing migrate`).
+  func connectWarehouse(_ conninfo: String, schema: WarehouseSchema, logger: Logger) throws -> Connection {
+    let connection = try Connection(conninfo: conninfo, logger: logger)
+    try schema.requireMigrated(connection)
+    return connection
+  }
+
   public func sourceSchemaIdentifier() throws -> SQLIdentifier {
     do {
       return try SQLIdentifier(sourceSchema)

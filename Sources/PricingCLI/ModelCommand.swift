@@ -26,8 +26,10 @@ struct ModelCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let connection = try Connection(conninfo: options.warehouseConninfo, logger: options.makeLogger("model"))
-        let data = try ModelRunStore(schema: try options.warehouseSchema()).showJSON(connection, runID: runID)
+        let schema = try options.warehouseSchema()
+        let connection = try options.connectWarehouse(
+          options.warehouseConninfo, schema: schema, logger: options.makeLogger("model"))
+        let data = try ModelRunStore(schema: schema).showJSON(connection, runID: runID)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
       }
     }

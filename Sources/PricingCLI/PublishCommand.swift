@@ -31,7 +31,7 @@ struct PublishCommand: ParsableCommand {
       let logger = options.makeLogger("publish")
       let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
       let (conninfo, schema) = try options.warehouse(with: settings)
-      let connection = try Connection(conninfo: conninfo, logger: logger)
+      let connection = try options.connectWarehouse(conninfo, schema: schema, logger: logger)
       var publisher = Publisher(connection: connection, schema: schema, logger: logger)
       publisher.settings = settings.publisherSettings
       func show(_ checks: [GuardrailCheck]) {
@@ -79,8 +79,9 @@ struct RollbackCommand: ParsableCommand {
   func run() throws {
     try reportingFailures {
       let logger = options.makeLogger("rollback")
-      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
-      let outcome = try Publisher(connection: connection, schema: try options.warehouseSchema(), logger: logger)
+      let schema = try options.warehouseSchema()
+      let connection = try options.connectWarehouse(options.warehouseConninfo, schema: schema, logger: logger)
+      let outcome = try Publisher(connection: connection, schema: schema, logger: logger)
         .rollback(to: to, actor: PublishCommand.actor())
       print("version \(outcome.versionID ?? 0) is current again (was \(outcome.previousVersionID ?? 0))")
     }

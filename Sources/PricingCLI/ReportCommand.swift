@@ -44,8 +44,9 @@ struct ReportCommand: ParsableCommand {
           terminator: "")
         return
       }
-      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
-      let outcome = try ReportBuilder(schema: try options.warehouseSchema(), logger: logger)
+      let schema = try options.warehouseSchema()
+      let connection = try options.connectWarehouse(options.warehouseConninfo, schema: schema, logger: logger)
+      let outcome = try ReportBuilder(schema: schema, logger: logger)
         .build(connection, period: period, into: URL(fileURLWithPath: out))
       print(outcome.directory.appendingPathComponent("index.html").path)
     }

@@ -37,7 +37,7 @@ struct StatusCommand: ParsableCommand {
     try reportingFailures {
       let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
       let (conninfo, schema) = try options.warehouse(with: settings)
-      let connection = try Connection(conninfo: conninfo, logger: options.makeLogger("status"))
+      let connection = try options.connectWarehouse(conninfo, schema: schema, logger: options.makeLogger("status"))
       let report = try StatusReport.read(
         connection, schema: schema, maxAgeHours: maxAgeHours ?? settings.statusMaxAgeHours)
       if format == "json" {

@@ -79,14 +79,8 @@ public struct Migrator {
         applied.append(migration.version)
       }
     }
-    let current = try connection.query(
-      "SELECT coalesce(max(version), 0)::int8 FROM \(schema.table("schema_migrations"))"
-    ).scalar(Int.self)
-    if let newest = migrations.last?.version, current > newest {
-      throw WarehouseError(
-        code: .schemaTooNew,
-        message: "schema \(schema.name) is at version \(current), newer than this program's \(newest)")
-    }
+    let current = try schema.appliedVersion(connection) ?? 0
+    try schema.refuseNewer(applied: current, newest: migrations.last?.version ?? 0)
     return Outcome(appliedVersions: applied, currentVersion: current)
   }
 }

@@ -7,6 +7,8 @@ public struct WarehouseError: WrapsPostgresError, CustomStringConvertible, Senda
     case invalidConfiguration
     /// A migration failed; it was rolled back and later ones were not tried.
     case migrationFailed
+    /// The schema is missing, or older than this program's newest migration: run `pricing migrate`.
+    case notMigrated
     /// The database holds a migration this program does not know (a newer version of the pipeline ran).
     case schemaTooNew
   }

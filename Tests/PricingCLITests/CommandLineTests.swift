@@ -30,9 +30,30 @@ struct CommandLineTests {
     )
   }
 
-  @Test("a command line that does not parse exits 64", arguments: [
-    ["seed", "--bookings", "0"], ["migrate", "--log-format", "yaml"], ["no-such-command"], ["seed", "--today", "2026-13-01"],
-  ])
+  @Test(
+    "every command on a warehouse without the pipeline's schema exits 78 saying to migrate",
+    arguments: [
+      ["ingest", "--source", "{db}"], ["fit"], ["publish"], ["rollback"], ["status"], ["report", "--out", "{out}"],
+      ["model", "show"], ["explain", "--category", "cleaning", "--city", "berlin", "--date", "2026-12-01"],
+      ["run", "--source", "{db}"],
+    ])
+  func notMigrated(command: [String]) throws {
+    let conninfo = try TestDatabase.create()
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("unmigrated-\(UUID().uuidString)").path
+    let arguments = command.map { $0 == "{db}" ? conninfo : ($0 == "{out}" ? out : $0) } + ["--warehouse", conninfo]
+    let outcome = try PricingBinary.run(arguments + ["--quiet"])
+    #expect(outcome.status == 78)
+    #expect(
+      outcome.standardError == "pricing: error: schema pricing is not in the warehouse: run pricing migrate first\n")
+    #expect(!FileManager.default.fileExists(atPath: out), "nothing was written")
+  }
+
+  @Test(
+    "a command line that does not parse exits 64",
+    arguments: [
+      ["seed", "--bookings", "0"], ["migrate", "--log-format", "yaml"], ["no-such-command"],
+      ["seed", "--today", "2026-13-01"],
+    ])
   func usage(arguments: [String]) throws {
     let outcome = try PricingBinary.run(arguments)
     #expect(outcome.status == 64)
@@ -45,14 +66,16 @@ struct CommandLineTests {
     let migrate = try PricingBinary.run(["migrate", "--warehouse", conninfo, "--quiet"])
     #expect(migrate.status == 0)
     let latest = WarehouseMigrations.all.last!.version
-    #expect(migrate.standardOutput == "schema pricing at version \(latest) (applied: \(WarehouseMigrations.all.count))\n")
+    #expect(
+      migrate.standardOutput == "schema pricing at version \(latest) (applied: \(WarehouseMigrations.all.count))\n")
     let again = try PricingBinary.run(["migrate", "--warehouse", conninfo, "--quiet"])
     #expect(again.standardOutput == "schema pricing at version \(latest) (applied: 0)\n")
 
     let truth = FileManager.default.temporaryDirectory.appendingPathComponent("truth-\(UUID()).json")
     defer { try? FileManager.default.removeItem(at: truth) }
     let seed = try PricingBinary.run([
-      "seed", "--source", conninfo, "--bookings", "20000", "--seed", "3", "--today", "2026-06-15", "--truth", truth.path,
+      "seed", "--source", conninfo, "--bookings", "20000", "--seed", "3", "--today", "2026-06-15", "--truth",
+      truth.path,
       "--log-format", "json",
     ])
     #expect(seed.status == 0)
@@ -72,7 +95,8 @@ struct CommandLineTests {
     #expect(refused.status == 65)
     #expect(
       refused.standardError
-        == "pricing: error: source table public.cities already holds rows; pass --replace to overwrite the source schema\n")
+        == "pricing: error: source table public.cities already holds rows; pass --replace to overwrite the source schema\n"
+    )
   }
 
   @Test("every exit status is documented in docs/cli.md")
