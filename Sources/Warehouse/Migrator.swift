@@ -6,7 +6,8 @@ import Postgres
 ///
 /// Concurrent runs are serialised by a transaction-level advisory lock, so two `pricing migrate` at once
 /// apply each migration exactly once. Running it again is a no-op. A database that has a migration this
-/// program does not know is refused (`schemaTooNew`) rather than touched.
+/// program does not know is refused (`schemaTooNew`) rather than touched, and so is a schema that holds
+/// another application's tables (`invalidConfiguration`).
 public struct Migrator {
   public let schema: WarehouseSchema
   public let migrations: [Migration]
@@ -28,6 +29,7 @@ public struct Migrator {
   @discardableResult
   public func migrate(_ connection: Connection) throws -> Outcome {
     let lockKey = Connection.advisoryLockKey("pricing.migrate." + schema.name.name)
+    try schema.refuseForeign(connection)
     do {
       try connection.execute(
         "CREATE SCHEMA IF NOT EXISTS \(schema.name.quoted)")

@@ -32,6 +32,24 @@ extension WarehouseSchema {
     try refuseNewer(applied: applied, newest: newest)
   }
 
+  /// Refuses a schema that exists and holds tables or views but no `schema_migrations`: another
+  /// application's schema (the booking platform's `public`, when source and warehouse are one database),
+  /// which the pipeline's migrations and loads must never write into. An empty schema is accepted.
+  func refuseForeign(_ connection: Connection) throws {
+    guard try appliedVersion(connection) == nil else { return }
+    let relations = try connection.query(
+      """
+      SELECT count(*)::int8 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = \(name.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+      """
+    ).scalar(Int.self)
+    guard relations > 0 else { return }
+    throw WarehouseError(
+      code: .invalidConfiguration,
+      message:
+        "schema \(name) already holds \(relations) tables of another application: give the pipeline its own (--schema)")
+  }
+
   /// Throws `schemaTooNew` when the database holds a migration newer than `newest`.
   func refuseNewer(applied: Int, newest: Int) throws {
     guard applied > newest else { return }

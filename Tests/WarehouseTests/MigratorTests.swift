@@ -79,6 +79,27 @@ struct MigratorTests {
         == WarehouseMigrations.all.last!.version)
   }
 
+  @Test("a schema holding another application's tables is refused and left untouched; an empty one is used")
+  func foreignSchema() throws {
+    let (_, connection) = try TestDatabase.connect()
+    try connection.execute(
+      "CREATE TABLE public.bookings (booking_id bigint); CREATE TABLE public.users (user_id bigint)")
+    let error = #expect(throws: WarehouseError.self) {
+      try Migrator(schema: try WarehouseSchema(name: "public"), logger: TestDatabase.quietLogger).migrate(connection)
+    }
+    #expect(error?.code == .invalidConfiguration)
+    #expect(
+      error?.description
+        == "schema public already holds 2 tables of another application: give the pipeline its own (--schema)")
+    #expect(
+      try connection.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").scalar(Int.self) == 2)
+
+    try connection.execute("CREATE SCHEMA prepared_by_dba")
+    let outcome = try Migrator(schema: try WarehouseSchema(name: "prepared_by_dba"), logger: TestDatabase.quietLogger)
+      .migrate(connection)
+    #expect(outcome.appliedVersions == WarehouseMigrations.all.map(\.version))
+  }
+
   @Test("a database with a migration this program does not know is refused")
   func schemaTooNew() throws {
     let (_, connection) = try TestDatabase.connect()
