@@ -21,6 +21,7 @@ public struct ReportBuilder {
   }
 
   public func build(_ connection: Connection, period: ReportPeriod, into directory: URL) throws -> Outcome {
+    try ReportWriter(directory: directory).checkDestination()
     let report = try ReportGenerator(schema: schema, logger: logger).generate(connection, period: period)
     return try write(report, into: directory)
   }

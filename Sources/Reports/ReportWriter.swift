@@ -4,13 +4,40 @@ import Foundation
 /// (`.DIR.partial-<pid>`), which then replaces `DIR` by rename(2), so a reader or an interrupted run never
 /// sees a half-written report. The previous report stays in place until the new one is complete.
 ///
+/// Only a report folder is ever replaced (`checkDestination`): a mistyped `--out` that names a home
+/// folder, a web root or a file is refused and left as it is, since replacing it would delete it.
+///
 /// Plain POSIX calls, so that errors carry the operating system's reason (`No space left on device`,
 /// `Permission denied`, `Not a directory`) and the path.
 public struct ReportWriter {
   public let directory: URL
 
+  /// The file that marks a folder as a report written here, so that the next report may replace it.
+  public static let markerName = ".pricing-report"
+
   public init(directory: URL) {
     self.directory = directory.standardizedFileURL
+  }
+
+  /// Checks that `directory` may be replaced: it does not exist, or it is an empty folder, or a report
+  /// folder (the marker; or, written before the marker existed, `index.html` with only `.html` and `.csv`
+  /// files beside it). Anything else is refused (`output`) and left untouched.
+  public func checkDestination() throws {
+    var status = stat()
+    guard stat(directory.path, &status) == 0 else {
+      // Absent, or under a file: `makeDirectories` names the component in the way.
+      if errno == ENOENT || errno == ENOTDIR { return }
+      throw ReportWriter.error(directory.path)
+    }
+    guard (status.st_mode & S_IFMT) == S_IFDIR else {
+      throw ReportError(code: .output, message: "exists and is not a folder", context: directory.path)
+    }
+    let names = try ReportWriter.entries(directory.path)
+    if names.isEmpty || names.contains(ReportWriter.markerName) { return }
+    if names.contains("index.html") && names.allSatisfy({ $0.hasSuffix(".html") || $0.hasSuffix(".csv") }) { return }
+    throw ReportError(
+      code: .output, message: "holds files that are not a report; name a new or empty folder (it was left as it is)",
+      context: directory.path)
   }
 
   /// Writes `files` (name -> contents) and returns the folder.
@@ -21,6 +48,7 @@ public struct ReportWriter {
     let pid = getpid()
     let partial = "\(parent)/.\(name).partial-\(pid)"
     let previous = "\(parent)/.\(name).previous-\(pid)"
+    try checkDestination()
     try ReportWriter.makeDirectories(parent)
     ReportWriter.removeTree(partial)
     try ReportWriter.check(mkdir(partial, 0o755), partial)
@@ -34,6 +62,9 @@ public struct ReportWriter {
           throw error
         }
       }
+      try ReportWriter.writeFile(
+        "\(partial)/\(ReportWriter.markerName)",
+        "Written by pricing report; the next report replaces this folder whole.\n")
       var moved = false
       if rename(directory.path, previous) == 0 {
         moved = true
@@ -73,6 +104,18 @@ public struct ReportWriter {
     }
     bytes.removeAll()
     try check(fsync(descriptor), path)
+  }
+
+  /// The names in a folder, without `.` and `..`.
+  static func entries(_ path: String) throws -> [String] {
+    guard let stream = opendir(path) else { throw error(path) }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
   }
 
   /// `mkdir -p`.

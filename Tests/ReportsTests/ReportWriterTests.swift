@@ -45,4 +45,47 @@ struct ReportWriterTests {
     #expect(try String(contentsOf: good.appendingPathComponent("index.html"), encoding: .utf8) == "old")
     #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted() == ["a-file", "report"])
   }
+
+  @Test("only a report folder is replaced: a folder holding other things, or a file, is refused and left as it is")
+  func refusesOtherFolders() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let home = parent.appendingPathComponent("home")
+    try FileManager.default.createDirectory(
+      at: home.appendingPathComponent("photos"), withIntermediateDirectories: true)
+    try Data("keep me".utf8).write(to: home.appendingPathComponent("index.html"))
+    try Data("keep me too".utf8).write(to: home.appendingPathComponent("notes.txt"))
+    let folderError = #expect(throws: ReportError.self) {
+      try ReportWriter(directory: home).write([("index.html", "report")])
+    }
+    #expect(
+      folderError?.description
+        == "report output \(home.path): holds files that are not a report; name a new or empty folder (it was left as it is)"
+    )
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == ["index.html", "notes.txt", "photos"])
+    #expect(try String(contentsOf: home.appendingPathComponent("index.html"), encoding: .utf8) == "keep me")
+
+    let file = parent.appendingPathComponent("prices.csv")
+    try Data("a,b\n".utf8).write(to: file)
+    let fileError = #expect(throws: ReportError.self) { try ReportWriter(directory: file).write([("index.html", "x")]) }
+    #expect(fileError?.description == "report output \(file.path): exists and is not a folder")
+    #expect(try String(contentsOf: file, encoding: .utf8) == "a,b\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted() == ["home", "prices.csv"])
+  }
+
+  @Test(
+    "an empty folder, a marked report folder and a report folder from before the marker are replaced",
+    arguments: [[], [ReportWriter.markerName, "index.html", "notes.txt"], ["index.html", "marketplace_weekly.csv"]])
+  func replacesReportFolders(existing: [String]) throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let out = parent.appendingPathComponent("report")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    for name in existing { try Data("old".utf8).write(to: out.appendingPathComponent(name)) }
+    try ReportWriter(directory: out).write([("index.html", "new")])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == [ReportWriter.markerName, "index.html"])
+    #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "new")
+  }
 }
