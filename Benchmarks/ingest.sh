@@ -17,7 +17,8 @@ have=$(psql -d "$src" -tAc "SELECT count(*) FROM bookings" 2>/dev/null || echo 0
 seeded=$(psql -d "$src" -tAc "SELECT count(*) FROM bench_seed" 2>/dev/null || echo 0)
 if [ "$have" -lt $((bookings * 9 / 10)) ] || [ "$have" -gt $((bookings * 11 / 10)) ] || [ "$seeded" != 1 ]; then
   echo "seeding $bookings bookings" >&2
-  "$pricing" seed --source "dbname=$src" --bookings "$bookings" --seed 1 --today "$(date -u -d yesterday +%F)" --replace --quiet
+  dropdb "$src" && createdb "$src"
+  "$pricing" seed --source "dbname=$src" --bookings "$bookings" --seed 1 --today "$(date -u -d yesterday +%F)" --quiet
   psql -d "$src" -qc "DROP TABLE IF EXISTS bench_seed; CREATE TABLE bench_seed AS SELECT max(updated_at) AS seeded_at FROM bookings"
 fi
 # Earlier runs of this script changed 1% of the bookings (updated_at = then): move those changes back to a

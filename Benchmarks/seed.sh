@@ -8,6 +8,6 @@ database=${2:-bench}
 cd "$repo"
 swift build -c release --product pricing >&2
 pricing=$(swift build -c release --show-bin-path)/pricing
-psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 || createdb "$database"
+dropdb --if-exists "$database" && createdb "$database"
 /usr/bin/time -v "$pricing" seed --source "dbname=$database" --bookings "$bookings" --seed 1 --today 2026-11-26 \
-  --replace --quiet 2>&1 | grep -E 'seeded|Elapsed|Maximum resident'
+  --quiet 2>&1 | grep -E 'seeded|Elapsed|Maximum resident'

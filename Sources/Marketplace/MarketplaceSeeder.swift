@@ -5,11 +5,16 @@ import Postgres
 ///
 /// The fact tables are streamed through four COPY sessions at once (one connection each), so memory
 /// stays small and the server indexes on several backends. Refuses to touch a source schema that
-/// already holds rows unless `replace` is set: the command is never pointed at a live platform by
-/// accident. Not atomic: a failed seed leaves partial tables, and is repeated with `replace`.
+/// already holds rows unless `replace` is set, and even then refuses tables with rows it did not write
+/// (each table it creates carries `tableComment`): the command never overwrites a live platform, even
+/// when the environment points it there. Not atomic: a failed seed leaves partial tables, and is
+/// repeated with `replace`.
 public struct MarketplaceSeeder {
   public let schema: SQLIdentifier
   public let logger: Logger
+
+  /// The comment on every table the seeder creates; only such tables are replaced when they hold rows.
+  public static let tableComment = "synthetic data written by pricing seed"
 
   public init(schema: SQLIdentifier, logger: Logger) {
     self.schema = schema
@@ -49,14 +54,23 @@ public struct MarketplaceSeeder {
       let name = schema.qualifying(table.rawValue)
       let exists = try connection.query("SELECT to_regclass(\(name.quoted)) IS NOT NULL").scalar(Bool.self)
       guard exists else { continue }
+      let hasRows = try connection.query(SQLQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \(name.quoted))"))
+        .scalar(Bool.self)
+      guard hasRows else { continue }
       if !replace {
-        let hasRows = try connection.query(SQLQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \(name.quoted))"))
-          .scalar(Bool.self)
-        if hasRows {
-          throw MarketplaceError(
-            code: .sourceNotEmpty,
-            message: "source table \(name) already holds rows; pass --replace to overwrite the source schema")
-        }
+        throw MarketplaceError(
+          code: .sourceNotEmpty,
+          message: "source table \(name) already holds rows; pass --replace to overwrite the source schema")
+      }
+      let marked = try connection.query(
+        "SELECT obj_description(to_regclass(\(name.quoted)), 'pg_class') IS NOT DISTINCT FROM \(Self.tableComment)"
+      ).scalar(Bool.self)
+      if !marked {
+        throw MarketplaceError(
+          code: .sourceNotEmpty,
+          message:
+            "source table \(name) holds rows pricing seed did not write; it is never replaced (seed a database of its own)"
+        )
       }
     }
     try connection.transaction { connection in
@@ -65,6 +79,11 @@ public struct MarketplaceSeeder {
       }
       try connection.execute("SET LOCAL search_path TO \(schema.quoted)")
       try connection.execute(SourceSchema.sql)
+      for table in SourceTable.allCases {
+        // A program constant, not data: COMMENT takes no bind parameters.
+        try connection.execute(
+          "COMMENT ON TABLE \(schema.qualifying(table.rawValue).quoted) IS '\(Self.tableComment)'")
+      }
     }
   }
 
