@@ -7,6 +7,8 @@ public struct IngestError: WrapsPostgresError, CustomStringConvertible, Sendable
     case locked
     /// The source lacks a table or column of the contract.
     case sourceContract
+    /// The source role may not read a table or column of the contract (a missing grant).
+    case sourcePermission
     /// A database step failed; `underlying` says how.
     case database
   }

@@ -138,27 +138,41 @@ public struct Ingestor {
   }
 
   /// The source tables present; throws if a required table or any contract column is missing.
+  /// The contract's tables present in the source (the optional ones may be absent). Read from the
+  /// catalog, which lists tables whatever the role may read (`information_schema` hides what it cannot),
+  /// so that a missing grant is told from a missing table.
   private func checkSourceContract(_ source: Connection) throws -> Set<String> {
     let rows = try source.query(
       """
-      SELECT table_name::text, column_name::text FROM information_schema.columns
-      WHERE table_schema = \(options.sourceSchema.name)
+      SELECT c.relname::text, a.attname::text,
+             has_schema_privilege(n.oid, 'USAGE') AND has_column_privilege(c.oid, a.attnum, 'SELECT')
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = \(options.sourceSchema.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
       """
     ).rows
-    var columns: [String: Set<String>] = [:]
+    var columns: [String: [String: Bool]] = [:]
     for row in rows {
-      columns[try row.decode(String.self, at: 0), default: []].insert(try row.decode(String.self, at: 1))
+      columns[try row.decode(String.self, at: 0), default: [:]][try row.decode(String.self, at: 1)] =
+        try row.decode(Bool.self, at: 2)
     }
     var present: Set<String> = []
     for spec in SourceTableSpec.all {
+      let table = "\(options.sourceSchema).\(spec.name)"
       guard let found = columns[spec.name] else {
         if spec.optional { continue }
-        throw IngestError(
-          code: .sourceContract, message: "source table \(options.sourceSchema).\(spec.name) is missing")
+        throw IngestError(code: .sourceContract, message: "source table \(table) is missing")
       }
-      for column in spec.columns.map(\.name) where !found.contains(column) {
-        throw IngestError(
-          code: .sourceContract, message: "source table \(options.sourceSchema).\(spec.name) has no column \(column)")
+      for column in spec.columns.map(\.name) {
+        guard let readable = found[column] else {
+          throw IngestError(code: .sourceContract, message: "source table \(table) has no column \(column)")
+        }
+        guard readable else {
+          throw IngestError(
+            code: .sourcePermission,
+            message: "source table \(table) is not readable by this role (column \(column)): grant it SELECT")
+        }
       }
       present.insert(spec.name)
     }

@@ -69,6 +69,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
         switch error.code {
         case .locked: .temporaryFailure
         case .sourceContract: .dataError
+        case .sourcePermission: .configuration
         case .database: error.underlying.map(status(for:)) ?? .software
         }
       return CommandFailure(status: status, message: error.description)
@@ -98,6 +99,8 @@ public struct CommandFailure: Error, CustomStringConvertible {
     case .connectionFailed: return .unavailable
     case .connectionLost: return .temporaryFailure
     case .misuse: return .configuration
+    // insufficient_privilege: a missing grant is the deployment's configuration, not a bug.
+    case _ where error.sqlState == "42501": return .configuration
     default: return error.isTransient ? .temporaryFailure : .software
     }
   }

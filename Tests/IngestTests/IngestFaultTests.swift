@@ -11,10 +11,12 @@ struct IngestFaultTests {
   /// A database whose source holds a seeded marketplace large enough for a run to take a moment.
   static func seeded(bookings: Int = 60_000) throws -> IngestFixture {
     let fixture = try IngestFixture(reference: false)
-    try fixture.connection.execute("DROP TABLE quotes, feedbacks, payments, bookings, services, providers, users, cities")
+    try fixture.connection.execute(
+      "DROP TABLE quotes, feedbacks, payments, bookings, services, providers, users, cities")
     _ = try MarketplaceSeeder(schema: SQLIdentifier(constant: "public"), logger: TestDatabase.quietLogger)
-      .seed(spec: MarketplaceSpec(bookings: bookings, seed: 21, today: LocalDate(iso: "2026-06-15")!),
-            conninfo: fixture.conninfo, replace: false)
+      .seed(
+        spec: MarketplaceSpec(bookings: bookings, seed: 21, today: LocalDate(iso: "2026-06-15")!),
+        conninfo: fixture.conninfo, replace: false)
     return fixture
   }
 
@@ -56,7 +58,8 @@ struct IngestFaultTests {
     #expect(outcome?.standardError.hasPrefix("pricing: error: connection to ") == true)
     #expect(try fixture.scalar("SELECT count(*) FROM pricing.booking_facts", as: Int.self) == 0)
     #expect(try fixture.scalar("SELECT count(*) FROM pricing.ingest_watermarks", as: Int.self) == 0)
-    #expect(try fixture.scalar("SELECT status FROM pricing.runs ORDER BY run_id DESC LIMIT 1", as: String.self) == "failed")
+    #expect(
+      try fixture.scalar("SELECT status FROM pricing.runs ORDER BY run_id DESC LIMIT 1", as: String.self) == "failed")
 
     try fixture.ingest()
     #expect(try fixture.factsChecksum() == expected)
@@ -78,11 +81,16 @@ struct IngestFaultTests {
     #expect(try PricingBinary.run(["ingest", "--source", fixture.conninfo, "--quiet"]).status == 0)
   }
 
-  @Test("a source missing a table or a column exits 65 naming it; a missing quotes table is skipped", arguments: [
-    ("ALTER TABLE bookings DROP COLUMN updated_at", 65, "pricing: error: source table public.bookings has no column updated_at\n"),
-    ("DROP TABLE payments", 65, "pricing: error: source table public.payments is missing\n"),
-    ("DROP TABLE quotes", 0, ""),
-  ])
+  @Test(
+    "a source missing a table or a column exits 65 naming it; a missing quotes table is skipped",
+    arguments: [
+      (
+        "ALTER TABLE bookings DROP COLUMN updated_at", 65,
+        "pricing: error: source table public.bookings has no column updated_at\n"
+      ),
+      ("DROP TABLE payments", 65, "pricing: error: source table public.payments is missing\n"),
+      ("DROP TABLE quotes", 0, ""),
+    ])
   func offContract(statement: String, status: Int32, message: String) throws {
     let fixture = try IngestFixture()
     try fixture.connection.execute(statement)
@@ -92,6 +100,34 @@ struct IngestFaultTests {
     if status == 0 { #expect(outcome.standardOutput.contains("skipped (not in the source): quotes")) }
   }
 
+  @Test(
+    "a role without the grants exits 78 saying what it cannot read, not that a table is missing",
+    arguments: [
+      (
+        "payments", "source",
+        "pricing: error: source table public.payments is not readable by this role (column payment_id): grant it SELECT\n"
+      ),
+      ("", "warehouse", "pricing: error: permission denied for schema pricing (SQLSTATE 42501)\n"),
+    ])
+  func missingGrant(withheld: String, side: String, message: String) throws {
+    let fixture = try IngestFixture()
+    let role = "reader_\(UUID().uuidString.prefix(8).lowercased())"
+    try fixture.connection.execute("CREATE ROLE \(role) LOGIN")
+    defer { _ = try? fixture.connection.execute("DROP OWNED BY \(role); DROP ROLE \(role)") }
+    for table in ["cities", "users", "providers", "services", "bookings", "payments", "feedbacks", "quotes"]
+    where table != withheld {
+      try fixture.connection.execute("GRANT SELECT ON public.\(table) TO \(role)")
+    }
+    let asRole = "\(fixture.conninfo) user=\(role)"
+    let outcome = try PricingBinary.run([
+      "ingest", "--source", side == "source" ? asRole : fixture.conninfo,
+      "--warehouse", side == "warehouse" ? asRole : fixture.conninfo, "--quiet",
+    ])
+    #expect(outcome.status == 78)
+    #expect(outcome.standardError == message)
+    #expect(try fixture.scalar("SELECT count(*) FROM pricing.booking_facts", as: Int.self) == 0, "nothing loaded")
+  }
+
   @Test("the source is only read: its tables are unchanged by an ingest")
   func sourceUntouched() throws {
     let fixture = try IngestFixture()
@@ -99,7 +135,8 @@ struct IngestFaultTests {
       "SELECT md5(string_agg(t::text, '|' ORDER BY booking_id)) FROM public.bookings t", as: String.self)
     try fixture.ingest()
     try fixture.ingest(full: true)
-    #expect(try fixture.scalar(
-      "SELECT md5(string_agg(t::text, '|' ORDER BY booking_id)) FROM public.bookings t", as: String.self) == before)
+    #expect(
+      try fixture.scalar(
+        "SELECT md5(string_agg(t::text, '|' ORDER BY booking_id)) FROM public.bookings t", as: String.self) == before)
   }
 }
