@@ -23,6 +23,7 @@ public final class Connection {
   /// - Throws: `PostgresError` with code `.connectionFailed` and a one-line message naming host and port.
   public init(conninfo: String = "", logger: Logger = Logger(label: "postgres")) throws {
     self.logger = logger
+    try Connection.requireWellFormed(conninfo)
     let keywords = ["dbname", "fallback_application_name", "client_encoding"]
     let values = [conninfo, "pricing", "UTF8"]
     let connection: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
@@ -37,7 +38,9 @@ public final class Connection {
     guard PQstatus(connection) == CONNECTION_OK else {
       let reason = Redaction.redact(Connection.firstLine(String(cString: PQerrorMessage(connection))), conninfo)
       PQfinish(connection)
-      throw PostgresError(code: .connectionFailed, message: "cannot connect to PostgreSQL at \(endpoint): \(reason)")
+      throw PostgresError(
+        code: .connectionFailed, message: "cannot connect to PostgreSQL at \(endpoint): \(reason)",
+        sqlState: Connection.refusalState(reason))
     }
     self.handle = connection
     self.endpoint = endpoint
@@ -104,6 +107,35 @@ public final class Connection {
     guard context.hasPrefix("COPY "), let range = context.range(of: ", line ") else { return nil }
     let digits = context[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
     return Int(digits)
+  }
+
+  /// A connection string libpq cannot parse is a configuration error (`.misuse`), found before any
+  /// attempt to connect; the message never shows a password.
+  static func requireWellFormed(_ conninfo: String) throws {
+    guard !conninfo.isEmpty else { return }
+    var errorMessage: UnsafeMutablePointer<CChar>?
+    let options = PQconninfoParse(conninfo, &errorMessage)
+    defer {
+      if let options { PQconninfoFree(options) }
+      if let errorMessage { PQfreemem(errorMessage) }
+    }
+    guard options == nil else { return }
+    let reason = errorMessage.map { firstLine(String(cString: $0)) } ?? "not a libpq connection string or URI"
+    throw PostgresError(code: .misuse, message: "malformed connection string: \(Redaction.redact(reason, conninfo))")
+  }
+
+  /// The SQLSTATE of a server's refusal that no retry can cure, read from libpq's message (a failed
+  /// connection has no result to carry one): authentication failed (28P01), no entry in pg_hba.conf or an
+  /// unknown role (28000), an unknown database (3D000). Nil for anything else (refused, timed out,
+  /// starting up), which may be transient.
+  static func refusalState(_ message: String) -> String? {
+    let text = message.lowercased()
+    if text.contains("authentication failed") || text.contains("no password supplied") { return "28P01" }
+    if text.contains("pg_hba.conf") || (text.contains("role \"") && text.contains("does not exist")) {
+      return "28000"
+    }
+    if text.contains("database \"") && text.contains("does not exist") { return "3D000" }
+    return nil
   }
 
   static func firstLine(_ text: String) -> String {

@@ -45,14 +45,19 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
     self.query = query
   }
 
-  /// SQLSTATEs that a retry may cure: serialization failure, deadlock, admin shutdown, crash shutdown,
-  /// cannot connect now (server starting up).
-  public static let transientSQLStates: Set<String> = ["40001", "40P01", "57P01", "57P02", "57P03"]
+  /// SQLSTATEs that a retry may cure: serialization failure, deadlock, lock not available (a
+  /// `lock_timeout` behind another session's lock), admin shutdown, crash shutdown, cannot connect now
+  /// (server starting up).
+  public static let transientSQLStates: Set<String> = ["40001", "40P01", "55P03", "57P01", "57P02", "57P03"]
 
-  /// Whether a retry with backoff may succeed: lost or refused connections and the transient SQLSTATEs.
+  /// Whether a retry with backoff may succeed: lost connections, connections that could not be opened
+  /// (unless the server refused them for good), and the transient SQLSTATEs.
   public var isTransient: Bool {
     switch code {
-    case .connectionFailed, .connectionLost: return true
+    // A connection the server refused for good (authentication, an unknown role or database) carries
+    // the refusal's SQLSTATE: retrying it only trips lockout policies.
+    case .connectionFailed: return sqlState == nil
+    case .connectionLost: return true
     default: return sqlState.map(Self.transientSQLStates.contains) ?? false
     }
   }

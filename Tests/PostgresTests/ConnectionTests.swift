@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import Testing
 
@@ -40,7 +40,6 @@ struct ConnectionTests {
   @Test("a bad conninfo fails clearly and never shows the password", arguments: [
     "host=127.0.0.1 port=1 password=hunter2secret connect_timeout=2",
     "postgresql://alice:hunter2secret@127.0.0.1:1/db?connect_timeout=2",
-    "host=127.0.0.1 password='hunter2secret' nonsense",
     "postgresql://alice:hunter2secret@127.0.0.1:notaport/db",
   ])
   func passwordNeverShown(conninfo: String) throws {
@@ -52,6 +51,30 @@ struct ConnectionTests {
     #expect(error?.description.hasPrefix("cannot connect to PostgreSQL at ") == true)
   }
 
+  @Test("a connection string libpq cannot parse is a misuse, found before connecting, without the password")
+  func malformedConninfo() throws {
+    let error = #expect(throws: PostgresError.self) {
+      try Connection(conninfo: "host=127.0.0.1 password='hunter2secret' nonsense", logger: TestDatabase.quietLogger)
+    }
+    #expect(error?.code == .misuse)
+    #expect(error?.description == "malformed connection string: missing \"=\" after \"nonsense\" in connection info string")
+    #expect(error?.isTransient == false)
+  }
+
+  @Test("refusals for good are not transient: an unknown role, an unknown database, a bad password")
+  func permanentRefusals() throws {
+    #expect(Connection.refusalState("FATAL:  password authentication failed for user \"x\"") == "28P01")
+    #expect(Connection.refusalState("fe_sendauth: no password supplied") == "28P01")
+    #expect(Connection.refusalState("FATAL:  no pg_hba.conf entry for host \"1.2.3.4\"") == "28000")
+    #expect(Connection.refusalState("FATAL:  database \"nope\" does not exist") == "3D000")
+    #expect(Connection.refusalState("Connection refused") == nil)
+    let error = #expect(throws: PostgresError.self) {
+      try Connection(conninfo: "dbname=no_such_database_x", logger: TestDatabase.quietLogger)
+    }
+    #expect(error?.sqlState == "3D000")
+    #expect(error?.isTransient == false)
+  }
+
   @Test("authentication failure for an unknown role is a connection failure")
   func unknownRole() throws {
     let error = #expect(throws: PostgresError.self) {
@@ -59,6 +82,8 @@ struct ConnectionTests {
     }
     #expect(error?.code == .connectionFailed)
     #expect(error?.message.contains("role \"no_such_role_x\" does not exist") == true)
+    #expect(error?.sqlState == "28000")
+    #expect(error?.isTransient == false)
   }
 
   @Test("server notices go to the log")
