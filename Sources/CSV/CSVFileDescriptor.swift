@@ -22,6 +22,13 @@ final class CSVFileDescriptor {
     return Int(status.st_size)
   }
 
+  /// Whether the open file is a regular file (not a pipe, socket or device).
+  func isRegular() throws -> Bool {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw Self.failure("cannot stat", path: path) }
+    return (status.st_mode & S_IFMT) == S_IFREG
+  }
+
   /// Fills as much of `buffer` as the file holds from `offset` (fewer bytes only at the end of the file).
   func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
     var filled = 0

@@ -1,6 +1,22 @@
 import Foundation
 
 extension CSVReader {
+  /// The size in bytes of what opening `path` reads: a symbolic link's target, from `fstat` of the opened
+  /// file. A path that is not a regular file (a pipe such as `/dev/stdin`, a device) cannot be read by
+  /// offset: `.io` saying so (copy it to a file first).
+  public static func fileSize(atPath path: String) throws -> Int {
+    let file = try CSVFileDescriptor(path: path)
+    guard try file.isRegular() else {
+      throw CSVError(code: .io, message: "not a regular file (a pipe or a device): copy it to a file first", file: path)
+    }
+    return try file.size()
+  }
+
+  /// Whether opening `path` reads a regular file (following symbolic links).
+  public static func isRegularFile(atPath path: String) -> Bool {
+    (try? CSVFileDescriptor(path: path).isRegular()) ?? false
+  }
+
   /// Reads a whole file in 1 MiB chunks and calls `onRecord` for each record (the header included).
   ///
   /// Errors name the file; a file that cannot be opened is `.io`.

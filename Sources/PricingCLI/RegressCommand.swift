@@ -54,14 +54,54 @@ struct RegressCommand: ParsableCommand {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
   }
 
+  /// Where a model error points in the file: `FILE: line L, column C: ` for an error in a data row (the
+  /// row's file line, found again), else `FILE: `.
+  private func where_(_ error: PricingModelError, path: String) -> String {
+    guard let row = error.row, let line = RegressionTable.line(ofDataRow: row, path: path) else { return "\(data): " }
+    let column: String? =
+      switch error.column {
+      case "response": response
+      case "offset": offset
+      case "weights": weights
+      default: error.column
+      }
+    return "\(data): line \(line)\(column.map { ", column \(RegressionTable.shown($0))" } ?? ""): "
+  }
+
+  /// Copies a stream (a pipe, /dev/stdin) into a temporary file; returns its path.
+  static func spool(_ path: String) throws -> String {
+    let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("pricing-regress-\(UUID()).csv").path
+    guard let input = FileHandle(forReadingAtPath: path) else {
+      throw CSVError(code: .io, message: "cannot open", file: path)
+    }
+    guard FileManager.default.createFile(atPath: temporary, contents: nil),
+      let output = FileHandle(forWritingAtPath: temporary)
+    else {
+      throw CommandFailure(status: .cannotCreate, message: "cannot create a temporary file in \(FileManager.default.temporaryDirectory.path)")
+    }
+    defer { try? output.close() }
+    while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try output.write(contentsOf: chunk) }
+    return temporary
+  }
+
   func run() throws {
     var exitStatus = ExitStatus.success
     try reportingFailures {
       let parseStart = Date()
-      let table = try RegressionTable.load(
-        path: data,
-        specification: .init(response: response, offset: offset, weights: weights, categorical: categorical),
-        threads: threads)
+      // A pipe or a device (/dev/stdin) cannot be read by offset: it is copied to a temporary file first.
+      let spooled = try CSVReader.isRegularFile(atPath: data) ? nil : Self.spool(data)
+      defer { if let spooled { try? FileManager.default.removeItem(atPath: spooled) } }
+      let path = spooled ?? data
+      let table: GLMData
+      do {
+        table = try RegressionTable.load(
+          path: path,
+          specification: .init(response: response, offset: offset, weights: weights, categorical: categorical),
+          threads: threads)
+      } catch var error as CSVError where spooled != nil {
+        error.file = data
+        throw error
+      }
       let parseSeconds = Date().timeIntervalSince(parseStart)
       let glmFamily: GLMFamily =
         switch family {
@@ -77,7 +117,7 @@ struct RegressCommand: ParsableCommand {
       do {
         result = try GLM.fit(table, options: options)
       } catch let error as PricingModelError {
-        throw CommandFailure(status: .dataError, message: "\(data): \(error.message)")
+        throw CommandFailure(status: .dataError, message: where_(error, path: path) + error.message)
       }
       let fitSeconds = Date().timeIntervalSince(fitStart)
       let encoder = JSONEncoder()

@@ -14,6 +14,9 @@ public struct GLMData: Sendable {
     self.weights = weights
   }
 
+  /// The largest offset magnitude under a log link (exp(709.8) is the largest double).
+  static let largestLogOffset = 700.0
+
   /// Checks shapes, finiteness and the family's domain; errors name the row (1-based) and the column.
   func validate(for family: GLMFamily) throws {
     let n = design.rowCount
@@ -34,6 +37,15 @@ public struct GLMData: Sendable {
       if let row = offset.firstIndex(where: { !$0.isFinite }) {
         throw PricingModelError(
           code: .nonFiniteInput, message: "offset at row \(row + 1) is not finite", row: row, column: "offset")
+      }
+      // Under a log link the mean is exp(offset + ...): beyond +-700 it overflows or vanishes in double
+      // precision, and the fit would "converge" on infinities. An offset is a log (of exposure).
+      if family.usesLogLink, let row = offset.firstIndex(where: { abs($0) > Self.largestLogOffset }) {
+        throw PricingModelError(
+          code: .invalidValue,
+          message:
+            "offset at row \(row + 1) is \(offset[row]): beyond +-\(Int(Self.largestLogOffset)) the mean exp(offset) is out of range (an offset is a log, e.g. of exposure)",
+          row: row, column: "offset")
       }
     }
     if let weights {

@@ -55,7 +55,8 @@ public struct RegressionTable {
     let names = header.map { $0 ?? "" }
     let roles = try assignRoles(names: names, specification: specification, path: path)
     let layout = ColumnLayout(roles: roles)
-    let fileSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+    // The size of what opening the path reads (a symbolic link's target, not the link).
+    let fileSize = try CSVReader.fileSize(atPath: path)
     let bound = fileSize / max(1, names.count) + 2
     let reserved = bound * (layout.numberColumns.count * 8 + layout.codeColumns.count * 4)
     // Where each range's sink writes in the final columns (nil: in buffers of its own), in file order. A
@@ -102,6 +103,23 @@ public struct RegressionTable {
       throw CSVError(code: .empty, message: "the file has a header but no data rows", file: path, line: 2)
     }
 
+    var coefficients = 1
+    for (index, role) in roles.enumerated() {
+      switch role {
+      case .numeric: coefficients += 1
+      case .categorical:
+        let count = levels[layout.slots[index]].count
+        coefficients += max(0, count - 1)
+        guard coefficients <= maximumCoefficients else {
+          throw CSVError(
+            code: .invalidValue,
+            message:
+              "categorical column \(shown(names[index])) has \(count) levels: the fit takes at most \(maximumCoefficients) coefficients in all (a dense normal-equations matrix of their square)",
+            file: path, column: shown(names[index]))
+        }
+      default: continue
+      }
+    }
     var design = SparseDesign(rowCount: rowCount)
     var response: [Double] = []
     var offset: [Double]?
@@ -119,6 +137,35 @@ public struct RegressionTable {
       }
     }
     return GLMData(design: design, response: response, offset: offset, weights: weights)
+  }
+
+  /// The most coefficients a fit takes (the intercept, one per numeric column, one per level after the
+  /// first of each categorical): the normal equations are a dense matrix of their square (4,000: 128 MB and
+  /// seconds per iteration), checked before anything of that size is allocated.
+  public static let maximumCoefficients = 4_000
+
+  /// A column name as messages show it: quoted, and cut after 64 characters (a header line can be a whole
+  /// file long).
+  public static func shown(_ name: String) -> String {
+    name.count <= 64 ? "\"\(name)\"" : "\"\(name.prefix(64))...\" (\(name.utf8.count) bytes)"
+  }
+
+  /// The file line of a data row (0-based, the header not counted), found by reading the file again
+  /// record by record: for errors only, so that they name what an editor shows.
+  public static func line(ofDataRow row: Int, path: String) -> Int? {
+    var index = -1
+    var found: Int?
+    struct Found: Error {}
+    do {
+      try CSVReader.forEachRecord(inFile: path) { record in
+        if index == row {
+          found = record.line
+          throw Found()
+        }
+        index += 1
+      }
+    } catch {}
+    return found
   }
 
   // MARK: - Reading and joining the ranges
@@ -273,15 +320,29 @@ public struct RegressionTable {
     var seen: Set<String> = []
     for name in names {
       guard seen.insert(name).inserted else {
-        throw CSVError(code: .malformed, message: "the header names column \"\(name)\" twice", file: path, line: 1)
+        throw CSVError(code: .malformed, message: "the header names column \(shown(name)) twice", file: path, line: 1)
       }
+    }
+    let roles: [(String, String?)] =
+      [("response", specification.response), ("offset", specification.offset), ("weights", specification.weights)]
+      + specification.categorical.map { ("categorical", $0) }
+    var assigned: [String: String] = [:]
+    for case let (role, name?) in roles {
+      if let earlier = assigned[name] {
+        throw CSVError(
+          code: .invalidValue,
+          message: "column \(shown(name)) cannot be both the \(earlier) and \(role == "categorical" ? "a" : "the") \(role)",
+          file: path, column: shown(name))
+      }
+      assigned[name] = role
     }
     let required =
       [specification.response] + [specification.offset, specification.weights].compactMap { $0 }
       + specification.categorical
     for name in required where !seen.contains(name) {
       throw CSVError(
-        code: .missingColumn, message: "no column \"\(name)\" in the header", file: path, line: 1, column: name)
+        code: .missingColumn, message: "no column \(shown(name)) in the header", file: path, line: 1,
+        column: shown(name))
     }
     return names.map { name in
       if name == specification.response { return .response }
