@@ -9,7 +9,8 @@ public struct HTMLBuilder {
   // MARK: - Escaping
 
   /// `&<>"'` as character references; control characters other than tab and newline are dropped (they
-  /// are not allowed in HTML or XML text).
+  /// are not allowed in HTML or XML text), and so are the other scalars `UntrustedText` removes
+  /// (bidirectional overrides and isolates, C1 controls).
   public static func escape(_ text: String) -> String {
     var escaped = ""
     escaped.reserveCapacity(text.utf8.count)
@@ -21,7 +22,7 @@ public struct HTMLBuilder {
       case "\"": escaped += "&quot;"
       case "'": escaped += "&#39;"
       case "\t", "\n": escaped.unicodeScalars.append(scalar)
-      case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0xFFFE...0xFFFF).contains(scalar.value): continue
+      case _ where UntrustedText.isRemoved(scalar) || scalar == "\r": continue
       default: escaped.unicodeScalars.append(scalar)
       }
     }

@@ -98,7 +98,8 @@ public struct HTMLReportRenderer {
           for values in table.rows.prefix(table.spec.htmlRowLimit) {
             body.element("tr") { row in
               for (index, value) in values.enumerated() {
-                row.element("td", ["class": numeric[index] ? "num" : nil], text: value ?? "")
+                row.element(
+                  "td", ["class": numeric[index] ? "num" : nil], text: UntrustedText.truncated(value ?? ""))
               }
             }
           }

@@ -5,7 +5,12 @@ import Foundation
 /// sees a half-written report. The previous report stays in place until the new one is complete.
 ///
 /// Only a report folder is ever replaced (`checkDestination`): a mistyped `--out` that names a home
-/// folder, a web root or a file is refused and left as it is, since replacing it would delete it.
+/// folder, a web root or a file is refused and left as it is, since replacing it would delete it. A
+/// symbolic link to a folder is followed: the report replaces the folder it names, and the link stays.
+///
+/// A process killed between the two renames leaves the previous report under `.DIR.previous-<pid>` and
+/// no `DIR`; the next write puts it back before anything else, and removes what dead processes left
+/// (`.DIR.partial-<pid>`, `.DIR.previous-<pid>`).
 ///
 /// Plain POSIX calls, so that errors carry the operating system's reason (`No space left on device`,
 /// `Permission denied`, `Not a directory`) and the path.
@@ -16,12 +21,20 @@ public struct ReportWriter {
   public static let markerName = ".pricing-report"
 
   public init(directory: URL) {
-    self.directory = directory.standardizedFileURL
+    self.directory = ReportWriter.followingLink(directory.standardizedFileURL)
+  }
+
+  /// The folder a symbolic link names (absolute), else the path itself.
+  static func followingLink(_ url: URL) -> URL {
+    guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else { return url }
+    let resolved =
+      target.hasPrefix("/") ? URL(fileURLWithPath: target) : url.deletingLastPathComponent().appendingPathComponent(target)
+    return followingLink(resolved.standardizedFileURL)
   }
 
   /// Checks that `directory` may be replaced: it does not exist, or it is an empty folder, or a report
-  /// folder (the marker; or, written before the marker existed, `index.html` with only `.html` and `.csv`
-  /// files beside it). Anything else is refused (`output`) and left untouched.
+  /// folder (it holds the marker this writer leaves). Anything else, a web root that happens to hold an
+  /// `index.html` included, is refused (`output`) and left untouched.
   public func checkDestination() throws {
     var status = stat()
     guard stat(directory.path, &status) == 0 else {
@@ -34,7 +47,6 @@ public struct ReportWriter {
     }
     let names = try ReportWriter.entries(directory.path)
     if names.isEmpty || names.contains(ReportWriter.markerName) { return }
-    if names.contains("index.html") && names.allSatisfy({ $0.hasSuffix(".html") || $0.hasSuffix(".csv") }) { return }
     throw ReportError(
       code: .output, message: "holds files that are not a report; name a new or empty folder (it was left as it is)",
       context: directory.path)
@@ -48,6 +60,7 @@ public struct ReportWriter {
     let pid = getpid()
     let partial = "\(parent)/.\(name).partial-\(pid)"
     let previous = "\(parent)/.\(name).previous-\(pid)"
+    try ReportWriter.recoverLeftovers(parent: parent, name: name)
     try checkDestination()
     try ReportWriter.makeDirectories(parent)
     ReportWriter.removeTree(partial)
@@ -82,6 +95,24 @@ public struct ReportWriter {
       throw error
     }
     return directory
+  }
+
+  /// Puts back a previous report that a killed process had moved aside (when no report is in place), and
+  /// removes the partial and previous folders of processes that are gone.
+  static func recoverLeftovers(parent: String, name: String) throws {
+    guard let names = try? entries(parent) else { return }
+    let prefixes = [".\(name).partial-", ".\(name).previous-"]
+    var destinationExists = access("\(parent)/\(name)", F_OK) == 0
+    for entry in names.sorted() {
+      guard let prefix = prefixes.first(where: { entry.hasPrefix($0) }),
+        let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+      else { continue }
+      if prefix.hasSuffix("previous-") && !destinationExists && rename("\(parent)/\(entry)", "\(parent)/\(name)") == 0 {
+        destinationExists = true
+        continue
+      }
+      removeTree("\(parent)/\(entry)")
+    }
   }
 
   // MARK: - POSIX helpers

@@ -75,8 +75,8 @@ struct ReportWriterTests {
   }
 
   @Test(
-    "an empty folder, a marked report folder and a report folder from before the marker are replaced",
-    arguments: [[], [ReportWriter.markerName, "index.html", "notes.txt"], ["index.html", "marketplace_weekly.csv"]])
+    "an empty folder and a marked report folder are replaced",
+    arguments: [[], [ReportWriter.markerName, "index.html", "notes.txt"]])
   func replacesReportFolders(existing: [String]) throws {
     let parent = try scratch()
     defer { try? FileManager.default.removeItem(at: parent) }
@@ -87,5 +87,56 @@ struct ReportWriterTests {
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == [ReportWriter.markerName, "index.html"])
     #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "new")
+  }
+
+  @Test("a static site folder (index.html, another page, a CSV, no marker) is refused and kept")
+  func refusesWebRoot() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let site = parent.appendingPathComponent("www")
+    try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+    for name in ["index.html", "about.html", "prices.csv"] {
+      try Data("site".utf8).write(to: site.appendingPathComponent(name))
+    }
+    #expect(throws: ReportError.self) { try ReportWriter(directory: site).write([("index.html", "report")]) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: site.path).sorted() == ["about.html", "index.html", "prices.csv"])
+  }
+
+  @Test("--out naming a symbolic link writes into the folder it names; the link stays a link")
+  func followsLink() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let target = parent.appendingPathComponent("reports-2026")
+    let link = parent.appendingPathComponent("current")
+    try ReportWriter(directory: target).write([("index.html", "old")])
+    try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "reports-2026")
+    try ReportWriter(directory: link).write([("index.html", "new")])
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "reports-2026")
+    #expect(try String(contentsOf: target.appendingPathComponent("index.html"), encoding: .utf8) == "new")
+  }
+
+  @Test("a process killed between the renames: the next write puts the previous report back, then replaces it; leftovers of dead processes go")
+  func recoversLeftovers() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let out = parent.appendingPathComponent("report")
+    try ReportWriter(directory: out).write([("index.html", "old")])
+    // A pid that is not running: a child that has exited and been reaped.
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/bin/true")
+    try child.run()
+    child.waitUntilExit()
+    let dead = child.processIdentifier
+    try FileManager.default.moveItem(at: out, to: parent.appendingPathComponent(".report.previous-\(dead)"))
+    try FileManager.default.createDirectory(
+      at: parent.appendingPathComponent(".report.partial-\(dead)"), withIntermediateDirectories: true)
+    // A write that fails after the recovery leaves the previous report back in place.
+    #expect(throws: ReportError.self) {
+      try ReportWriter(directory: out).write([("index.html", "new"), ("sub/x.csv", "x")])
+    }
+    #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "old")
+    try ReportWriter(directory: out).write([("index.html", "new")])
+    #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "new")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
   }
 }
