@@ -65,7 +65,7 @@ public struct Ingestor {
     } catch {
       let message = String(describing: error)
       try? recorder.end(step: "ingest", status: "failed", rows: nil, exitCode: nil, error: message)
-      try? recorder.finish(status: "failed", exitCode: 1, error: message)
+      try? recorder.finish(status: "failed", exitCode: options.exitCode(error), error: message)
       throw error
     }
   }
@@ -137,7 +137,8 @@ public struct Ingestor {
     return IngestSummary(runID: runID, tables: tables, openExceptions: open, skippedTables: skipped)
   }
 
-  /// The source tables present; throws if a required table or any contract column is missing.
+  /// Throws if a required table or any contract column is missing or of a type that does not convert to
+  /// the contract's (`SourceTableSpec.accepts`).
   /// The contract's tables present in the source (the optional ones may be absent). Read from the
   /// catalog, which lists tables whatever the role may read (`information_schema` hides what it cannot),
   /// so that a missing grant is told from a missing table.
@@ -145,17 +146,19 @@ public struct Ingestor {
     let rows = try source.query(
       """
       SELECT c.relname::text, a.attname::text,
-             has_schema_privilege(n.oid, 'USAGE') AND has_column_privilege(c.oid, a.attnum, 'SELECT')
+             has_schema_privilege(n.oid, 'USAGE') AND has_column_privilege(c.oid, a.attnum, 'SELECT'),
+             format_type(coalesce(nullif(t.typbasetype, 0), a.atttypid), NULL)
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      JOIN pg_type t ON t.oid = a.atttypid
       WHERE n.nspname = \(options.sourceSchema.name) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
       """
     ).rows
-    var columns: [String: [String: Bool]] = [:]
+    var columns: [String: [String: (readable: Bool, type: String)]] = [:]
     for row in rows {
       columns[try row.decode(String.self, at: 0), default: [:]][try row.decode(String.self, at: 1)] =
-        try row.decode(Bool.self, at: 2)
+        (try row.decode(Bool.self, at: 2), try row.decode(String.self, at: 3))
     }
     var present: Set<String> = []
     for spec in SourceTableSpec.all {
@@ -164,9 +167,14 @@ public struct Ingestor {
         if spec.optional { continue }
         throw IngestError(code: .sourceContract, message: "source table \(table) is missing")
       }
-      for column in spec.columns.map(\.name) {
-        guard let readable = found[column] else {
+      for (column, contractType) in spec.columns {
+        guard let (readable, type) = found[column] else {
           throw IngestError(code: .sourceContract, message: "source table \(table) has no column \(column)")
+        }
+        guard SourceTableSpec.accepts(contractType, from: type) else {
+          throw IngestError(
+            code: .sourceContract,
+            message: "source column \(table).\(column) is \(type); the contract says \(contractType)")
         }
         guard readable else {
           throw IngestError(

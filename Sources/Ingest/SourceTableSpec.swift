@@ -79,3 +79,25 @@ struct SourceTableSpec: Sendable {
   /// In load order: parents before children.
   static let all: [SourceTableSpec] = [cities, users, providers, services, bookings, payments, feedbacks, quotes]
 }
+
+extension SourceTableSpec {
+  /// The source column types each contract type is read from: the type itself and the narrower types of
+  /// its family (an `integer` key where the contract says `bigint`), never text where a number or a time is
+  /// contracted (one unparsable value would fail the whole batch). Domains are judged by their base type;
+  /// a `numeric` of any precision is a `numeric` (values too large for the facts are quarantined).
+  static let acceptedSourceTypes: [String: Set<String>] = [
+    "bigint": ["bigint", "integer", "smallint"],
+    "integer": ["integer", "smallint"],
+    "smallint": ["smallint"],
+    "numeric": ["numeric", "bigint", "integer", "smallint"],
+    "text": ["text", "character varying", "character", "name"],
+    "boolean": ["boolean"],
+    "timestamptz": ["timestamp with time zone"],
+  ]
+
+  /// Whether a source column of `sourceType` (as `format_type` names it, without a modifier) can be read as
+  /// `contractType`.
+  static func accepts(_ contractType: String, from sourceType: String) -> Bool {
+    acceptedSourceTypes[contractType]?.contains(sourceType) ?? (contractType == sourceType)
+  }
+}

@@ -38,6 +38,14 @@ private func nonPositive(_ column: String) -> ValidationRule {
     detail: "'\(column) ' || c.\(column)::text || ' is not positive'")
 }
 
+/// A money value the facts' `numeric(12,2)` cannot hold (10^10 or more): one such row is quarantined
+/// instead of aborting the whole ingest when the platform's column is wider than the contract's.
+private func tooLarge(_ column: String) -> ValidationRule {
+  ValidationRule(
+    name: "\(column == "price" ? "price" : "amount")_out_of_range", condition: "c.\(column) >= 1e10",
+    detail: "'\(column) ' || c.\(column)::text || ' is 10^10 or more'")
+}
+
 private let invalidCurrency = ValidationRule(
   name: "invalid_currency", condition: "c.currency IS NULL OR c.currency !~ '^[A-Z]{3}$'",
   detail: "'currency ' || coalesce(quote_literal(c.currency), 'NULL') || ' is not a 3-letter ISO 4217 code'")
@@ -124,7 +132,7 @@ extension TableLoad {
       ValidationRule(
         name: "missing_category", condition: "c.category IS NULL OR btrim(c.category) = ''",
         detail: "'category is missing'"),
-      missing("city"), missing("price"), nonFinite("price"), nonPositive("price"), invalidCurrency,
+      missing("city"), missing("price"), nonFinite("price"), nonPositive("price"), tooLarge("price"), invalidCurrency,
       missing("provider_id"),
       ValidationRule(
         name: "unknown_city", condition: "c.known_city IS NULL",
@@ -170,7 +178,7 @@ extension TableLoad {
       missing("service_id"), missing("user_id"),
       unknownStatus(["pending", "confirmed", "completed", "cancelled"]),
       missing("booking_time"), missing("scheduled_for"), missing("price"), nonFinite("price"),
-      nonPositive("price"), invalidCurrency,
+      nonPositive("price"), tooLarge("price"), invalidCurrency,
       ValidationRule(
         name: "unknown_service", condition: "c.known_service IS NULL",
         detail: "'service_id ' || c.service_id || ' is not a known service'"),
@@ -206,7 +214,8 @@ extension TableLoad {
   static let payments = TableLoad(
     spec: .payments, enrichment: [], joins: "",
     rules: [
-      missing("booking_id"), missing("amount"), nonFinite("amount"), nonPositive("amount"), invalidCurrency,
+      missing("booking_id"), missing("amount"), nonFinite("amount"), nonPositive("amount"), tooLarge("amount"),
+      invalidCurrency,
       unknownStatus(["pending", "succeeded", "failed", "refunded", "partially_refunded"]),
       ValidationRule(
         name: "invalid_refund",
@@ -259,6 +268,7 @@ extension TableLoad {
       """,
     rules: [
       missing("service_id"), missing("quoted_at"), missing("price"), nonFinite("price"), nonPositive("price"),
+      tooLarge("price"),
       ValidationRule(
         name: "invalid_multiplier",
         condition: "c.multiplier IS NULL OR c.multiplier = 'NaN'::numeric OR c.multiplier <= 0 OR c.multiplier > 10",
