@@ -9,9 +9,11 @@ import Foundation
 /// - category, city and weekday are categoricals against their first level (unpenalised);
 /// - category x city is one indicator per pair with *no* reference level, ridge-shrunk (penalty factor
 ///   1): a pair with little data borrows the sum of its main effects;
-/// - season: a two-harmonic Fourier curve of t = (doy - 1) / 365.25 per category (unpenalised), plus a
-///   ridge-shrunk deviation for southern-hemisphere cities, whose weather seasons are reversed; the
-///   deviation is shrunk toward the category's curve;
+/// - season: a two-harmonic Fourier curve of t = (doy - 1) / 365.25 shared by every category
+///   (unpenalised), plus each category's deviation from it, ridge-shrunk: a category with years of data
+///   follows its own curve, one launched weeks ago (whose harmonics its data cannot pin down, and would
+///   otherwise extrapolate to exp(1000)) follows the pooled one; plus a ridge-shrunk deviation for
+///   southern-hemisphere cities, whose weather seasons are reversed, shrunk toward the category's curve;
 /// - e_category: the price elasticity, one log-price-ratio column per category (unpenalised);
 /// - experience: capacity-weighted mean years of the cell's providers, centred at 5.
 public struct DemandFeatures: Sendable {
@@ -61,9 +63,12 @@ public struct DemandFeatures: Sendable {
     let southernCodes = cells.enumerated().map { $0.element.southern ? slopeCodes[$0.offset] : 0 }
     let fourier = cells.map { Self.fourier($0.date) }
     for k in 0..<4 {
+      try design.addNumeric(name: "season.\(Self.fourierNames[k])", values: fourier.map { $0[k] }, penaltyFactor: 0)
+    }
+    for k in 0..<4 {
       try design.addVaryingSlope(
         name: "season.\(Self.fourierNames[k])", levels: slopeLevels, codes: slopeCodes,
-        values: fourier.map { $0[k] }, penaltyFactor: 0)
+        values: fourier.map { $0[k] }, penaltyFactor: 1)
     }
     for k in 0..<4 {
       try design.addVaryingSlope(

@@ -72,6 +72,7 @@ public struct FittedDemandModel: Sendable {
     parts.weekday = value("weekday[\(date.isoWeekday)]")
     let fourier = DemandFeatures.fourier(date)
     for k in 0..<4 {
+      parts.season += fourier[k] * value("season.\(DemandFeatures.fourierNames[k])")
       parts.season += fourier[k] * value("season.\(DemandFeatures.fourierNames[k])[\(category)]")
       if southern { parts.season += fourier[k] * value("season_south.\(DemandFeatures.fourierNames[k])[\(category)]") }
     }
