@@ -208,25 +208,34 @@ public enum MultiplierPolicy {
         let smoothed = exp(window.reduce(0, +) / Double(window.count))
         var candidate = result[index]
         candidate.factors.smoothing = smoothed / candidate.multiplier
-        var bounded = min(max(smoothed, config.min_multiplier), config.max_multiplier)
-        if let previous = current[candidate.key] {
-          bounded = min(max(bounded, previous * (1 - config.max_daily_change)), previous * (1 + config.max_daily_change))
-          bounded = min(max(bounded, config.min_multiplier), config.max_multiplier)
-        }
-        var rounded = (bounded * 10_000).rounded() / 10_000
-        rounded = min(max(rounded, config.min_multiplier), config.max_multiplier)
-        if let previous = current[candidate.key] {
-          // Rounding must not step outside the daily limit either.
-          let upper = (previous * (1 + config.max_daily_change) * 10_000).rounded(.down) / 10_000
-          let lower = (previous * (1 - config.max_daily_change) * 10_000).rounded(.up) / 10_000
-          if lower <= upper { rounded = min(max(rounded, lower), upper) }
-        }
+        let range = allowedRange(previous: current[candidate.key], config: config)
+        let rounded = min(max((smoothed * 10_000).rounded() / 10_000, range.lowerBound), range.upperBound)
         candidate.factors.clamp = rounded / smoothed
         candidate.multiplier = rounded
         result[index] = candidate
       }
     }
     return result
+  }
+
+  /// Where a multiplier may land: the bounds, and within them the daily-change limit around the
+  /// currently published multiplier, both on the 4-decimal grid of `numeric(6,4)`. The bounds win: when the
+  /// published multiplier lies so far outside them (the bounds were tightened) that the limit's range misses
+  /// them, the range is the bound nearest to it, so a policy change takes effect at the next run.
+  static func allowedRange(previous: Double?, config: PolicyConfig) -> ClosedRange<Double> {
+    // Up or down to the grid, a value within 1e-7 of a grid point being that point (1.15 x 10^4 is
+    // 11499.999999999998 in binary).
+    func up(_ value: Double) -> Double { (value * 10_000 - 1e-7).rounded(.up) / 10_000 }
+    func down(_ value: Double) -> Double { (value * 10_000 + 1e-7).rounded(.down) / 10_000 }
+    let low = up(config.min_multiplier)
+    let high = max(low, down(config.max_multiplier))
+    guard let previous, previous.isFinite, previous > 0 else { return low...high }
+    let dailyLow = up(previous * (1 - config.max_daily_change))
+    let dailyHigh = down(previous * (1 + config.max_daily_change))
+    let lower = max(low, dailyLow)
+    let upper = min(high, dailyHigh)
+    if lower <= upper { return lower...upper }
+    return previous > high ? high...high : low...low
   }
 
   /// The factors of one multiplier in words.

@@ -105,6 +105,61 @@ struct DemandPolicyTests {
     }
   }
 
+  @Test("tightened bounds win over the daily limit: every multiplier is inside the new bounds at once")
+  func tightenedBounds() throws {
+    let model = try DemandModel.fit(syntheticCells(), features: syntheticFeatures)
+    let cells = futureCells()
+    // Published under max 1.5 / min 0.8; the policy now says [0.9, 1.3], then [1, 1].
+    let published = Dictionary(
+      uniqueKeysWithValues: MultiplierPolicy.candidates(model: model, cells: cells, bands: bands, config: PolicyConfig())
+        .enumerated().map { ($1.key, $0 % 2 == 0 ? 1.5 : 0.8) })
+    var tight = PolicyConfig()
+    (tight.min_multiplier, tight.max_multiplier) = (0.9, 1.3)
+    let next = MultiplierPolicy.candidates(model: model, cells: cells, bands: bands, config: tight, current: published)
+    #expect(next.allSatisfy { $0.multiplier >= 0.9 && $0.multiplier <= 1.3 }, "\(next.map(\.multiplier))")
+    // A published 1.5 can only come down to the new cap; the daily limit would have kept it at 1.35.
+    #expect(next.filter { published[$0.key] == 1.5 }.allSatisfy { $0.multiplier == 1.3 })
+    (tight.min_multiplier, tight.max_multiplier) = (1, 1)
+    let flat = MultiplierPolicy.candidates(model: model, cells: cells, bands: bands, config: tight, current: published)
+    #expect(flat.allSatisfy { $0.multiplier == 1 })
+  }
+
+  @Test("the allowed range: the bounds, the daily limit inside them, on the 4-decimal grid")
+  func allowedRange() {
+    var config = PolicyConfig()
+    (config.min_multiplier, config.max_multiplier, config.max_daily_change) = (0.85, 1.15, 0.1)
+    #expect(MultiplierPolicy.allowedRange(previous: nil, config: config) == 0.85...1.15)
+    #expect(MultiplierPolicy.allowedRange(previous: 1.0, config: config) == 0.9...1.1)
+    #expect(MultiplierPolicy.allowedRange(previous: 1.1, config: config) == 0.99...1.15)
+    #expect(MultiplierPolicy.allowedRange(previous: 1.5, config: config) == 1.15...1.15)
+    #expect(MultiplierPolicy.allowedRange(previous: 0.5, config: config) == 0.85...0.85)
+  }
+
+  @Test("a category launched 40 days ago: its season follows the pooled curve, its forecast stays finite")
+  func newCategory() throws {
+    var cells = syntheticCells()
+    let last = cells.map(\.date.daysSinceEpoch).max()!
+    var random = SimulationRandom(state: 5)
+    for day in (last - 39)...last {
+      for city in ["Berlin", "Hamburg"] {
+        cells.append(
+          DemandCell(
+            category: "gardening", city: city, date: CalendarDay(daysSinceEpoch: day),
+            bookings: random.poisson(20 * exp(-0.5)), capacity: 20, meanExperience: 5,
+            logPriceRatio: log(0.8 + 0.5 * random.uniform()), southern: false))
+      }
+    }
+    let features = DemandFeatures(categories: ["cleaning", "gardening", "moving"], cities: ["Berlin", "Hamburg"], useHoliday: false)
+    let model = try DemandModel.fit(cells, features: features)
+    for offset in stride(from: 1, through: 365, by: 7) {
+      let parts = model.components(
+        category: "gardening", city: "Berlin", date: CalendarDay(daysSinceEpoch: last + offset), southern: false,
+        meanExperience: 5, holiday: false)
+      #expect(parts.total.isFinite)
+      #expect(abs(parts.season) < 1.5, "day +\(offset): season \(parts.season)")
+    }
+  }
+
   @Test("a category with flat demand and no price response gets exactly 1")
   func flatCategory() throws {
     let cells = syntheticCells(elasticity: ["cleaning": -1.5, "moving": 0], season: ["cleaning": 0.3, "moving": 0])
