@@ -6,8 +6,9 @@ import Warehouse
 
 /// The demand cells, aggregated in the warehouse and read through COPY and the CSV module.
 ///
-/// A cell is (category, city, local date) for every category x city with an active service and every
-/// day of the window, bookings or not (zero demand is information). Capacity: the weekly capacity / 7 of
+/// A cell is (category, city, local date) for every priceable category x city
+/// (`WarehouseSchema.priceableOffers`, the definition publish's coverage guardrail uses) and every day of
+/// the window, bookings or not (zero demand is information). Capacity: the weekly capacity / 7 of
 /// the active providers of active services there, counted from their onboarding date. Bookings and price
 /// come from `demand_cells`, which ingest keeps current: the mean log of charged / list price of the
 /// day's bookings, else of the multipliers of the prices shown in quotes for that day, else unknown.
@@ -22,14 +23,16 @@ struct CellQueries {
   /// Capacity and experience mix per pair and day, as running sums over onboarding events (no join of
   /// every day with every provider).
   private func capacitySQL(from: LocalDate, through: LocalDate) -> SQLQuery {
-    let services = schema.table("services")
-    let providers = schema.table("providers")
-    return """
+    var query: SQLQuery = """
       WITH active AS (
-        SELECT DISTINCT s.category, s.city, p.provider_id, p.weekly_capacity, p.experience_years,
-               greatest(coalesce(p.onboarded_at::date, '-infinity'::date), \(from)::date) AS since
-        FROM \(services) s JOIN \(providers) p ON p.provider_id = s.provider_id
-        WHERE s.active AND p.status = 'active' AND NOT s.source_deleted AND NOT p.source_deleted),
+        SELECT DISTINCT o.category, o.city, o.provider_id, o.weekly_capacity, o.experience_years,
+               greatest(coalesce(o.onboarded_at::date, '-infinity'::date), \(from)::date) AS since
+        FROM (
+      """
+    query.append(schema.priceableOffers)
+    query.append(
+      """
+      ) o),
       events AS (
         SELECT category, city, since AS day, sum(weekly_capacity)::float8 AS capacity,
                sum(weekly_capacity * experience_years)::float8 AS years
@@ -43,7 +46,8 @@ struct CellQueries {
              coalesce(sum(e.years) OVER w / nullif(sum(e.capacity) OVER w, 0), 0) AS mean_years
       FROM grid g LEFT JOIN events e USING (category, city, day)
       WINDOW w AS (PARTITION BY g.category, g.city ORDER BY g.day)
-      """
+      """)
+    return query
   }
 
   /// Historical cells in [from, through]: capacity per day joined to the demand cells ingest maintains.

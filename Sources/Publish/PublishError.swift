@@ -5,6 +5,8 @@ public struct PublishError: Error, CustomStringConvertible, Sendable {
     case locked
     /// The run or version asked for does not exist or has nothing to publish.
     case notFound
+    /// The request makes no sense in the current state (a rollback to the version already current).
+    case invalidRequest
     /// Guardrails refused the candidate; the current version keeps serving.
     case rejected
   }

@@ -65,8 +65,8 @@ extension Publisher {
     let status = try runRow.decode(String.self, at: 0)
     let asOf = try runRow.decode(LocalDate.self, at: 2)
     let horizon = try runRow.decode(Int.self, at: 3)
-    let low = try runRow.decode(Double.self, at: 4)
-    let high = try runRow.decode(Double.self, at: 5)
+    let low = try settings.bounds?.lowerBound ?? runRow.decode(Double.self, at: 4)
+    let high = try settings.bounds?.upperBound ?? runRow.decode(Double.self, at: 5)
     let dailyLimit = try runRow.decode(Double.self, at: 6)
     var checks: [GuardrailCheck] = []
     checks.append(
@@ -103,6 +103,7 @@ extension Publisher {
         name: "bounds", passed: outside == 0, overridable: false,
         detail: "\(outside) multipliers outside [\(low), \(high)]"))
     checks.append(try pacer.run { try coverage(run: run, asOf: asOf, horizon: horizon) })
+    checks.append(try serving(asOf: asOf, horizon: horizon))
 
     var drift = DriftPart()
     if let current {
@@ -130,6 +131,22 @@ extension Publisher {
 
   // MARK: - Counts and coverage
 
+  /// Whether the candidate prices the day being served: its days (the run's as-of date and the horizon
+  /// after it) must include today. A table whose days are all past would leave the booking service with
+  /// no multiplier for today or any later day, and one that starts after today with none for today; never
+  /// forceable. `settings.today`, else the server's date in UTC.
+  private func serving(asOf: LocalDate, horizon: Int) throws -> GuardrailCheck {
+    let today = try settings.today ?? connection.query("SELECT (now() AT TIME ZONE 'UTC')::date").scalar(LocalDate.self)
+    let last = asOf.adding(days: horizon - 1)
+    let passed = asOf <= today && today <= last
+    return GuardrailCheck(
+      name: "current", passed: passed, overridable: false,
+      detail: passed
+        ? "prices \(asOf)..\(last), today \(today) included"
+        : "prices \(asOf)..\(last) do not include today \(today)"
+          + (last < today ? ": a past table (fit it as of today)" : ": it starts after today"))
+  }
+
   /// Rows, NaN and out-of-bounds multipliers per category, in the database's order of categories: one scan
   /// of the run's candidates.
   private func categoryCounts(run: Int64, low: Double, high: Double) throws -> [CategoryCounts] {
@@ -148,47 +165,48 @@ extension Publisher {
     }
   }
 
-  /// Coverage: every category x city with an active service, every band, every day of the horizon.
-  /// Counted (the candidates' primary key makes each present cell count once); an example of a missing
-  /// cell is looked up only when some are missing. The present cells are a semi-join with the active
-  /// pairs, which the planner hashes (12,000 pairs); joined to a CTE of the pairs instead, it hashed the
-  /// million candidates (0.31-0.37 s against 0.72-0.75 s).
+  /// Coverage: every priceable category x city (`WarehouseSchema.priceableOffers`, the fit's own
+  /// definition), every band, every day of the horizon. Counted (the candidates' primary key makes each
+  /// present cell count once); an example of a missing cell is looked up only when some are missing. The
+  /// present cells are a semi-join with the priceable pairs, which the planner hashes.
   private func coverage(run: Int64, asOf: LocalDate, horizon: Int) throws -> GuardrailCheck {
     let candidates = schema.table("candidate_multipliers")
-    let coverage = try connection.query(
+    var query: SQLQuery = "WITH pairs AS MATERIALIZED (SELECT DISTINCT category, city FROM ("
+    query.append(schema.priceableOffers)
+    query.append(
       """
-      SELECT (SELECT count(*) FROM (SELECT DISTINCT category, city FROM \(schema.table("services"))
-                                    WHERE active AND NOT source_deleted) pairs)
-             * (SELECT count(*) FROM \(schema.table("experience_bands"))) * \(Int64(horizon)),
+      ) o)
+      SELECT (SELECT count(*) FROM pairs) * (SELECT count(*) FROM \(schema.table("experience_bands"))) * \(Int64(horizon)),
              (SELECT count(*) FROM \(candidates) c
               WHERE c.run_id = \(run) AND c.experience_band IN (SELECT band FROM \(schema.table("experience_bands")))
                 AND c.valid_on BETWEEN \(asOf) AND \(asOf)::date + \(Int32(horizon - 1))
-                AND EXISTS (SELECT 1 FROM \(schema.table("services")) s
-                            WHERE s.active AND NOT s.source_deleted AND s.category = c.category AND s.city = c.city))
-      """
-    ).single()
+                AND (c.category, c.city) IN (SELECT category, city FROM pairs))
+      """)
+    let coverage = try connection.query(query).single()
     let missingCount = try coverage.decode(Int.self, at: 0) - coverage.decode(Int.self, at: 1)
     var example = ""
     if missingCount > 0 {
-      example = try connection.query(
+      var lookup: SQLQuery = "WITH pairs AS MATERIALIZED (SELECT DISTINCT category, city FROM ("
+      lookup.append(schema.priceableOffers)
+      lookup.append(
         """
-        WITH expected AS (
-          SELECT DISTINCT s.category, s.city, b.band, d::date AS valid_on
-          FROM \(schema.table("services")) s CROSS JOIN \(schema.table("experience_bands")) b
-          CROSS JOIN generate_series(\(asOf)::date, \(asOf)::date + \(Int32(horizon - 1)), interval '1 day') d
-          WHERE s.active AND NOT s.source_deleted)
+        ) o),
+        expected AS (
+          SELECT p.category, p.city, b.band, d::date AS valid_on
+          FROM pairs p CROSS JOIN \(schema.table("experience_bands")) b
+          CROSS JOIN generate_series(\(asOf)::date, \(asOf)::date + \(Int32(horizon - 1)), interval '1 day') d)
         SELECT coalesce(min(e.category || ' in ' || e.city || ', ' || e.band || ', ' || e.valid_on), '')
         FROM expected e
         WHERE NOT EXISTS (
           SELECT 1 FROM \(candidates) c WHERE c.run_id = \(run) AND c.category = e.category AND c.city = e.city
             AND c.experience_band = e.band AND c.valid_on = e.valid_on)
-        """
-      ).scalar(String.self)
+        """)
+      example = try connection.query(lookup).scalar(String.self)
     }
     return GuardrailCheck(
       name: "coverage", passed: missingCount == 0, overridable: false,
       detail: missingCount == 0
-        ? "every active category x city x band x day present"
+        ? "every priceable category x city x band x day present"
         : "\(missingCount) cells missing, e.g. \(example)")
   }
 

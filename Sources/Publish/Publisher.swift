@@ -30,6 +30,13 @@ public struct Publisher {
     /// over the whole table, four ranges cost 20-25% more of the server's CPU than one query (each range's
     /// bitmap scans read every block), and the pacing spreads whole queries as well as parts of one.
     public var driftChunkRows = 2_000_000
+    /// The configured policy's bounds of every multiplier (`[policy]` min and max): the `bounds` guardrail
+    /// checks these, so a run fitted under wider bounds than the configuration's is refused. Nil: the
+    /// bounds the run was fitted with.
+    public var bounds: ClosedRange<Double>?
+    /// The day the booking service is serving (UTC): the candidate must price it (the `current` guardrail).
+    /// Nil: the database server's current date in UTC.
+    public var today: LocalDate?
     /// How the pacer pauses (tests record the pauses instead).
     public var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
     public init() {}
@@ -135,6 +142,10 @@ public struct Publisher {
       let current = try pointer.decode(Int64.self, at: 0)
       guard let target = try requested ?? pointer.decode(Int64?.self, at: 1) else {
         throw PublishError(code: .notFound, message: "there is no previous version to roll back to")
+      }
+      // Flipping to the current version would make it its own previous one and lose the way back.
+      guard target != current else {
+        throw PublishError(code: .invalidRequest, message: "version \(target) is already current; nothing changed")
       }
       guard
         let version = try connection.query(

@@ -62,13 +62,14 @@ struct GuardrailPacingTests {
     let split = try perCategory.publish(runID: next, dryRun: true, force: false, actor: "test")
     #expect(whole.checks == split.checks)
     #expect(whole.largestMoves == split.largestMoves)
+    let day = PublishFixture.asOf.adding(days: 2)
     #expect(
       split.largestMoves == [
-        "cleaning in Wien, senior, 2026-06-17: 1.0000 -> 1.1100",
-        "moving in Wien, senior, 2026-06-17: 1.0000 -> 1.1100",
-        "cleaning in Wien, experienced, 2026-06-17: 1.0000 -> 1.1000",
-        "cleaning in Wien, junior, 2026-06-17: 1.0000 -> 1.1000",
-        "moving in Wien, experienced, 2026-06-17: 1.0000 -> 1.1000",
+        "cleaning in Wien, senior, \(day): 1.0000 -> 1.1100",
+        "moving in Wien, senior, \(day): 1.0000 -> 1.1100",
+        "cleaning in Wien, experienced, \(day): 1.0000 -> 1.1000",
+        "cleaning in Wien, junior, \(day): 1.0000 -> 1.1000",
+        "moving in Wien, experienced, \(day): 1.0000 -> 1.1000",
       ])
     let drift = try #require(split.checks.first { $0.name == "drift" })
     #expect(drift.detail == "2 of 36 cells move more than 10%; mean absolute change 5.33%")

@@ -58,7 +58,8 @@ struct PublishFaultTests {
         if killed > 0 { return }
       }
     }
-    let publisher = Publisher(connection: victim, schema: fixture.schema, logger: TestDatabase.quietLogger)
+    var publisher = Publisher(connection: victim, schema: fixture.schema, logger: TestDatabase.quietLogger)
+    publisher.settings.today = PublishFixture.asOf
     let error = #expect(throws: PostgresError.self) {
       try publisher.publish(runID: second, dryRun: false, force: true, actor: "test")
     }

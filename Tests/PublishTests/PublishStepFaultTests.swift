@@ -71,8 +71,9 @@ struct PublishStepFaultTests {
       let thread = Thread {
         do {
           let connection = try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
-          _ = try Publisher(connection: connection, schema: schema, logger: TestDatabase.quietLogger)
-            .publish(runID: second, dryRun: false, force: true, actor: "test")
+          var publisher = Publisher(connection: connection, schema: schema, logger: TestDatabase.quietLogger)
+          publisher.settings.today = PublishFixture.asOf
+          _ = try publisher.publish(runID: second, dryRun: false, force: true, actor: "test")
         } catch {
           failure.set(error)
         }

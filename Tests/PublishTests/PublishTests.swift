@@ -11,7 +11,8 @@ struct PublishFixture {
   let conninfo: String
   let connection: Connection
   let schema: WarehouseSchema
-  static let asOf = LocalDate(iso: "2026-06-15")!
+  /// Today (UTC): a published table must price the day being served (the `current` guardrail).
+  static let asOf = LocalDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
   static let horizon = 3
 
   init() throws {
@@ -21,13 +22,20 @@ struct PublishFixture {
     try connection.execute(
       """
       INSERT INTO pricing.cities VALUES ('Berlin', 'Europe/Berlin', 'DE', 1), ('Wien', 'Europe/Vienna', 'AT', 1);
+      INSERT INTO pricing.providers (provider_id, experience_years, weekly_capacity, status, run_id)
+        VALUES (1, 5, 20, 'active', 1);
       INSERT INTO pricing.services (service_id, category, city, price, currency, provider_id, active, run_id) VALUES
         (1, 'cleaning', 'Berlin', 50, 'EUR', 1, true, 1), (2, 'cleaning', 'Wien', 50, 'EUR', 1, true, 1),
         (3, 'moving', 'Berlin', 300, 'EUR', 1, true, 1), (4, 'moving', 'Wien', 300, 'EUR', 1, true, 1);
       """)
   }
 
-  var publisher: Publisher { Publisher(connection: connection, schema: schema, logger: TestDatabase.quietLogger) }
+  /// A publisher whose "today" is the fixture's as-of date.
+  var publisher: Publisher {
+    var publisher = Publisher(connection: connection, schema: schema, logger: TestDatabase.quietLogger)
+    publisher.settings.today = Self.asOf
+    return publisher
+  }
 
   /// A model run whose multipliers come from `multiplier(category, city, band, day)`; nil leaves a cell out.
   @discardableResult
@@ -105,7 +113,7 @@ struct PublishTests {
     let plan = try fixture.connection.query(
       """
       EXPLAIN SELECT multiplier FROM pricing.current_multipliers
-      WHERE category = 'cleaning' AND city = 'Berlin' AND experience_band = 'senior' AND valid_on = '2026-06-16'
+      WHERE category = 'cleaning' AND city = 'Berlin' AND experience_band = 'senior' AND valid_on = \(PublishFixture.asOf.adding(days: 1))
       """
     ).rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
     #expect(plan.contains("Index Scan using candidate_multipliers_pkey"), "\(plan)")
