@@ -2,8 +2,10 @@ import Foundation
 
 /// The TOML subset of the configuration files (the policy file, `pricing run`'s file): `[section]`
 /// headers, `key = value` lines whose value is a number, `true`/`false` or a double-quoted string (with
-/// `\"` and `\\` escapes), `#` comments and blank lines. Enough for flat settings, and strict: anything
-/// else is a `FitError.configuration` naming the file and line. What the keys mean is the caller's.
+/// `\"` and `\\` escapes), `#` comments and blank lines; lines end in LF or CR LF. Enough for flat
+/// settings, and strict: anything else, a section header or a setting that appears twice included, is a
+/// `FitError.configuration` naming the file and line (both lines for a duplicate). What the keys mean is
+/// the caller's.
 public enum ConfigFileParser {
   /// A parsed file: its settings in order, and every section header with its line (a section may have
   /// no keys).
@@ -21,21 +23,38 @@ public enum ConfigFileParser {
     public let line: Int
 
     public var setting: String { section.isEmpty ? key : "\(section).\(key)" }
+
+    public init(section: String, key: String, value: String, isString: Bool, line: Int) {
+      self.section = section
+      self.key = key
+      self.value = value
+      self.isString = isString
+      self.line = line
+    }
   }
 
   public static func parse(_ text: String, name: String) throws -> Document {
     var document = Document()
     var section = ""
+    var sectionLines: [String: Int] = [:]
+    var settingLines: [String: Int] = [:]
     for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let line = offset + 1
       func fail(_ message: String) -> FitError {
         FitError(code: .configuration, message: "\(name):\(line): \(message)")
       }
-      let content = stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
+      // A file written on Windows ends its lines with CR LF: the CR is part of the line ending.
+      var text = String(rawLine)
+      if text.hasSuffix("\r") { text.removeLast() }
+      let content = stripComment(text).trimmingCharacters(in: .whitespaces)
       if content.isEmpty { continue }
       if content.hasPrefix("[") {
         guard content.hasSuffix("]"), content.count > 2 else { throw fail("malformed section header") }
         section = String(content.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        if let first = sectionLines[section] {
+          throw fail("section [\(section)] appears twice (first at line \(first))")
+        }
+        sectionLines[section] = line
         document.sections.append((section, line))
         continue
       }
@@ -45,6 +64,9 @@ public enum ConfigFileParser {
       guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
         throw fail("malformed key \(key)")
       }
+      let setting = section.isEmpty ? key : "\(section).\(key)"
+      if let first = settingLines[setting] { throw fail("\(setting) is set twice (first at line \(first))") }
+      settingLines[setting] = line
       if raw.hasPrefix("\"") {
         guard raw.count >= 2, raw.hasSuffix("\""), let value = unescape(String(raw.dropFirst().dropLast())) else {
           throw fail("malformed string for \(key)")

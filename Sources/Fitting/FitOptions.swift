@@ -12,11 +12,15 @@ public struct FitOptions: Sendable {
   public var model: DemandModelConfig
   /// (country, date) pairs of public holidays, from a calendar file; empty: no holiday effect.
   public var holidays: [(country: String, date: LocalDate)]
+  /// The exit status a failure is recorded with in `runs` (the command's own; 70 when not told).
+  public var exitCode: @Sendable (Error) -> Int32
 
   public init(
     warehouseConninfo: String, schema: WarehouseSchema, asOf: LocalDate, policy: PolicyConfig = PolicyConfig(),
-    model: DemandModelConfig = DemandModelConfig(), holidays: [(country: String, date: LocalDate)] = []
+    model: DemandModelConfig = DemandModelConfig(), holidays: [(country: String, date: LocalDate)] = [],
+    exitCode: @escaping @Sendable (Error) -> Int32 = { _ in 70 }
   ) {
+    self.exitCode = exitCode
     self.warehouseConninfo = warehouseConninfo
     self.schema = schema
     self.asOf = asOf

@@ -37,12 +37,16 @@ public struct FitRunner {
       let outcome = try fit(connection, runID: recorder.runID)
       try recorder.end(
         step: "fit", status: outcome.status == "fitted" ? "succeeded" : "rejected", rows: Int64(outcome.candidates),
-        exitCode: 0, error: outcome.reasons.isEmpty ? nil : outcome.reasons.joined(separator: "; "))
-      try recorder.finish(status: outcome.status == "fitted" ? "succeeded" : "rejected", exitCode: 0, error: nil)
+        exitCode: outcome.status == "fitted" ? 0 : 81,
+        error: outcome.reasons.isEmpty ? nil : outcome.reasons.joined(separator: "; "))
+      // A rejected model is exit 81 (CONTRACTS.md section 3), as the command exits.
+      try recorder.finish(
+        status: outcome.status == "fitted" ? "succeeded" : "rejected", exitCode: outcome.status == "fitted" ? 0 : 81,
+        error: outcome.reasons.isEmpty ? nil : outcome.reasons.joined(separator: "; "))
       return outcome
     } catch {
       try? recorder.end(step: "fit", status: "failed", rows: nil, exitCode: nil, error: String(describing: error))
-      try? recorder.finish(status: "failed", exitCode: 1, error: String(describing: error))
+      try? recorder.finish(status: "failed", exitCode: options.exitCode(error), error: String(describing: error))
       throw error
     }
   }
@@ -62,11 +66,21 @@ public struct FitRunner {
     let range = try connection.query(
       "SELECT min(local_date), max(local_date) FROM \(schema.table("demand_cells")) WHERE bookings > 0 AND local_date < \(asOf)"
     ).single()
-    guard let first = try range.decode(LocalDate?.self, at: 0) else {
+    guard let first = try range.decode(LocalDate?.self, at: 0), let last = try range.decode(LocalDate?.self, at: 1)
+    else {
       throw FitError(code: .noData, message: "no ingested bookings before the as-of date \(asOf): nothing to fit")
     }
     let historyStart = max(first, asOf.adding(days: -policy.history_days))
     let holdoutStart = asOf.adding(days: -policy.holdout_days)
+    // A holdout without a single booking cannot validate anything (its WAPE is infinite): the as-of date is
+    // past the data, a typo or a stale ingest.
+    guard last >= holdoutStart else {
+      throw FitError(
+        code: .noData,
+        message:
+          "the as-of date \(asOf) is past the data: the last ingested booking is on \(last), before the holdout from \(holdoutStart)"
+      )
+    }
     guard holdoutStart.daysSinceEpoch - historyStart.daysSinceEpoch >= 28 else {
       throw FitError(
         code: .noData,

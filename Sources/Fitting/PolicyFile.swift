@@ -29,15 +29,17 @@ public enum PolicyFile {
   /// The sections this file holds (`pricing run`'s configuration file holds them too).
   public static let sections: Set<String> = ["policy", "model"]
 
-  /// Applies `[policy]` and `[model]` entries to the defaults and validates the result.
-  public static func settings(_ entries: [ConfigFileParser.Entry], name: String) throws
-    -> (PolicyConfig, DemandModelConfig)
-  {
-    var policy = PolicyConfig()
-    var model = DemandModelConfig()
+  /// Applies `[policy]` and `[model]` entries to `starting` (the defaults unless given) and validates the
+  /// result. An entry of line 0 comes from outside a file (an environment variable): its messages name
+  /// `name` alone.
+  public static func settings(
+    _ entries: [ConfigFileParser.Entry], name: String,
+    starting: (PolicyConfig, DemandModelConfig) = (PolicyConfig(), DemandModelConfig())
+  ) throws -> (PolicyConfig, DemandModelConfig) {
+    var (policy, model) = starting
     for entry in entries {
       func fail(_ message: String) -> FitError {
-        FitError(code: .configuration, message: "\(name):\(entry.line): \(message)")
+        FitError(code: .configuration, message: "\(entry.line > 0 ? "\(name):\(entry.line)" : name): \(message)")
       }
       let setting = entry.setting
       func number() throws -> Double {
@@ -71,6 +73,13 @@ public enum PolicyFile {
       default: throw fail("unknown setting \(setting)")
       }
     }
+    try validate(policy: policy, model: model, name: name)
+    return (policy, model)
+  }
+
+  /// Checks the policy's and the model's rules (ranges, combinations); a `FitError.configuration` starting
+  /// with `name` otherwise.
+  public static func validate(policy: PolicyConfig, model: DemandModelConfig, name: String) throws {
     if let problem = policy.problem() { throw FitError(code: .configuration, message: "\(name): policy.\(problem)") }
     if !(model.interactionL2 >= 0) {
       throw FitError(code: .configuration, message: "\(name): model.interaction_l2 must not be negative")
@@ -85,7 +94,6 @@ public enum PolicyFile {
     if model.maxIterations < 1 {
       throw FitError(code: .configuration, message: "\(name): model.max_iterations must be at least 1")
     }
-    return (policy, model)
   }
 
   /// A holiday calendar: CSV with a header `country,date,name` (ISO date).

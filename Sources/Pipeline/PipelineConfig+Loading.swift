@@ -31,28 +31,62 @@ extension PipelineConfig {
   ]
 
   /// Loads the settings: defaults, then the file (`file`, else `$PRICING_CONFIG`, when either is set),
-  /// then the environment's `PRICING_<SECTION>_<KEY>` variables, and validates the result.
+  /// then the environment's `PRICING_<SECTION>_<KEY>` variables, and validates the result. A named file
+  /// that is empty as a name, missing, a folder or unreadable is a configuration error naming it.
   public static func load(file: String?, environment: [String: String]) throws -> PipelineConfig {
     var config = PipelineConfig()
-    if let file = file ?? environment["PRICING_CONFIG"] {
-      let text: String
-      do {
-        text = try String(contentsOfFile: file, encoding: .utf8)
-      } catch {
-        throw PipelineError(code: .configuration, message: "config \(file): cannot read the file")
-      }
-      try config.apply(text: text, name: file)
+    if let path = try configurationPath(file: file, environment: environment) {
+      try config.apply(text: try readConfigurationFile(path), name: path)
     }
     try config.apply(environment: environment)
     try config.validate()
     return config
   }
 
+  /// The configuration file to read: `file` (the `--config` flag), else `$PRICING_CONFIG`, else none.
+  static func configurationPath(file: String?, environment: [String: String]) throws -> String? {
+    if let file {
+      guard !file.isEmpty else { throw PipelineError(code: .usage, message: "--config must name a file") }
+      return file
+    }
+    guard let variable = environment["PRICING_CONFIG"] else { return nil }
+    guard !variable.isEmpty else {
+      throw PipelineError(code: .configuration, message: "config: PRICING_CONFIG is empty: name a file or unset it")
+    }
+    return variable
+  }
+
+  /// The file's text; what is wrong with it otherwise (missing, a folder, unreadable, not UTF-8).
+  static func readConfigurationFile(_ path: String) throws -> String {
+    func fail(_ reason: String) -> PipelineError {
+      PipelineError(code: .configuration, message: "config \(path): \(reason)")
+    }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw fail("no such file") }
+    if isFolder.boolValue { throw fail("is a folder, not a file") }
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot read the file (permission denied)") }
+    defer { try? handle.close() }
+    let data: Data
+    do {
+      data = try handle.readToEnd() ?? Data()
+    } catch {
+      throw fail("cannot read the file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else { throw fail("is not UTF-8 text") }
+    return text
+  }
+
   /// Applies a configuration file's text; its `[policy]` and `[model]` entries go to the policy file's
   /// reader (`PolicyFile.settings`).
   public mutating func apply(text: String, name: String) throws {
     do {
-      let entries = try ConfigFileParser.parse(text, name: name).entries
+      let document = try ConfigFileParser.parse(text, name: name)
+      let known = Set(Self.setters.keys.map { String($0.split(separator: ".")[0]) }).union(PolicyFile.sections)
+      for section in document.sections where !known.contains(section.name) {
+        throw PipelineError(
+          code: .configuration, message: "config \(name):\(section.line): unknown section [\(section.name)]")
+      }
+      let entries = document.entries
       var policyEntries: [ConfigFileParser.Entry] = []
       for entry in entries {
         if PolicyFile.sections.contains(entry.section) {
@@ -72,12 +106,20 @@ extension PipelineConfig {
     }
   }
 
-  /// Applies `PRICING_<SECTION>_<KEY>` variables of the pipeline's sections (`PRICING_RETRY_MAX_ATTEMPTS`);
-  /// a variable of a known section with an unknown key is an error (a typo would otherwise be ignored).
+  /// Applies `PRICING_<SECTION>_<KEY>` variables of the pipeline's sections (`PRICING_RETRY_MAX_ATTEMPTS`,
+  /// `PRICING_POLICY_MAX_MULTIPLIER`); a variable of a known section with an unknown key is an error (a
+  /// typo would otherwise be ignored).
   public mutating func apply(environment: [String: String]) throws {
     let sections = Set(Self.setters.keys.map { String($0.split(separator: ".")[0]) })
+    var policyEntries: [(variable: String, entry: ConfigFileParser.Entry)] = []
     for (variable, value) in environment.sorted(by: { $0.key < $1.key }) where variable.hasPrefix("PRICING_") {
       let rest = variable.dropFirst("PRICING_".count).lowercased()
+      if let section = PolicyFile.sections.first(where: { rest.hasPrefix($0 + "_") }) {
+        let key = String(rest.dropFirst(section.count + 1))
+        policyEntries.append(
+          (variable, ConfigFileParser.Entry(section: section, key: key, value: value, isString: false, line: 0)))
+        continue
+      }
       guard let section = sections.first(where: { rest.hasPrefix($0 + "_") }) else { continue }
       let setting = "\(section).\(rest.dropFirst(section.count + 1))"
       guard let setter = Self.setters[setting] else {
@@ -86,6 +128,22 @@ extension PipelineConfig {
       }
       try setter(&self, Setting(name: setting, value: value, isString: nil, origin: variable))
     }
+    for (variable, entry) in policyEntries {
+      do {
+        (policy, model) = try PolicyFile.settings([entry], name: variable, starting: (policy, model))
+      } catch let error as FitError {
+        throw PipelineError(code: .configuration, message: "config \(error.message)", setting: entry.setting)
+      }
+    }
+  }
+
+  /// Applies a command-line flag's value to `setting` with the file's rules; a value of the wrong kind or
+  /// out of range is a usage error naming the flag (exit 64).
+  public mutating func apply(flag: String, setting: String, value: String) throws {
+    guard let setter = Self.setters[setting] else {
+      preconditionFailure("no setting \(setting) for \(flag)")
+    }
+    try setter(&self, Setting(name: setting, value: value, isString: nil, origin: flag))
   }
 
   /// Checks what single settings cannot: combinations, identifiers, the policy's own rules.
@@ -94,16 +152,30 @@ extension PipelineConfig {
       PipelineError(code: .configuration, message: "config: \(setting) \(message)", setting: setting)
     }
     do {
-      _ = try WarehouseSchema(name: schema)
-    } catch {
-      throw fail("database.schema", "is not a valid identifier")
+      _ = try SQLIdentifier(schema)
+    } catch let error as PostgresError {
+      throw PipelineError(code: .configuration, message: "config: database.schema: \(error.message)", setting: "database.schema")
     }
-    if (try? SQLIdentifier(sourceSchema)) == nil { throw fail("database.source_schema", "is not a valid identifier") }
+    do {
+      _ = try SQLIdentifier(sourceSchema)
+    } catch let error as PostgresError {
+      throw PipelineError(
+        code: .configuration, message: "config: database.source_schema: \(error.message)", setting: "database.source_schema")
+    }
     if retryMaxDelaySeconds < retryInitialDelaySeconds {
       throw fail("retry.max_delay_seconds", "must not be below retry.initial_delay_seconds")
     }
-    if let problem = policy.problem() {
-      throw PipelineError(code: .configuration, message: "config: policy.\(problem)", setting: "policy")
+    do {
+      try PolicyFile.validate(policy: policy, model: model, name: "config")
+    } catch let error as FitError {
+      throw PipelineError(code: .configuration, message: error.message, setting: "policy")
+    }
+    if !holidaysFile.isEmpty {
+      do {
+        _ = try PolicyFile.holidays(path: holidaysFile)
+      } catch {
+        throw fail("fit.holidays_file", "\(holidaysFile): \(error)")
+      }
     }
   }
 }
@@ -116,8 +188,12 @@ struct Setting {
   let isString: Bool?
   let origin: String
 
+  /// A flag's bad value is a usage error naming the flag; the file's or a variable's, a configuration error.
   private func fail(_ message: String) -> PipelineError {
-    PipelineError(code: .configuration, message: "config \(origin): \(name) \(message)", setting: name)
+    if origin.hasPrefix("--") {
+      return PipelineError(code: .usage, message: "\(origin) \(message)", setting: name)
+    }
+    return PipelineError(code: .configuration, message: "config \(origin): \(name) \(message)", setting: name)
   }
 
   func string() throws -> String {

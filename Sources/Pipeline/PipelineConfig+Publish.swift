@@ -1,4 +1,5 @@
 import Publish
+import PricingModel
 
 extension PipelineConfig {
   /// The `[publish]` section as the publisher's settings (`pricing run`, `pricing publish`).
@@ -8,6 +9,7 @@ extension PipelineConfig {
     settings.maxShareBeyondDailyLimit = maxShareBeyondDailyLimit
     settings.maxMeanAbsoluteChange = maxMeanAbsoluteChange
     settings.pauseRatio = publishPauseRatio
+    settings.bounds = policy.min_multiplier...max(policy.min_multiplier, policy.max_multiplier)
     return settings
   }
 }

@@ -3,6 +3,8 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
   public enum Code: String, Sendable {
     /// Another `pricing run` holds the lock.
     case locked
+    /// A command-line flag's value is of the wrong kind or out of range (exit 64).
+    case usage
     /// A setting is unknown, of the wrong kind or out of range; `setting` names it.
     case configuration
     /// A step's result was refused: the model failed validation, or a guardrail refused the prices.

@@ -49,7 +49,7 @@ public struct PipelineRunner {
   }
 
   public static func lockKey(_ schema: WarehouseSchema) -> Int64 {
-    Connection.advisoryLockKey("pricing.run." + schema.name.name)
+    schema.runLockKey
   }
 
   // MARK: - The run
@@ -67,6 +67,12 @@ public struct PipelineRunner {
     }
     defer { _ = try? lock.advisoryUnlock(lockKey) }
     try schema.requireMigrated(lock)
+    // Runs killed without a chance to close their records (SIGKILL, a power cut) are closed now: this run
+    // holds the lock, so no other `pricing run` is alive.
+    let interrupted = try RunRecorder.closeInterrupted(lock, schema: schema, runLockHeld: true)
+    if !interrupted.isEmpty {
+      logger.warning("closed runs left open by a process that is gone", metadata: ["runs": "\(interrupted)"])
+    }
 
     /// After a lost connection the session lock is gone with it: take it again or give up.
     func ensureLock() throws {
@@ -109,12 +115,12 @@ public struct PipelineRunner {
       stepLogger.info("step started")
       let started = Date()
       var result: PipelineStepResult
-      var attempts = 1
+      var attempts = 0
       do {
-        let (output, tries) = try retry.run(step.rawValue, logger: stepLogger, sleep: sleep, beforeRetry: ensureLock) {
-          try perform(step, schema: schema, fitRunID: fitRunID, logger: stepLogger)
+        let (output, _) = try retry.run(step.rawValue, logger: stepLogger, sleep: sleep, beforeRetry: ensureLock) {
+          attempts += 1
+          return try perform(step, schema: schema, fitRunID: fitRunID, logger: stepLogger)
         }
-        attempts = tries
         if step == .fit { fitRunID = output.details["fit_run_id"].flatMap { Int64($0) } }
         if step == .report { reportPath = output.details["path"] }
         result = PipelineStepResult(
@@ -126,7 +132,8 @@ public struct PipelineRunner {
         result = PipelineStepResult(
           step: step.rawValue, status: rejected ? "rejected" : "failed", rows: nil, exitCode: code, error: message,
           attempts: attempts, seconds: Date().timeIntervalSince(started), details: [:])
-        stepLogger.error("step \(result.status)", metadata: ["exit_code": "\(code)", "error": "\(message)"])
+        stepLogger.error(
+          "step \(result.status)", metadata: ["exit_code": "\(code)", "error": "\(message)", "attempts": "\(attempts)"])
         if failure == nil { failure = result }
       }
       let finished = result
@@ -148,6 +155,8 @@ public struct PipelineRunner {
     }
     let exitCode = failure?.exitCode ?? 0
     let status = failure?.status ?? "succeeded"
+    // An ingest or fit attempt that lost its connection could not close its own record; this run retried it.
+    try recorder.record { try $0.closeAbandonedAttempts() }
     try recorder.record {
       try $0.finish(status: status, exitCode: exitCode, error: failure.map { "\($0.step): \($0.error ?? "")" })
     }
@@ -156,6 +165,12 @@ public struct PipelineRunner {
   }
 
   // MARK: - Steps
+
+  /// The exit status of a step's error, as its own command would exit (recorded in the step's `runs` row).
+  private var exitCode: @Sendable (Error) -> Int32 {
+    let classify = self.classify
+    return { classify($0).exitCode }
+  }
 
   struct StepOutput {
     var rows: Int64?
@@ -172,7 +187,7 @@ public struct PipelineRunner {
           sourceConninfo: config.source, warehouseConninfo: config.warehouseConninfo,
           sourceSchema: try SQLIdentifier(config.sourceSchema), warehouse: schema,
           full: fullIngest || config.fullIngest,
-          overlapSeconds: config.overlapMinutes * 60),
+          overlapSeconds: config.overlapMinutes * 60, exitCode: exitCode),
         logger: logger
       ).run()
       return StepOutput(
@@ -183,7 +198,7 @@ public struct PipelineRunner {
       let outcome = try FitRunner(
         options: FitOptions(
           warehouseConninfo: config.warehouseConninfo, schema: schema, asOf: today, policy: config.policy,
-          model: config.model, holidays: holidays),
+          model: config.model, holidays: holidays, exitCode: exitCode),
         logger: logger
       ).run()
       guard outcome.status == "fitted" else {
@@ -197,6 +212,8 @@ public struct PipelineRunner {
       var publisher = Publisher(
         connection: try Connection(conninfo: config.warehouseConninfo, logger: logger), schema: schema, logger: logger)
       publisher.settings = config.publisherSettings
+      // The run prices `today` (its as-of date): the table it publishes must cover that day.
+      publisher.settings.today = today
       let outcome = try publisher.publish(runID: fitRunID, dryRun: false, force: false, actor: actor)
       return StepOutput(
         rows: Int64(outcome.rows),

@@ -60,7 +60,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
       let status: ExitStatus =
         switch error.code {
         case .locked: .temporaryFailure
-        case .notFound: .dataError
+        case .notFound, .invalidRequest: .dataError
         case .rejected: .rejected
         }
       return CommandFailure(status: status, message: error.description)
@@ -77,6 +77,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
       let status: ExitStatus =
         switch error.code {
         case .locked: .temporaryFailure
+        case .usage: .usage
         case .configuration: .configuration
         case .rejected: .rejected
         }

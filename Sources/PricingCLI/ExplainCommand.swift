@@ -26,9 +26,9 @@ struct ExplainCommand: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let schema = try options.warehouseSchema()
-      let connection = try options.connectWarehouse(
-        options.warehouseConninfo, schema: schema, logger: options.makeLogger("explain"))
+      let settings = try options.settings()
+      let (connection, schema) = try options.connectWarehouse(
+        settings, logger: options.makeLogger("explain", settings: settings))
       let store = ModelRunStore(schema: schema)
       let candidates = try store.candidates(
         connection, runID: runID, category: category, city: city, date: LocalDate(iso: date)!, band: band)

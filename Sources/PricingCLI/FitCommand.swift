@@ -3,9 +3,11 @@ import Fitting
 import Foundation
 import Postgres
 import PricingModel
+import Warehouse
 
 /// `pricing fit [--as-of DATE] [--horizon DAYS]`: the demand model, its validation and the candidate
-/// price table, recorded as a model run (docs/model.md).
+/// price table, recorded as a model run (docs/model.md). Its policy, model settings and holiday calendar
+/// are the configuration's (`[policy]`, `[model]`, `fit.holidays_file`), the nightly run's own.
 struct FitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fit",
@@ -16,33 +18,34 @@ struct FitCommand: ParsableCommand {
   @Option(name: .customLong("as-of"), help: "First day priced; the model sees data before it (default: today, UTC).")
   var asOf: String?
 
-  @Option(help: "Days priced after the as-of date (overrides the policy file).")
+  @Option(help: "Days priced after the as-of date (overrides policy.horizon_days; 1..366).")
   var horizon: Int?
 
-  @Option(help: "The policy file (TOML subset; see data/policy.toml). Default: the built-in defaults.")
-  var config: String?
-
-  @Option(help: "A holiday calendar CSV (country,date,name), e.g. data/holidays.csv.")
+  @Option(help: "A holiday calendar CSV (country,date,name) (overrides fit.holidays_file).")
   var holidays: String?
 
   func validate() throws {
-    if let asOf, LocalDate(iso: asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD") }
+    if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
     if let horizon, horizon < 1 || horizon > 366 { throw ValidationError("--horizon must be between 1 and 366") }
   }
 
   func run() throws {
     var exitStatus = ExitStatus.success
     try reportingFailures {
-      let logger = options.makeLogger("fit")
-      var (policy, model) = (PolicyConfig(), DemandModelConfig())
-      if let config { (policy, model) = try PolicyFile.load(path: config) }
-      if let horizon { policy.horizon_days = horizon }
-      let calendar = try holidays.map { try PolicyFile.holidays(path: $0) } ?? []
-      let day = asOf.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC()
+      var settings = try options.settings()
+      if let horizon { settings.policy.horizon_days = horizon }
+      if let holidays { settings.holidaysFile = holidays }
+      try settings.validate()
+      let logger = options.makeLogger("fit", settings: settings)
+      let interruption = InterruptionGuard(settings: settings)
+      defer { withExtendedLifetime(interruption) {} }
+      let calendar = settings.holidaysFile.isEmpty ? [] : try PolicyFile.holidays(path: settings.holidaysFile)
+      let day = try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC()
       let outcome = try FitRunner(
         options: FitOptions(
-          warehouseConninfo: options.warehouseConninfo, schema: try options.warehouseSchema(), asOf: day,
-          policy: policy, model: model, holidays: calendar),
+          warehouseConninfo: settings.warehouseConninfo, schema: try WarehouseSchema(name: settings.schema),
+          asOf: day, policy: settings.policy, model: settings.model, holidays: calendar,
+          exitCode: { CommandFailure.from($0).status.rawValue }),
         logger: logger
       ).run()
       let m = outcome.metrics

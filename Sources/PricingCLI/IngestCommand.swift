@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Postgres
+import Warehouse
 
 /// `pricing ingest [--full]`: incremental (or full) load from the source into the warehouse (docs/ingest.md).
 struct IngestCommand: ParsableCommand {
@@ -13,21 +14,26 @@ struct IngestCommand: ParsableCommand {
   @Flag(help: "Reload every table whole and mark rows deleted at the source.")
   var full = false
 
-  @Option(name: .customLong("overlap-minutes"), help: "Re-read this many minutes before the last watermark.")
-  var overlapMinutes: Int = 60
-
-  func validate() throws {
-    guard overlapMinutes >= 0 else { throw ValidationError("--overlap-minutes must not be negative") }
-  }
+  @Option(
+    name: .customLong("overlap-minutes"),
+    help: "Re-read this many minutes before the last watermark (overrides ingest.overlap_minutes, 60; 0..10080).")
+  var overlapMinutes: String?
 
   func run() throws {
     try reportingFailures {
-      let logger = options.makeLogger("ingest")
+      var settings = try options.settings()
+      if let overlapMinutes {
+        try settings.apply(flag: "--overlap-minutes", setting: "ingest.overlap_minutes", value: overlapMinutes)
+      }
+      let logger = options.makeLogger("ingest", settings: settings)
+      let interruption = InterruptionGuard(settings: settings)
+      defer { withExtendedLifetime(interruption) {} }
       var ingestor = Ingestor(
         options: IngestOptions(
-          sourceConninfo: options.sourceConninfo, warehouseConninfo: options.warehouseConninfo,
-          sourceSchema: try options.sourceSchemaIdentifier(), warehouse: try options.warehouseSchema(), full: full,
-          overlapSeconds: overlapMinutes * 60),
+          sourceConninfo: settings.source, warehouseConninfo: settings.warehouseConninfo,
+          sourceSchema: try options.sourceSchemaIdentifier(settings), warehouse: try WarehouseSchema(name: settings.schema),
+          full: full || settings.fullIngest, overlapSeconds: settings.overlapMinutes * 60,
+          exitCode: { CommandFailure.from($0).status.rawValue }),
         logger: logger)
       if !options.quiet && isatty(STDERR_FILENO) == 1 {
         ingestor.progress = { table, rows in

@@ -14,9 +14,10 @@ struct MigrateCommand: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let logger = options.makeLogger("migrate")
-      let schema = try options.warehouseSchema()
-      let connection = try Connection(conninfo: options.warehouseConninfo, logger: logger)
+      let settings = try options.settings()
+      let logger = options.makeLogger("migrate", settings: settings)
+      let schema = try WarehouseSchema(name: settings.schema)
+      let connection = try Connection(conninfo: settings.warehouseConninfo, logger: logger)
       let outcome = try Migrator(schema: schema, logger: logger).migrate(connection)
       print("schema \(schema.name) at version \(outcome.currentVersion) (applied: \(outcome.appliedVersions.count))")
       if let readerRole {

@@ -26,9 +26,9 @@ struct ModelCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let schema = try options.warehouseSchema()
-        let connection = try options.connectWarehouse(
-          options.warehouseConninfo, schema: schema, logger: options.makeLogger("model"))
+        let settings = try options.settings()
+        let (connection, schema) = try options.connectWarehouse(
+          settings, logger: options.makeLogger("model", settings: settings))
         let data = try ModelRunStore(schema: schema).showJSON(connection, runID: runID)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
       }

@@ -20,18 +20,11 @@ struct PublishCommand: ParsableCommand {
   @Flag(help: "Override the drift and validation guardrails (never bounds, coverage or NaN); recorded.")
   var force = false
 
-  @Option(
-    help:
-      "The configuration file of pricing run (default: $PRICING_CONFIG): its warehouse, schema and [publish] settings."
-  )
-  var config: String?
-
   func run() throws {
     try reportingFailures {
-      let logger = options.makeLogger("publish")
-      let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
-      let (conninfo, schema) = try options.warehouse(with: settings)
-      let connection = try options.connectWarehouse(conninfo, schema: schema, logger: logger)
+      let settings = try options.settings()
+      let logger = options.makeLogger("publish", settings: settings)
+      let (connection, schema) = try options.connectWarehouse(settings, logger: logger)
       var publisher = Publisher(connection: connection, schema: schema, logger: logger)
       publisher.settings = settings.publisherSettings
       func show(_ checks: [GuardrailCheck]) {
@@ -78,9 +71,9 @@ struct RollbackCommand: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let logger = options.makeLogger("rollback")
-      let schema = try options.warehouseSchema()
-      let connection = try options.connectWarehouse(options.warehouseConninfo, schema: schema, logger: logger)
+      let settings = try options.settings()
+      let logger = options.makeLogger("rollback", settings: settings)
+      let (connection, schema) = try options.connectWarehouse(settings, logger: logger)
       let outcome = try Publisher(connection: connection, schema: schema, logger: logger)
         .rollback(to: to, actor: PublishCommand.actor())
       print("version \(outcome.versionID ?? 0) is current again (was \(outcome.previousVersionID ?? 0))")

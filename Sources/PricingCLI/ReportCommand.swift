@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Postgres
 import Reports
+import Warehouse
 
 /// `pricing report --out DIR [--from DATE] [--to DATE]` (docs/reports.md).
 struct ReportCommand: ParsableCommand {
@@ -34,18 +35,18 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let logger = options.makeLogger("report")
+      let settings = try options.settings()
+      let logger = options.makeLogger("report", settings: settings)
       let period = try ReportPeriod.resolve(
         from: from.flatMap { LocalDate(iso: $0) }, to: to.flatMap { LocalDate(iso: $0) }, today: SeedCommand.todayUTC())
       if printSQL {
         // The benchmark's baseline (Benchmarks/report.sh): the same SQL for psql, writing into --out.
         print(
-          ReportGenerator(schema: try options.warehouseSchema()).psqlScript(period: period, directory: out),
+          ReportGenerator(schema: try WarehouseSchema(name: settings.schema)).psqlScript(period: period, directory: out),
           terminator: "")
         return
       }
-      let schema = try options.warehouseSchema()
-      let connection = try options.connectWarehouse(options.warehouseConninfo, schema: schema, logger: logger)
+      let (connection, schema) = try options.connectWarehouse(settings, logger: logger)
       let outcome = try ReportBuilder(schema: schema, logger: logger)
         .build(connection, period: period, into: URL(fileURLWithPath: out))
       print(outcome.directory.appendingPathComponent("index.html").path)

@@ -15,20 +15,7 @@ struct RunCommand: ParsableCommand {
       the first failing step's code (75 when another run holds the lock, 78 for a bad setting).
       """)
 
-  @Option(help: "The configuration file (TOML subset; default: $PRICING_CONFIG, else built-in defaults).")
-  var config: String?
-
-  @Option(help: "Source database (overrides database.source).")
-  var source: String?
-
-  @Option(help: "Warehouse database (overrides database.warehouse).")
-  var warehouse: String?
-
-  @Option(name: .customLong("schema"), help: "The pipeline's schema (overrides database.schema).")
-  var schema: String?
-
-  @Option(name: .customLong("source-schema"), help: "The booking platform's schema (overrides database.source_schema).")
-  var sourceSchema: String?
+  @OptionGroup var options: GlobalOptions
 
   @Flag(name: .customLong("full-ingest"), help: "Reload every source table whole (the weekly cron line).")
   var fullIngest = false
@@ -40,40 +27,21 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("report-dir"), help: "The report folder (overrides report.dir; \"\" skips the report).")
   var reportDirectory: String?
 
-  @Option(name: .customLong("log-format"), help: "text or json (overrides log.format).")
-  var logFormat: String?
-
-  @Flag(help: "Only warnings and errors in the log (for cron).")
-  var quiet = false
-
-  @Flag(help: "Debug messages in the log.")
-  var verbose = false
-
   func validate() throws {
-    if let asOf, LocalDate(iso: asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD") }
-    if let logFormat, StderrLogHandler.Format(rawValue: logFormat) == nil {
-      throw ValidationError("--log-format must be text or json")
-    }
+    if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
   }
 
   func run() throws {
     var exitCode: Int32 = 0
     try reportingFailures {
-      let environment = ProcessInfo.processInfo.environment
-      var settings = try PipelineConfig.load(file: config, environment: environment)
-      if let source { settings.source = source }
-      if let warehouse { settings.warehouse = warehouse }
-      if let schema { settings.schema = schema }
-      if let sourceSchema { settings.sourceSchema = sourceSchema }
+      var settings = try options.settings()
       if let reportDirectory { settings.reportDirectory = reportDirectory }
-      if let logFormat { settings.logFormat = logFormat }
-      try settings.validate()
-      let format = StderrLogHandler.Format(rawValue: settings.logFormat) ?? .text
-      let level: Logger.Level =
-        quiet ? .warning : verbose ? .debug : (Logger.Level(rawValue: settings.logLevel) ?? .info)
-      let logger = StderrLogHandler.logger(label: "run", format: format, level: level)
+      let logger = options.makeLogger("run", settings: settings)
+      let interruption = InterruptionGuard(settings: settings)
+      defer { withExtendedLifetime(interruption) {} }
       let runner = PipelineRunner(
-        config: settings, today: asOf.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC(), fullIngest: fullIngest,
+        config: settings, today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC(),
+        fullIngest: fullIngest,
         actor: PublishCommand.actor(), logger: logger,
         classify: { error in
           let failure = CommandFailure.from(error)

@@ -35,14 +35,15 @@ struct SeedCommand: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let logger = options.makeLogger("seed")
-      let schema = try options.sourceSchemaIdentifier()
+      let settings = try options.settings()
+      let logger = options.makeLogger("seed", settings: settings)
+      let schema = try options.sourceSchemaIdentifier(settings)
       let snapshotDate = today.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC()
       let spec = MarketplaceSpec(
         bookings: bookings, seed: seed, today: snapshotDate, plantAnomalies: !noAnomalies)
       let started = Date()
       let generator = try MarketplaceSeeder(schema: schema, logger: logger)
-        .seed(spec: spec, conninfo: options.sourceConninfo, replace: replace)
+        .seed(spec: spec, conninfo: settings.source, replace: replace)
       if let truth {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -9,7 +9,10 @@ struct StatusCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "status",
     abstract: "Last runs, current price version and its age, data freshness, open data-quality problems.",
-    discussion: "Exits 82 when the last run failed, no prices are published, or they are older than --max-age-hours.")
+    discussion: """
+      Exits 82 when the last pricing run failed or was rejected, a run was interrupted, no prices are published, \
+      or they are older than --max-age-hours or do not cover today.
+      """)
 
   @OptionGroup var options: GlobalOptions
 
@@ -18,28 +21,29 @@ struct StatusCommand: ParsableCommand {
 
   @Option(
     name: .customLong("max-age-hours"),
-    help: "Current prices older than this are a problem (default: status.max_age_hours, 36).")
-  var maxAgeHours: Double?
+    help: "Current prices older than this are a problem (overrides status.max_age_hours, 36).")
+  var maxAgeHours: String?
 
-  @Option(
-    help:
-      "The configuration file of pricing run (default: $PRICING_CONFIG): its warehouse, schema and status.max_age_hours."
-  )
-  var config: String?
+  @Option(name: .customLong("as-of"), help: "The day the current prices must cover (default: today, UTC).")
+  var asOf: String?
 
   func validate() throws {
+    if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
     guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
-    if let maxAgeHours, !(maxAgeHours > 0) { throw ValidationError("--max-age-hours must be positive") }
   }
 
   func run() throws {
     var healthy = true
     try reportingFailures {
-      let settings = try PipelineConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
-      let (conninfo, schema) = try options.warehouse(with: settings)
-      let connection = try options.connectWarehouse(conninfo, schema: schema, logger: options.makeLogger("status"))
+      var settings = try options.settings()
+      if let maxAgeHours {
+        try settings.apply(flag: "--max-age-hours", setting: "status.max_age_hours", value: maxAgeHours)
+      }
+      let (connection, schema) = try options.connectWarehouse(
+        settings, logger: options.makeLogger("status", settings: settings))
       let report = try StatusReport.read(
-        connection, schema: schema, maxAgeHours: maxAgeHours ?? settings.statusMaxAgeHours)
+        connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours,
+        today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") })
       if format == "json" {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

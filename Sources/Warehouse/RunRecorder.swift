@@ -61,6 +61,12 @@ public final class RunRecorder {
       """)
   }
 
+  /// Closes the other runs of this process still marked `running` (`closeAbandoned`).
+  @discardableResult
+  public func closeAbandonedAttempts() throws -> Int {
+    try Self.closeAbandoned(connection, schema: schema, keeping: runID)
+  }
+
   /// Ends the run.
   public func finish(status: String, exitCode: Int32, error: String?) throws {
     try connection.query(

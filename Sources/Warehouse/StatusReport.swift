@@ -27,6 +27,9 @@ public struct StatusReport: Codable, Sendable {
     public var rows: Int64
     public var published_at: String
     public var age_hours: Double
+    /// The days its prices cover.
+    public var first_day: String?
+    public var last_day: String?
   }
   public struct Freshness: Codable, Sendable {
     public var table: String
@@ -45,9 +48,11 @@ public struct StatusReport: Codable, Sendable {
   public var healthy: Bool { problems.isEmpty }
 
   /// Reads the status; `maxAgeHours` is how old the current prices may be before it is a problem.
-  public static func read(_ connection: Connection, schema: WarehouseSchema, maxAgeHours: Double, runs limit: Int = 10)
-    throws -> StatusReport
-  {
+  /// `today` is the day the current prices must cover (the server's date in UTC when nil).
+  public static func read(
+    _ connection: Connection, schema: WarehouseSchema, maxAgeHours: Double, today: LocalDate? = nil,
+    runs limit: Int = 10
+  ) throws -> StatusReport {
     var runs: [Run] = []
     for row in try connection.query(
       """
@@ -71,13 +76,16 @@ public struct StatusReport: Codable, Sendable {
     let version = try connection.query(
       """
       SELECT v.version_id, v.run_id, v.rows, to_char(v.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-             extract(epoch FROM now() - c.updated_at)::float8 / 3600
+             extract(epoch FROM now() - c.updated_at)::float8 / 3600,
+             m.as_of::text, (m.as_of + m.horizon_days - 1)::text
       FROM \(schema.table("current_version")) c JOIN \(schema.table("price_versions")) v USING (version_id)
+      LEFT JOIN \(schema.table("model_runs")) m ON m.run_id = v.run_id
       """
     ).rows.first.map {
       Version(version_id: try $0.decode(Int64.self, at: 0), run_id: try $0.decode(Int64.self, at: 1),
               rows: try $0.decode(Int64.self, at: 2), published_at: try $0.decode(String?.self, at: 3) ?? "",
-              age_hours: try $0.decode(Double.self, at: 4))
+              age_hours: try $0.decode(Double.self, at: 4), first_day: try $0.decode(String?.self, at: 5),
+              last_day: try $0.decode(String?.self, at: 6))
     }
     let freshness = try connection.query(
       """
@@ -100,20 +108,71 @@ public struct StatusReport: Codable, Sendable {
     let exceptions = try counts(
       "SELECT kind, count(*) FROM \(schema.table("reconciliation_exceptions")) GROUP BY 1")
 
+    let today = try today ?? connection.query("SELECT (now() AT TIME ZONE 'UTC')::date").scalar(LocalDate.self)
+    let problems = try Self.problems(
+      connection, schema: schema, runs: runs, version: version, maxAgeHours: maxAgeHours, today: today)
+    return StatusReport(
+      runs: runs, current_version: version, freshness: freshness, quarantined_by_rule: quarantined,
+      open_reconciliation_exceptions: exceptions, problems: problems)
+  }
+
+  /// What makes the pipeline unhealthy, each in one line:
+  /// - the newest `pricing run` failed or was rejected (naming the step), or the newest run of any command
+  ///   failed;
+  /// - a run marked `running` whose process is gone (`RunRecorder.isInterrupted`; the next `pricing run`
+  ///   closes it);
+  /// - no prices, prices older than `maxAgeHours`, or prices whose days do not include `today`.
+  static func problems(
+    _ connection: Connection, schema: WarehouseSchema, runs: [Run], version: Version?, maxAgeHours: Double,
+    today: LocalDate
+  ) throws -> [String] {
     var problems: [String] = []
-    if let last = runs.first, last.status == "failed" {
+    let pipeline = try connection.query(
+      """
+      SELECT r.run_id, r.status, r.exit_code, r.error,
+             (SELECT s.step FROM \(schema.table("run_steps")) s
+              WHERE s.run_id = r.run_id AND s.status IN ('failed', 'rejected') ORDER BY s.started_at LIMIT 1)
+      FROM \(schema.table("runs")) r WHERE r.command = 'run' ORDER BY r.run_id DESC LIMIT 1
+      """
+    ).rows.first
+    var reported: Int64?
+    if let pipeline, case let status = try pipeline.decode(String.self, at: 1), status == "failed" || status == "rejected" {
+      let id = try pipeline.decode(Int64.self, at: 0)
+      let step = try pipeline.decode(String?.self, at: 4).map { " at step \($0)" } ?? ""
+      let code = try pipeline.decode(Int?.self, at: 2).map { " (exit \($0))" } ?? ""
+      problems.append(
+        "the last pricing run (\(id)) \(status == "failed" ? "failed" : "was rejected")\(step)\(code): "
+          + (try pipeline.decode(String?.self, at: 3) ?? "no message"))
+      reported = id
+    }
+    if let last = runs.first, last.status == "failed", last.run_id != reported {
       problems.append("the last run (\(last.run_id), \(last.command)) failed: \(last.error ?? "no message")")
+    }
+    let open = try RunRecorder.openRuns(connection, schema: schema)
+    if !open.isEmpty {
+      let lockFree = try connection.tryAdvisoryLock(schema.runLockKey)
+      if lockFree { _ = try connection.advisoryUnlock(schema.runLockKey) }
+      for run in open where RunRecorder.isInterrupted(run, runLockFree: lockFree) {
+        problems.append(
+          "run \(run.runID) (\(run.command)) was interrupted: recorded as running, but its process "
+            + "(\(run.host ?? "?") pid \(run.pid.map(String.init) ?? "?")) is gone; the next pricing run closes it")
+      }
     }
     if let version {
       if version.age_hours > maxAgeHours {
         problems.append(String(format: "the current prices (version %lld) are %.1f hours old", version.version_id, version.age_hours))
       }
+      if let first = version.first_day.flatMap(LocalDate.init(iso:)), let last = version.last_day.flatMap(LocalDate.init(iso:)),
+        !(first <= today && today <= last)
+      {
+        problems.append(
+          "the current prices (version \(version.version_id)) cover \(first)..\(last), not today \(today): "
+            + "the booking service has no multiplier for today")
+      }
     } else {
       problems.append("no prices are published")
     }
-    return StatusReport(
-      runs: runs, current_version: version, freshness: freshness, quarantined_by_rule: quarantined,
-      open_reconciliation_exceptions: exceptions, problems: problems)
+    return problems
   }
 
   /// The report for people.

@@ -17,6 +17,10 @@ public struct WarehouseSchema: Sendable {
     }
   }
 
+  /// The session advisory lock a `pricing run` holds on this schema while it lives (`status` tests it to
+  /// tell a live run from an interrupted one).
+  public var runLockKey: Int64 { Connection.advisoryLockKey("pricing.run." + name.name) }
+
   /// `schema.table`, quoted.
   public func table(_ table: String) -> SQLQualifiedName { name.qualifying(table) }
 }

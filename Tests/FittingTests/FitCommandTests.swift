@@ -66,7 +66,7 @@ struct FitCommandTests {
     try contents.write(toFile: path, atomically: true, encoding: .utf8)
     let outcome = try PricingBinary.run(["fit", "--config", path, "--warehouse", "host=127.0.0.1 port=1", "--quiet"])
     #expect(outcome.status == 78)
-    #expect(outcome.standardError == "pricing: error: \(folder.path)/\(message)\n")
+    #expect(outcome.standardError == "pricing: error: config \(folder.path)/\(message)\n")
   }
 
   @Test("the shipped policy file holds the defaults")

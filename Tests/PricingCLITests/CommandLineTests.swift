@@ -26,7 +26,7 @@ struct CommandLineTests {
     #expect(outcome.status == 78)
     #expect(
       outcome.standardError
-        == "pricing: error: warehouse schema: invalid SQL identifier \"Pricing\": must start with a lower-case letter or underscore\n"
+        == "pricing: error: config: database.schema: invalid SQL identifier \"Pricing\": must start with a lower-case letter or underscore\n"
     )
   }
 

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+import Logging
+import Pipeline
+import Postgres
+import Warehouse
+
+/// SIGTERM and SIGINT while a command records runs (`run`, `ingest`, `fit`): the runs of this process are
+/// recorded as `failed` with the signal's name, and the process exits 128 + the signal's number (143 for
+/// SIGTERM, 130 for SIGINT). Everything else is the database's: the server rolls back the open
+/// transactions and releases the session locks when the process's connections close, so the previous
+/// prices keep serving and the next run can take the lock at once.
+///
+/// The signals are taken off their default action and handled on a dispatch queue, not in a signal
+/// handler, so that the recording can open a connection. If recording does not finish within 10 s (the
+/// warehouse is what hangs), the process exits all the same.
+final class InterruptionGuard {
+  private var sources: [DispatchSourceSignal] = []
+
+  /// Starts handling the signals for the runs this process records in `settings`' warehouse; handling
+  /// lasts while the guard lives.
+  init(settings: PipelineConfig) {
+    let conninfo = settings.warehouseConninfo
+    let schemaName = settings.schema
+    for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        Self.interrupted(by: name, exitCode: 128 + number, conninfo: conninfo, schemaName: schemaName)
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  deinit {
+    for source in sources { source.cancel() }
+    signal(SIGTERM, SIG_DFL)
+    signal(SIGINT, SIG_DFL)
+  }
+
+  private static func interrupted(by name: String, exitCode: Int32, conninfo: String, schemaName: String) -> Never {
+    DispatchQueue.global().asyncAfter(deadline: .now() + 10) { _exit(exitCode) }
+    let reason = "interrupted by \(name)"
+    var recorded = false
+    if let schema = try? WarehouseSchema(name: schemaName),
+      let connection = try? Connection(
+        conninfo: conninfo, logger: Logger(label: "interrupt", factory: { _ in SwiftLogNoOpLogHandler() }))
+    {
+      let mine = (try? RunRecorder.openRuns(connection, schema: schema))?.filter {
+        $0.host == RunRecorder.currentHost && $0.pid == RunRecorder.currentPID
+      }
+      recorded =
+        (try? RunRecorder.close((mine ?? []).map(\.runID), connection, schema: schema, reason: reason, exitCode: exitCode))
+        != nil
+    }
+    let outcome = recorded ? "the run is recorded as failed" : "the run could not be recorded as failed"
+    FileHandle.standardError.write(
+      Data("pricing: error: \(reason); \(outcome); the previous prices keep serving\n".utf8))
+    _exit(exitCode)
+  }
+}
