@@ -112,6 +112,8 @@ let package = Package(
     .testTarget(
       name: "PipelineTests",
       dependencies: ["Pipeline", "Reports", "Marketplace", "Warehouse", "Postgres", "TestSupport"]),
-    .testTarget(name: "PricingCLITests", dependencies: ["PricingCLI", "Pipeline", "Postgres", "Warehouse", "TestSupport"]),
+    .testTarget(
+      name: "PricingCLITests",
+      dependencies: ["PricingCLI", "Pipeline", "PricingModel", "Postgres", "Warehouse", "TestSupport"]),
   ]
 )

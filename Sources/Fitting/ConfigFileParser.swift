@@ -38,7 +38,9 @@ public enum ConfigFileParser {
     var section = ""
     var sectionLines: [String: Int] = [:]
     var settingLines: [String: Int] = [:]
-    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // "\r\n" is one Character in Swift: split on either ending.
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    for (offset, rawLine) in lines.enumerated() {
       let line = offset + 1
       func fail(_ message: String) -> FitError {
         FitError(code: .configuration, message: "\(name):\(line): \(message)")

@@ -174,7 +174,8 @@ extension PipelineConfig {
       do {
         _ = try PolicyFile.holidays(path: holidaysFile)
       } catch {
-        throw fail("fit.holidays_file", "\(holidaysFile): \(error)")
+        throw PipelineError(
+          code: .configuration, message: "config: fit.holidays_file: \(error)", setting: "fit.holidays_file")
       }
     }
   }

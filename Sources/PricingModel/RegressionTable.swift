@@ -115,7 +115,7 @@ public struct RegressionTable {
             code: .invalidValue,
             message:
               "categorical column \(shown(names[index])) has \(count) levels: the fit takes at most \(maximumCoefficients) coefficients in all (a dense normal-equations matrix of their square)",
-            file: path, column: shown(names[index]))
+            file: path, column: String(names[index].prefix(64)))
         }
       default: continue
       }
@@ -332,7 +332,7 @@ public struct RegressionTable {
         throw CSVError(
           code: .invalidValue,
           message: "column \(shown(name)) cannot be both the \(earlier) and \(role == "categorical" ? "a" : "the") \(role)",
-          file: path, column: shown(name))
+          file: path, column: String(name.prefix(64)))
       }
       assigned[name] = role
     }
@@ -342,7 +342,7 @@ public struct RegressionTable {
     for name in required where !seen.contains(name) {
       throw CSVError(
         code: .missingColumn, message: "no column \(shown(name)) in the header", file: path, line: 1,
-        column: shown(name))
+        column: String(name.prefix(64)))
     }
     return names.map { name in
       if name == specification.response { return .response }

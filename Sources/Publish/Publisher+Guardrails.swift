@@ -44,6 +44,9 @@ extension Publisher {
     var totalChange = 0.0
     var beyond = 0
     var largest: [Move] = []
+    /// Cells whose current multiplier lies outside the bounds: moved by a policy change (the bounds win
+    /// over the daily limit), not counted in the drift.
+    var movedByBounds = 0
   }
 
   /// The named checks, the candidate's row count, and the largest moves against the current version
@@ -109,7 +112,7 @@ extension Publisher {
     if let current {
       for range in Self.categoryRanges(categories, rowsPerRange: settings.driftChunkRows) {
         let part = try pacer.run {
-          try self.drift(run: run, against: current.run, range: range, dailyLimit: dailyLimit)
+          try self.drift(run: run, against: current.run, range: range, dailyLimit: dailyLimit, bounds: low...max(low, high))
         }
         drift = Self.combine(drift, part)
       }
@@ -123,7 +126,8 @@ extension Publisher {
         detail: String(
           format: "%d of %d cells move more than %.0f%%; mean absolute change %.2f%%", drift.beyond, drift.compared,
           dailyLimit * 100,
-          meanChange * 100)))
+          meanChange * 100)
+          + (drift.movedByBounds > 0 ? "; \(drift.movedByBounds) cells brought inside new bounds not counted" : "")))
     return GuardrailFindings(
       checks: checks, rows: rows, largestMoves: drift.largest.map(\.text), workSeconds: pacer.workSeconds,
       pausedSeconds: pacer.pausedSeconds)
@@ -234,15 +238,16 @@ extension Publisher {
   /// through the view, the planner cannot tell that the pointer selects one run and joins the candidates to
   /// every run's rows. The change is computed in float8 (numeric division costs several times more), and the
   /// largest moves are ordered by change and then by cell, so that their text is built for five rows.
-  private func drift(run: Int64, against currentRun: Int64, range: CategoryRange, dailyLimit: Double) throws
-    -> DriftPart
-  {
+  private func drift(
+    run: Int64, against currentRun: Int64, range: CategoryRange, dailyLimit: Double, bounds: ClosedRange<Double>
+  ) throws -> DriftPart {
     let candidates = schema.table("candidate_multipliers")
     let result = try connection.query(
       """
       WITH changes AS MATERIALIZED (
         SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
-               abs(c.multiplier::float8 / p.multiplier::float8 - 1) AS change
+               abs(c.multiplier::float8 / p.multiplier::float8 - 1) AS change,
+               p.multiplier < \(bounds.lowerBound)::numeric OR p.multiplier > \(bounds.upperBound)::numeric AS by_bounds
         FROM \(candidates) c JOIN \(candidates) p
           ON p.run_id = \(currentRun) AND p.category = c.category AND p.city = c.city
          AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
@@ -250,14 +255,16 @@ extension Publisher {
           AND c.category BETWEEN \(range.first) AND \(range.last)
           AND p.category BETWEEN \(range.first) AND \(range.last)),
       totals AS (
-        SELECT count(*) AS compared, coalesce(sum(change), 0)::float8 AS total,
-               count(*) FILTER (WHERE change > \(dailyLimit) + 0.0001) AS beyond
+        SELECT count(*) FILTER (WHERE NOT by_bounds) AS compared,
+               coalesce(sum(change) FILTER (WHERE NOT by_bounds), 0)::float8 AS total,
+               count(*) FILTER (WHERE change > \(dailyLimit) + 0.0001 AND NOT by_bounds) AS beyond,
+               count(*) FILTER (WHERE by_bounds) AS by_bounds
         FROM changes)
-      SELECT t.compared, t.total, t.beyond, top.change,
+      SELECT t.compared, t.total, t.beyond, t.by_bounds, top.change,
              top.category || ' in ' || top.city || ', ' || top.experience_band || ', ' || top.valid_on || ': '
                || top.before || ' -> ' || top.after
       FROM totals t LEFT JOIN LATERAL (
-        SELECT * FROM changes ORDER BY change DESC, category, city, experience_band, valid_on LIMIT 5) top ON true
+        SELECT * FROM changes WHERE NOT by_bounds ORDER BY change DESC, category, city, experience_band, valid_on LIMIT 5) top ON true
       ORDER BY top.change DESC, top.category, top.city, top.experience_band, top.valid_on
       """)
     var part = DriftPart()
@@ -265,8 +272,9 @@ extension Publisher {
       part.compared = try row.decode(Int.self, at: 0)
       part.totalChange = try row.decode(Double.self, at: 1)
       part.beyond = try row.decode(Int.self, at: 2)
-      if let change = try row.decode(Double?.self, at: 3) {
-        part.largest.append(Move(change: change, text: try row.decode(String.self, at: 4)))
+      part.movedByBounds = try row.decode(Int.self, at: 3)
+      if let change = try row.decode(Double?.self, at: 4) {
+        part.largest.append(Move(change: change, text: try row.decode(String.self, at: 5)))
       }
     }
     return part
@@ -289,6 +297,6 @@ extension Publisher {
     }
     return DriftPart(
       compared: earlier.compared + later.compared, totalChange: earlier.totalChange + later.totalChange,
-      beyond: earlier.beyond + later.beyond, largest: merged)
+      beyond: earlier.beyond + later.beyond, largest: merged, movedByBounds: earlier.movedByBounds + later.movedByBounds)
   }
 }

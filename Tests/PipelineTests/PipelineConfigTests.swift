@@ -65,7 +65,9 @@ struct PipelineConfigTests {
     "a bad setting is refused with the setting named",
     arguments: [
       ("[retry]\nmax_atempts = 3", "config pricing.toml:2: unknown setting retry.max_atempts"),
-      ("[nightly]\nx = 1", "config pricing.toml:2: unknown setting nightly.x"),
+      ("[nightly]\nx = 1", "config pricing.toml:1: unknown section [nightly]"),
+      ("[retry]\nmax_attempts = 3\nmax_attempts = 4", "config pricing.toml:3: retry.max_attempts is set twice (first at line 2)"),
+      ("[retry]\nmax_attempts = 3\n[retry]\n", "config pricing.toml:3: section [retry] appears twice (first at line 1)"),
       ("[retry]\nmax_attempts = 0", "config pricing.toml:2: retry.max_attempts must be between 1 and 100"),
       ("[retry]\nmax_attempts = \"3\"", "config pricing.toml:2: retry.max_attempts must be a whole number"),
       ("[report]\ndays = -7", "config pricing.toml:2: report.days must be between 1 and 10999"),
@@ -77,7 +79,11 @@ struct PipelineConfigTests {
         "config pricing.toml:2: publish.max_mean_absolute_change must be a number"
       ),
       ("[publish]\npause_ratio = -1", "config pricing.toml:2: publish.pause_ratio must be between 0 and 100"),
-      ("[database]\nschema = \"bad name;\"", "config: database.schema is not a valid identifier"),
+      (
+        "[database]\nschema = \"bad name;\"",
+        "config: database.schema: invalid SQL identifier \"bad name;\": may hold only lower-case letters, digits and underscores"
+      ),
+      ("[fit]\nholidays_file = \"/nonexistent/holidays.csv\"", "config: fit.holidays_file: /nonexistent/holidays.csv: cannot open: No such file or directory"),
       ("[log]\nformat = \"xml\"", "config pricing.toml:2: log.format must be one of text, json"),
       (
         "[retry]\ninitial_delay_seconds = 10\nmax_delay_seconds = 5",
@@ -102,8 +108,60 @@ struct PipelineConfigTests {
     #expect(message("", environment: ["PRICING_ACTOR": "cron", "PRICING_CONFIG": "/etc/pricing.toml"]) == nil)
   }
 
-  @Test("a missing file is named")
-  func missingFile() {
-    #expect(throws: PipelineError.self) { try PipelineConfig.load(file: "/nonexistent/pricing.toml", environment: [:]) }
+  @Test("a configuration path that is missing, a folder or empty is named; exit 78 (64 for an empty --config)")
+  func badPaths() {
+    func failure(_ file: String?, _ environment: [String: String] = [:]) -> String? {
+      do {
+        _ = try PipelineConfig.load(file: file, environment: environment)
+        return nil
+      } catch let error as PipelineError {
+        return "\(error.code): \(error.message)"
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(failure("/nonexistent/pricing.toml") == "configuration: config /nonexistent/pricing.toml: no such file")
+    #expect(failure("/tmp") == "configuration: config /tmp: is a folder, not a file")
+    #expect(failure("") == "usage: --config must name a file")
+    #expect(
+      failure(nil, ["PRICING_CONFIG": ""]) == "configuration: config: PRICING_CONFIG is empty: name a file or unset it")
+    // An empty file (/dev/null) is a file of defaults.
+    #expect(failure("/dev/null") == nil)
+  }
+
+  @Test("a file with CR LF line endings reads like one with LF")
+  func crlf() throws {
+    let config = try load("[retry]\r\nmax_attempts = 3\r\n[policy]\r\nmax_multiplier = 1.2\r\n")
+    #expect(config.retryMaxAttempts == 3)
+    #expect(config.policy.max_multiplier == 1.2)
+  }
+
+  @Test("PRICING_POLICY_* and PRICING_MODEL_* variables apply over the file, with the file's checks")
+  func policyEnvironment() throws {
+    let config = try load("[policy]\nmax_multiplier = 1.4\n", environment: ["PRICING_POLICY_MAX_MULTIPLIER": "1.2"])
+    #expect(config.policy.max_multiplier == 1.2)
+    #expect(
+      message("", environment: ["PRICING_POLICY_MAX_MULTIPLER": "1.2"])
+        == "config PRICING_POLICY_MAX_MULTIPLER: unknown setting policy.max_multipler")
+    #expect(
+      message("", environment: ["PRICING_POLICY_MAX_MULTIPLIER": "12"])
+        == "config PRICING_POLICY_MAX_MULTIPLIER: policy.max_multiplier must be in [1, 9.9999]")
+  }
+
+  @Test("a flag's value gets the file's checks and is a usage error naming the flag")
+  func flags() throws {
+    var config = PipelineConfig()
+    #expect(throws: PipelineError.self) {
+      try config.apply(flag: "--overlap-minutes", setting: "ingest.overlap_minutes", value: "99999999999")
+    }
+    do {
+      try config.apply(flag: "--max-age-hours", setting: "status.max_age_hours", value: "inf")
+      Issue.record("inf was accepted")
+    } catch let error as PipelineError {
+      #expect(error.code == .usage)
+      #expect(error.message == "--max-age-hours must be a number")
+    }
+    try config.apply(flag: "--overlap-minutes", setting: "ingest.overlap_minutes", value: "30")
+    #expect(config.overlapMinutes == 30)
   }
 }

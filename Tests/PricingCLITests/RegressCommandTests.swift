@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import PricingModel
 import Testing
 
 @Suite("pricing regress: CSV in, JSON out, exit codes")
@@ -61,6 +62,64 @@ struct RegressCommandTests {
     #expect(outcome.status == 65)
     #expect(outcome.standardError == "pricing: error: \(path):\(message)\n")
     #expect(outcome.standardOutput.isEmpty)
+  }
+
+  @Test("a symbolic link is read whole: the size is the target's, not the link's")
+  func symbolicLink() throws {
+    let csv = Self.fixtures.appendingPathComponent("poisson_offset.csv").path
+    let link = FileManager.default.temporaryDirectory.appendingPathComponent("regress-link-\(UUID()).csv").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: csv)
+    defer { try? FileManager.default.removeItem(atPath: link) }
+    let direct = try PricingBinary.run(
+      ["regress", "--data", csv, "--response", "y", "--offset", "log_exposure", "--categorical", "city"])
+    let linked = try PricingBinary.run(
+      ["regress", "--data", link, "--response", "y", "--offset", "log_exposure", "--categorical", "city"])
+    #expect(linked.status == 0)
+    let n = { (text: String) in
+      (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["n"] as? Int
+    }
+    #expect(n(linked.standardOutput) == 400)
+    #expect(n(linked.standardOutput) == n(direct.standardOutput))
+  }
+
+  @Test("bad inputs name the file line, the column and the limit", arguments: [
+    ("y,x\n1,2\n-3,4\n", ["--response", "y"], "line 3, column \"y\": response at row 2 is negative, which the poisson family cannot take"),
+    ("y,w,x\n1,1,2\n\n2,-1,3\n", ["--response", "y", "--weights", "w"], "line 4, column \"w\": weight at row 2 must be finite and non-negative"),
+    ("y,o,x\n1,1000,2\n2,0,3\n", ["--response", "y", "--offset", "o"], "line 2, column \"o\": offset at row 1 is 1000.0: beyond +-700 the mean exp(offset) is out of range (an offset is a log, e.g. of exposure)"),
+  ])
+  func badValues(contents: String, arguments: [String], message: String) throws {
+    let path = try Self.temporaryFile(contents)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let outcome = try PricingBinary.run(["regress", "--data", path] + arguments)
+    #expect(outcome.status == 65)
+    #expect(outcome.standardError == "pricing: error: \(path): \(message)\n")
+  }
+
+  @Test("one column in two roles, a categorical with too many levels, a huge header name: exit 65, short messages")
+  func refusedSpecifications() throws {
+    let path = try Self.temporaryFile("y,x\n1,2\n2,3\n")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let twice = try PricingBinary.run(["regress", "--data", path, "--response", "y", "--offset", "y"])
+    #expect(twice.status == 65)
+    #expect(twice.standardError == "pricing: error: \(path): column y: column \"y\" cannot be both the response and the offset\n")
+
+    let levels = RegressionTable.maximumCoefficients + 1
+    let many = try Self.temporaryFile("y,g\n" + (0..<levels).map { "1,level\($0)" }.joined(separator: "\n") + "\n")
+    defer { try? FileManager.default.removeItem(atPath: many) }
+    let tooMany = try PricingBinary.run(["regress", "--data", many, "--response", "y", "--categorical", "g"])
+    #expect(tooMany.status == 65)
+    #expect(
+      tooMany.standardError
+        == "pricing: error: \(many): column g: categorical column \"g\" has \(levels) levels: the fit takes at most \(RegressionTable.maximumCoefficients) coefficients in all (a dense normal-equations matrix of their square)\n"
+    )
+
+    let name = String(repeating: "n", count: 100_000)
+    let wide = try Self.temporaryFile("y,\(name),\(name)\n1,2,3\n")
+    defer { try? FileManager.default.removeItem(atPath: wide) }
+    let huge = try PricingBinary.run(["regress", "--data", wide, "--response", "y"])
+    #expect(huge.status == 65)
+    #expect(huge.standardError.count < 400)
+    #expect(huge.standardError.contains("(100000 bytes) twice"))
   }
 
   @Test("an empty file exits 65")

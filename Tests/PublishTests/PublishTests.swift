@@ -290,4 +290,64 @@ final class ReadLog: @unchecked Sendable {
   var failures: [String] { lock.withLock { storedFailures } }
   func append(_ read: (Int, Int)) { lock.withLock { storedReads.append(read) } }
   func fail(_ message: String) { lock.withLock { storedFailures.append(message) } }
+
+  @Test("a rollback to the version already current is refused and leaves the way back")
+  func rollbackToCurrent() throws {
+    let fixture = try PublishFixture()
+    try fixture.publishedRun(every: "1.0000")
+    try fixture.publishedRun(every: "1.0400")
+    let current = try #require(try fixture.current().version)
+    let error = #expect(throws: PublishError.self) { try fixture.publisher.rollback(to: current, actor: "t") }
+    #expect(error?.code == .invalidRequest)
+    #expect(error?.message == "version \(current) is already current; nothing changed")
+    let back = try fixture.publisher.rollback(to: nil, actor: "t")
+    #expect(back.versionID != current)
+  }
+
+  @Test("coverage requires exactly the pairs the fit prices: a provider suspended, pending, reactivated")
+  func coverageFollowsProviders() throws {
+    let fixture = try PublishFixture()
+    // gardening in Berlin: an active service whose only provider is suspended.
+    try fixture.connection.execute(
+      """
+      INSERT INTO pricing.providers (provider_id, experience_years, weekly_capacity, status, run_id)
+        VALUES (2, 3, 10, 'suspended', 1);
+      INSERT INTO pricing.services (service_id, category, city, price, currency, provider_id, active, run_id)
+        VALUES (5, 'gardening', 'Berlin', 40, 'EUR', 2, true, 1);
+      """)
+    let run = try fixture.run { _, _, _, _ in "1.0000" }  // cleaning and moving only
+    func coverage() throws -> GuardrailCheck {
+      try #require(
+        try fixture.publisher.publish(runID: run, dryRun: true, force: false, actor: "t").checks.first {
+          $0.name == "coverage"
+        })
+    }
+    #expect(try coverage().passed)
+    try fixture.connection.execute("UPDATE pricing.providers SET status = 'active' WHERE provider_id = 2")
+    let missing = try coverage()
+    #expect(!missing.passed)
+    #expect(missing.detail.hasPrefix("9 cells missing, e.g. gardening in Berlin"))
+    try fixture.connection.execute("UPDATE pricing.providers SET status = 'pending' WHERE provider_id = 2")
+    #expect(try coverage().passed)
+  }
+
+  @Test("a table that does not price today is refused, --force or not; bounds are the configuration's")
+  func currentAndBounds() throws {
+    let fixture = try PublishFixture()
+    let run = try fixture.run { _, _, _, _ in "1.4000" }
+    var past = fixture.publisher
+    past.settings.today = PublishFixture.asOf.adding(days: PublishFixture.horizon)
+    let error = #expect(throws: PublishError.self) {
+      try past.publish(runID: run, dryRun: false, force: true, actor: "t")
+    }
+    let current = try #require(error?.checks.first { $0.name == "current" })
+    #expect(!current.passed && !current.overridable)
+    #expect(current.detail.hasSuffix(": a past table (fit it as of today)"))
+    var tight = fixture.publisher
+    tight.settings.bounds = 0.8...1.2
+    let bounds = try #require(
+      try tight.publish(runID: run, dryRun: true, force: true, actor: "t").checks.first { $0.name == "bounds" })
+    #expect(!bounds.passed)
+    #expect(bounds.detail == "36 multipliers outside [0.8, 1.2]")
+  }
 }
