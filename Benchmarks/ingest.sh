@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Full and incremental `pricing ingest` against a plain-PostgreSQL baseline in the same run (issue 3).
+# Full and incremental `pricing ingest` against a plain-PostgreSQL baseline in the same run.
 #   eval "$(jobs/pg env)"; Benchmarks/ingest.sh [BOOKINGS]      (default 10,000,000)
 # Baseline: psql COPY of the same columns out of the source piped into psql COPY into a table of the
 # warehouse with the same primary key, table by table. Then `pricing ingest` (first run, full), and an

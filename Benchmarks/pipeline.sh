@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The end-to-end benchmark of issue 8: a source of 10M bookings seeded with yesterday's snapshot (so that
+# The end-to-end benchmark: a source of 10M bookings seeded with yesterday's snapshot (so that
 # its timestamps agree with the clock), a first full `pricing run` into an empty warehouse, then a simulated
 # day (30,000 new bookings made today with their payments, 20,000 status changes) and the nightly
 # incremental `pricing run` as of tomorrow. Release build; wall

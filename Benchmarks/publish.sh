@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishing 1,008,000 rows (300 cities x 40 categories x 3 bands x 28 days) against psql COPY of the same
 # rows into an empty table, and the booking service's lookup under pgbench (8 clients, 20 s) idle and while
-# versions are being published, in the same run (issue 6). Two fitted runs whose multipliers differ by up
+# versions are being published, in the same run. Two fitted runs whose multipliers differ by up
 # to 3% are published in turn, so that every publish compares a million real moves (the drift).
 #   eval "$(jobs/pg env)"; Benchmarks/publish.sh
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pricing regress` against glum with pandas categoricals, side by side on the same CSV (issue 4):
+# `pricing regress` against glum with pandas categoricals, side by side on the same CSV:
 # fit time, CSV parse time (vs pandas' C engine, in the glum process and alone), the CSV scan alone, peak
 # memory, identical coefficients, and 5M vs 1M rows; five rounds, every round's parse time printed. Then
 # the parse alone against pandas alone in 15 interleaved pairs (their order alternating), with the median

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `pricing report` over every booking of a 10M-booking warehouse against the same SQL run by psql into
-# CSV files (issue 7), measured in the same run, alternating, release build.
+# CSV files, measured in the same run, alternating, release build.
 #   eval "$(jobs/pg env)"; Benchmarks/report.sh [REPETITIONS]       (default 3)
 # Needs the warehouse of Benchmarks/ingest.sh (bench_wh); migrates it and publishes prices if it has none.
 # Baseline: `pricing report --print-sql` emits the report's queries as one psql script (COPY (...) TO

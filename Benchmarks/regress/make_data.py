@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark data for `pricing regress` (issue 4): N rows of a Poisson model with offset, 20 categories,
+"""Benchmark data for `pricing regress`: N rows of a Poisson model with offset, 20 categories,
 50 cities and 7 weekdays as categoricals and 8 numeric columns (83 coefficients).
 
     python3 Benchmarks/regress/make_data.py ROWS OUT.csv
