@@ -1,7 +1,7 @@
 import Postgres
 import Warehouse
 
-/// Bookings against payments: the open inconsistencies in `reconciliation_exceptions` (CONTRACTS.md
+/// Bookings against payments: the open inconsistencies in `reconciliation_exceptions` (docs/contracts.md
 /// section 4), and each booking fact's payment totals.
 ///
 /// Kinds: `completed_unpaid` (completed, no successful payment), `cancelled_paid_not_refunded`

@@ -1,7 +1,7 @@
 import Postgres
 
 /// The true parameters of a seeded marketplace, written by `pricing seed --truth FILE` so that tests can
-/// check that the model recovers them. `elasticities` has the shape of `pricing model show` (CONTRACTS.md
+/// check that the model recovers them. `elasticities` has the shape of `pricing model show` (docs/contracts.md
 /// section 3); `std_error` is 0 because these are the true values.
 public struct MarketplaceTruth: Codable, Sendable, Equatable {
   public struct Elasticity: Codable, Sendable, Equatable {

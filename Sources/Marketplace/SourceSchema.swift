@@ -1,9 +1,9 @@
-/// The source contract's DDL (CONTRACTS.md section 1), byte for byte the same as
+/// The source contract's DDL (docs/contracts.md section 1), byte for byte the same as
 /// `data/sql/source_schema.sql` (a test compares them). Embedded so that the `pricing` binary needs no
 /// files beside it.
 public enum SourceSchema {
   public static let sql = #"""
--- The booking platform's tables: the source contract (docs/source-contract.md, CONTRACTS.md section 1).
+-- The booking platform's tables: the source contract (docs/contracts.md section 1).
 -- The platform owns them; the pipeline only reads them. `pricing seed` creates them (in the schema named by
 -- --source-schema, default public) for the demo and the tests, from the copy of this file embedded in
 -- Sources/Marketplace/SourceSchema.swift (a test keeps the two identical).

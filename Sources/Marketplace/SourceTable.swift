@@ -1,4 +1,4 @@
-/// The booking platform's tables (CONTRACTS.md section 1), in load order.
+/// The booking platform's tables (docs/contracts.md section 1), in load order.
 public enum SourceTable: String, CaseIterable, Sendable {
   case cities, users, providers, services, bookings, payments, feedbacks, quotes
 

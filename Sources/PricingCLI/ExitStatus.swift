@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The exit codes of `pricing` (CONTRACTS.md section 3; sysexits.h numbering). docs/cli.md lists them.
+/// The exit codes of `pricing` (docs/contracts.md section 3; sysexits.h numbering). docs/cli.md lists them.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
   case success = 0
   /// A command line that does not parse.

@@ -3,7 +3,7 @@ import Fitting
 import Foundation
 import Postgres
 
-/// `pricing model show [RUN] --format json`: a model run as JSON (CONTRACTS.md section 3).
+/// `pricing model show [RUN] --format json`: a model run as JSON (docs/contracts.md section 3).
 struct ModelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "model", abstract: "Inspect model runs.", subcommands: [Show.self])

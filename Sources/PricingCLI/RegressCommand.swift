@@ -3,7 +3,7 @@ import CSV
 import Foundation
 import PricingModel
 
-/// `pricing regress`: fits a GLM on any CSV file with the pipeline's Swift routine (CONTRACTS.md section 3).
+/// `pricing regress`: fits a GLM on any CSV file with the pipeline's Swift routine (docs/contracts.md section 3).
 struct RegressCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "regress",

@@ -11,7 +11,7 @@ public struct JSONNumber: Encodable, Sendable, Equatable {
 }
 
 extension GLMResult {
-  /// The JSON shape of `pricing regress` (CONTRACTS.md section 3), extended compatibly with `theta`,
+  /// The JSON shape of `pricing regress` (docs/contracts.md section 3), extended compatibly with `theta`,
   /// `l2`, `pearson_dispersion`, `dropped`, `diverging`, `warnings` and `timings`.
   public struct Report: Encodable, Sendable {
     public struct Coefficient: Encodable, Sendable {

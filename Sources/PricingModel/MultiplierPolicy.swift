@@ -27,7 +27,7 @@ public struct FutureCell: Sendable, Equatable {
   }
 }
 
-/// An experience band (CONTRACTS.md section 2) and the years that represent it.
+/// An experience band (docs/contracts.md section 2) and the years that represent it.
 public struct ExperienceBand: Sendable, Equatable {
   public var name: String
   public var minYears: Double

@@ -2,7 +2,7 @@ import CSV
 import Dispatch
 import Foundation
 
-/// Reads a CSV file into `GLMData` for `pricing regress` (CONTRACTS.md section 3).
+/// Reads a CSV file into `GLMData` for `pricing regress` (docs/contracts.md section 3).
 ///
 /// The header names the columns. The response, offset and weights columns are numeric; columns named in
 /// `categorical` are dummy-coded against their first level in byte-wise sorted order and named

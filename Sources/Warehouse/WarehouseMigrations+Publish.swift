@@ -1,5 +1,5 @@
 extension WarehouseMigrations {
-  /// 5: versioned published prices (CONTRACTS.md section 2): the versions, their rows, a one-row pointer
+  /// 5: versioned published prices (docs/contracts.md section 2): the versions, their rows, a one-row pointer
   /// to the current one, the `current_multipliers` view the booking service reads, and the publish log.
   static let publish = Migration(
     version: 5, name: "publish",

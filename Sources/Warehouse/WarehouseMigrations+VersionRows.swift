@@ -12,7 +12,7 @@ extension WarehouseMigrations {
   /// - The pointer carries its version's run (`current_version.run_id`, kept equal to the version's by a
   ///   foreign key on both columns), so that `current_multipliers` is a two-table join the planner cannot
   ///   turn into a probe per version.
-  /// - `current_multipliers` keeps its columns (CONTRACTS.md section 2) and reads the pointer's run's
+  /// - `current_multipliers` keeps its columns (docs/contracts.md section 2) and reads the pointer's run's
   ///   candidates; `published_multipliers` becomes a view with the same columns as the table it replaces,
   ///   every version's rows by `version_id`, for audit, rollback and the reports.
   /// - Existing versions whose run's candidates were pruned get them back from their published rows first

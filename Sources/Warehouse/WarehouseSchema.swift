@@ -1,6 +1,6 @@
 import Postgres
 
-/// The pipeline's own schema in the warehouse database (CONTRACTS.md sections 2 and 4).
+/// The pipeline's own schema in the warehouse database (docs/contracts.md sections 2 and 4).
 ///
 /// Its name is configurable (default `pricing`); it is validated as an identifier once, here, and every
 /// statement of the stages names tables through `table(_:)`, which quotes both parts.

@@ -7,7 +7,7 @@ import Testing
 /// KPI values of the hand-made marketplace (ReportFixture) against numbers worked out by hand.
 @Suite("Report KPIs against hand-worked numbers")
 struct ReportKPITests {
-  @Test("marketplace by week, category and city (CONTRACTS.md section 4)")
+  @Test("marketplace by week, category and city (docs/contracts.md section 4)")
   func marketplaceWeekly() throws {
     let report = try ReportFixture.handMade().report()
     #expect(

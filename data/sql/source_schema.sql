@@ -1,4 +1,4 @@
--- The booking platform's tables: the source contract (docs/source-contract.md, CONTRACTS.md section 1).
+-- The booking platform's tables: the source contract (docs/contracts.md section 1).
 -- The platform owns them; the pipeline only reads them. `pricing seed` creates them (in the schema named by
 -- --source-schema, default public) for the demo and the tests, from the copy of this file embedded in
 -- Sources/Marketplace/SourceSchema.swift (a test keeps the two identical).
