@@ -39,7 +39,7 @@ public struct FitRunner {
         step: "fit", status: outcome.status == "fitted" ? "succeeded" : "rejected", rows: Int64(outcome.candidates),
         exitCode: outcome.status == "fitted" ? 0 : 81,
         error: outcome.reasons.isEmpty ? nil : outcome.reasons.joined(separator: "; "))
-      // A rejected model is exit 81 (CONTRACTS.md section 3), as the command exits.
+      // A rejected model is exit 81 (docs/contracts.md section 3), as the command exits.
       try recorder.finish(
         status: outcome.status == "fitted" ? "succeeded" : "rejected", exitCode: outcome.status == "fitted" ? 0 : 81,
         error: outcome.reasons.isEmpty ? nil : outcome.reasons.joined(separator: "; "))
@@ -89,6 +89,11 @@ public struct FitRunner {
       )
     }
     let holidays = Set(options.holidays.map { "\($0.country)|\($0.date)" })
+    if let lastHoliday = options.holidays.map(\.date).max(), lastHoliday < asOf.adding(days: policy.horizon_days - 1) {
+      logger.warning(
+        "the holiday calendar ends before the horizon: later holidays are priced as ordinary days",
+        metadata: ["calendar_end": "\(lastHoliday)", "horizon_end": "\(asOf.adding(days: policy.horizon_days - 1))"])
+    }
     let queries = CellQueries(schema: schema)
     let cells = try queries.historyCells(
       connection, from: historyStart, through: asOf.adding(days: -1), holidays: holidays)

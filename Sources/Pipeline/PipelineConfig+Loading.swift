@@ -7,7 +7,7 @@ import Warehouse
 
 extension PipelineConfig {
   /// The settings of the pipeline's own sections: `section.key` -> how to apply a value.
-  private static let setters: [String: @Sendable (inout PipelineConfig, Setting) throws -> Void] = [
+  static let setters: [String: @Sendable (inout PipelineConfig, Setting) throws -> Void] = [
     "database.source": { $0.source = try $1.string() },
     "database.warehouse": { $0.warehouse = try $1.string() },
     "database.schema": { $0.schema = try $1.string() },
@@ -25,6 +25,7 @@ extension PipelineConfig {
     "retry.initial_delay_seconds": { $0.retryInitialDelaySeconds = try $1.number(0.001...3600) },
     "retry.max_delay_seconds": { $0.retryMaxDelaySeconds = try $1.number(0.001...3600) },
     "retry.max_total_seconds": { $0.retryMaxTotalSeconds = try $1.number(0.001...86_400) },
+    "run.deadline_seconds": { $0.runDeadlineSeconds = try $1.number(1...604_800) },
     "status.max_age_hours": { $0.statusMaxAgeHours = try $1.number(0.001...87_600) },
     "log.format": { $0.logFormat = try $1.choice(["text", "json"]) },
     "log.level": { $0.logLevel = try $1.choice(["debug", "info", "warning", "error"]) },
@@ -99,8 +100,10 @@ extension PipelineConfig {
             code: .configuration, message: "config \(where_): unknown setting \(entry.setting)", setting: entry.setting)
         }
         try setter(&self, Setting(name: entry.setting, value: entry.value, isString: entry.isString, origin: where_))
+        origins[entry.setting] = where_
       }
       if !policyEntries.isEmpty { (policy, model) = try PolicyFile.settings(policyEntries, name: name) }
+      for entry in policyEntries { origins[entry.setting] = "\(name):\(entry.line)" }
     } catch let error as FitError {
       throw PipelineError(code: .configuration, message: "config \(error.message)")
     }
@@ -127,6 +130,7 @@ extension PipelineConfig {
           code: .configuration, message: "config \(variable): unknown setting \(setting)", setting: setting)
       }
       try setter(&self, Setting(name: setting, value: value, isString: nil, origin: variable))
+      origins[setting] = variable
     }
     for (variable, entry) in policyEntries {
       do {
@@ -134,6 +138,7 @@ extension PipelineConfig {
       } catch let error as FitError {
         throw PipelineError(code: .configuration, message: "config \(error.message)", setting: entry.setting)
       }
+      origins[entry.setting] = variable
     }
   }
 
@@ -144,7 +149,11 @@ extension PipelineConfig {
       preconditionFailure("no setting \(setting) for \(flag)")
     }
     try setter(&self, Setting(name: setting, value: value, isString: nil, origin: flag))
+    origins[setting] = flag
   }
+
+  /// Records that a setting set directly (a typed flag such as `fit --horizon`) came from `flag`.
+  public mutating func noteOrigin(_ setting: String, _ flag: String) { origins[setting] = flag }
 
   /// Checks what single settings cannot: combinations, identifiers, the policy's own rules.
   public func validate() throws {

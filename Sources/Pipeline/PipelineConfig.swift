@@ -46,6 +46,10 @@ public struct PipelineConfig: Sendable {
   public var retryMaxDelaySeconds = 30.0
   public var retryMaxTotalSeconds = 300.0
 
+  // MARK: - [run]
+  /// `pricing run` stops cleanly past this many seconds (recorded, lock released, exit 75).
+  public var runDeadlineSeconds = 7200.0
+
   // MARK: - [status]
   public var statusMaxAgeHours = 36.0
 
@@ -56,6 +60,9 @@ public struct PipelineConfig: Sendable {
   // MARK: - [policy] and [model] (the policy file's keys, docs/model.md)
   public var policy = PolicyConfig()
   public var model = DemandModelConfig()
+
+  /// Where each setting that is not a default came from: `FILE:LINE`, `PRICING_...` or `--flag`.
+  public internal(set) var origins: [String: String] = [:]
 
   public init() {}
 

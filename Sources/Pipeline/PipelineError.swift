@@ -7,6 +7,8 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
     case usage
     /// A setting is unknown, of the wrong kind or out of range; `setting` names it.
     case configuration
+    /// A file the command was asked to write (the metrics file) cannot be written (exit 73).
+    case output
     /// A step's result was refused: the model failed validation, or a guardrail refused the prices.
     case rejected
   }

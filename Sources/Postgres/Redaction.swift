@@ -3,6 +3,11 @@ import Foundation
 
 /// Keeps passwords out of messages: any password found in a connection string is replaced by `***`
 /// wherever it appears in a message derived from that connection string.
+extension Connection {
+  /// A connection string with any password in it replaced by `***`, for showing settings.
+  public static func masked(_ conninfo: String) -> String { Redaction.redact(conninfo, conninfo) }
+}
+
 enum Redaction {
   static func redact(_ message: String, _ conninfo: String) -> String {
     var result = message

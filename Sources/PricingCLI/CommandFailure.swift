@@ -78,6 +78,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
         switch error.code {
         case .locked: .temporaryFailure
         case .usage: .usage
+        case .output: .cannotCreate
         case .configuration: .configuration
         case .rejected: .rejected
         }

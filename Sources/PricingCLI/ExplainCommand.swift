@@ -17,7 +17,7 @@ struct ExplainCommand: ParsableCommand {
   var date: String
   @Option(help: "One experience band (default: all).")
   var band: String?
-  @Option(name: .customLong("run"), help: "The model run (default: the latest).")
+  @Option(name: .customLong("run"), help: "The model run (default: the one whose prices are being served).")
   var runID: Int64?
 
   func validate() throws {
@@ -30,6 +30,10 @@ struct ExplainCommand: ParsableCommand {
       let (connection, schema) = try options.connectWarehouse(
         settings, logger: options.makeLogger("explain", settings: settings))
       let store = ModelRunStore(schema: schema)
+      // The served version's run by default: the price the booking service charges is the one to explain.
+      let served = try connection.query("SELECT run_id FROM \(schema.table("current_version"))").rows.first
+        .map { try $0.decode(Int64.self, at: 0) }
+      let runID = self.runID ?? served
       let candidates = try store.candidates(
         connection, runID: runID, category: category, city: city, date: LocalDate(iso: date)!, band: band)
       guard !candidates.isEmpty else {
@@ -42,6 +46,9 @@ struct ExplainCommand: ParsableCommand {
         throw CommandFailure(
           status: .dataError,
           message: "no multiplier for \(category) in \(city) on \(date)\(band.map { " (band \($0))" } ?? "")")
+      }
+      if self.runID == nil && served == nil {
+        FileHandle.standardError.write(Data("pricing: nothing is published: explaining the latest model run\n".utf8))
       }
       print(candidates.map(MultiplierPolicy.explain).joined(separator: "\n\n"))
     }

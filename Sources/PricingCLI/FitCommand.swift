@@ -33,8 +33,11 @@ struct FitCommand: ParsableCommand {
     var exitStatus = ExitStatus.success
     try reportingFailures {
       var settings = try options.settings()
-      if let horizon { settings.policy.horizon_days = horizon }
-      if let holidays { settings.holidaysFile = holidays }
+      if let horizon {
+        settings.policy.horizon_days = horizon
+        settings.noteOrigin("policy.horizon_days", "--horizon")
+      }
+      if let holidays { try settings.apply(flag: "--holidays", setting: "fit.holidays_file", value: holidays) }
       try settings.validate()
       let logger = options.makeLogger("fit", settings: settings)
       let interruption = InterruptionGuard(settings: settings)

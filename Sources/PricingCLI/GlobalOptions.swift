@@ -52,11 +52,13 @@ public struct GlobalOptions: ParsableArguments {
     -> PipelineConfig
   {
     var settings = try PipelineConfig.load(file: config, environment: environment)
-    if let source { settings.source = source }
-    if let warehouse { settings.warehouse = warehouse }
-    if let schema { settings.schema = schema }
-    if let sourceSchema { settings.sourceSchema = sourceSchema }
-    if let logFormat { settings.logFormat = logFormat }
+    for (flag, setting, value) in [
+      ("--source", "database.source", source), ("--warehouse", "database.warehouse", warehouse),
+      ("--schema", "database.schema", schema), ("--source-schema", "database.source_schema", sourceSchema),
+      ("--log-format", "log.format", logFormat),
+    ] {
+      if let value { try settings.apply(flag: flag, setting: setting, value: value) }
+    }
     try settings.validate()
     return settings
   }

@@ -7,7 +7,8 @@ import Warehouse
 
 /// SIGTERM and SIGINT while a command records runs (`run`, `ingest`, `fit`): the runs of this process are
 /// recorded as `failed` with the signal's name, and the process exits 128 + the signal's number (143 for
-/// SIGTERM, 130 for SIGINT). Everything else is the database's: the server rolls back the open
+/// SIGTERM, 130 for SIGINT). With a deadline (`pricing run`'s `run.deadline_seconds`), a run still going
+/// when it passes ends the same way, recorded as stopped at the deadline, with exit 75. Everything else is the database's: the server rolls back the open
 /// transactions and releases the session locks when the process's connections close, so the previous
 /// prices keep serving and the next run can take the lock at once.
 ///
@@ -16,32 +17,45 @@ import Warehouse
 /// warehouse is what hangs), the process exits all the same.
 final class InterruptionGuard {
   private var sources: [DispatchSourceSignal] = []
+  private var timer: DispatchSourceTimer?
 
-  /// Starts handling the signals for the runs this process records in `settings`' warehouse; handling
-  /// lasts while the guard lives.
-  init(settings: PipelineConfig) {
+  /// Starts handling the signals for the runs this process records in `settings`' warehouse, and the
+  /// deadline (seconds from now) when given; handling lasts while the guard lives.
+  init(settings: PipelineConfig, deadline: Double? = nil) {
     let conninfo = settings.warehouseConninfo
     let schemaName = settings.schema
     for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        Self.interrupted(by: name, exitCode: 128 + number, conninfo: conninfo, schemaName: schemaName)
+        Self.interrupted(
+          reason: "interrupted by \(name)", exitCode: 128 + number, conninfo: conninfo, schemaName: schemaName)
       }
       source.resume()
       sources.append(source)
     }
+    if let deadline {
+      let timer = DispatchSource.makeTimerSource(queue: .global())
+      timer.schedule(deadline: .now() + deadline)
+      timer.setEventHandler {
+        Self.interrupted(
+          reason: "stopped at run.deadline_seconds (\(String(format: "%g", deadline)) s)",
+          exitCode: ExitStatus.temporaryFailure.rawValue, conninfo: conninfo, schemaName: schemaName)
+      }
+      timer.resume()
+      self.timer = timer
+    }
   }
 
   deinit {
+    timer?.cancel()
     for source in sources { source.cancel() }
     signal(SIGTERM, SIG_DFL)
     signal(SIGINT, SIG_DFL)
   }
 
-  private static func interrupted(by name: String, exitCode: Int32, conninfo: String, schemaName: String) -> Never {
+  private static func interrupted(reason: String, exitCode: Int32, conninfo: String, schemaName: String) -> Never {
     DispatchQueue.global().asyncAfter(deadline: .now() + 10) { _exit(exitCode) }
-    let reason = "interrupted by \(name)"
     var recorded = false
     if let schema = try? WarehouseSchema(name: schemaName),
       let connection = try? Connection(

@@ -23,7 +23,9 @@ struct MigrateCommand: ParsableCommand {
       if let readerRole {
         let role = ReaderRole(schema: schema, role: try SQLIdentifier(readerRole))
         if try role.apply(connection, logger: logger) {
-          print("role \(readerRole) may read \(schema.name).current_multipliers and \(schema.name).experience_bands")
+          print(
+            "role \(readerRole) may read \(schema.name).current_multipliers and \(schema.name).experience_bands"
+              + " and call \(schema.name).multiplier(category, city, experience_years, local_date)")
         } else {
           print("not permitted to create roles; the SQL to run:\n\(role.sql)")
         }

@@ -11,7 +11,7 @@ struct PublishCommand: ParsableCommand {
 
   @OptionGroup var options: GlobalOptions
 
-  @Option(name: .customLong("run"), help: "The model run (default: the latest).")
+  @Option(name: .customLong("run"), help: "The model run (default: the latest fitted by pricing run; a manual fit must be named).")
   var runID: Int64?
 
   @Flag(name: .customLong("dry-run"), help: "Show what would change and write nothing.")

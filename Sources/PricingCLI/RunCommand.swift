@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Pipeline
 import Postgres
+import Warehouse
 
 /// `pricing run`: the nightly job (docs/operations.md).
 struct RunCommand: ParsableCommand {
@@ -27,41 +28,90 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("report-dir"), help: "The report folder (overrides report.dir; \"\" skips the report).")
   var reportDirectory: String?
 
+  @Option(
+    name: .customLong("metrics-file"),
+    help: "Also write the run's metrics in the Prometheus text format to this file (atomically), also on failure.")
+  var metricsFile: String?
+
+  @Option(help: "Output: text (a line per step) or json (one run-result object, also on failure).")
+  var format: String = "text"
+
   func validate() throws {
     if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
+    guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+    if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file must name a file") }
   }
 
   func run() throws {
-    var exitCode: Int32 = 0
-    try reportingFailures {
-      var settings = try options.settings()
-      if let reportDirectory { settings.reportDirectory = reportDirectory }
-      let logger = options.makeLogger("run", settings: settings)
-      let interruption = InterruptionGuard(settings: settings)
+    let started = Date()
+    var settings: PipelineConfig?
+    var outcome: PipelineRunner.Outcome?
+    var failure: CommandFailure?
+    do {
+      var resolved = try options.settings()
+      if let reportDirectory { try resolved.apply(flag: "--report-dir", setting: "report.dir", value: reportDirectory) }
+      settings = resolved
+      let logger = options.makeLogger("run", settings: resolved)
+      let interruption = InterruptionGuard(settings: resolved, deadline: resolved.runDeadlineSeconds)
       defer { withExtendedLifetime(interruption) {} }
       let runner = PipelineRunner(
-        config: settings, today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC(),
-        fullIngest: fullIngest,
-        actor: PublishCommand.actor(), logger: logger,
+        config: resolved, today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC(),
+        fullIngest: fullIngest, actor: PublishCommand.actor(), logger: logger,
         classify: { error in
           let failure = CommandFailure.from(error)
           return (failure.status.rawValue, failure.message)
         })
-      let outcome = try runner.run()
-      for step in outcome.steps {
-        var line = "\(step.step): \(step.status)"
-        if let rows = step.rows { line += ", \(rows) rows" }
-        if step.status != "skipped" { line += String(format: ", %.1f s", step.seconds) }
-        if step.attempts > 1 { line += ", \(step.attempts) attempts" }
-        if step.status != "succeeded" && step.status != "skipped", let error = step.error {
-          line += " (exit \(step.exitCode)): \(error)"
-        }
-        print(line)
-      }
+      outcome = try runner.run()
+    } catch let error as ValidationError {
+      throw error
+    } catch {
+      failure = CommandFailure.from(error)
+    }
+    var exitCode = outcome?.exitCode ?? failure?.status.rawValue ?? ExitStatus.software.rawValue
+    let result = RunResult(
+      runID: outcome?.runID, exitCode: exitCode, started: started, finished: Date(), steps: outcome?.steps ?? [],
+      reportPath: outcome?.reportPath, error: failure?.message)
+    if let failure { FileHandle.standardError.write(Data("pricing: error: \(failure.message)\n".utf8)) }
+    if format == "json" {
+      FileHandle.standardOutput.write(result.json + Data("\n".utf8))
+    } else if let outcome {
+      for step in outcome.steps { print(Self.line(step)) }
       if let path = outcome.reportPath { print("report: \(path)") }
       print("run \(outcome.runID): exit \(outcome.exitCode)")
-      exitCode = outcome.exitCode
+    }
+    if let metricsFile {
+      do {
+        try RunMetrics.write(
+          RunMetrics.render(
+            exitCode: exitCode, finishedAt: result.finished, steps: result.steps, status: settings.flatMap(Self.status)),
+          to: metricsFile)
+      } catch {
+        let problem = CommandFailure.from(error)
+        FileHandle.standardError.write(Data("pricing: error: \(problem.message)\n".utf8))
+        if exitCode == 0 { exitCode = problem.status.rawValue }
+      }
     }
     if exitCode != 0 { throw ExitCode(exitCode) }
+  }
+
+  /// One step as the text output shows it.
+  static func line(_ step: PipelineStepResult) -> String {
+    var line = "\(step.step): \(step.status)"
+    if let rows = step.rows { line += ", \(rows) rows" }
+    if step.status != "skipped" { line += String(format: ", %.1f s", step.seconds) }
+    if step.attempts > 1 { line += ", \(step.attempts) attempts" }
+    if step.status != "succeeded" && step.status != "skipped", let error = step.error {
+      line += " (exit \(step.exitCode)): \(error)"
+    }
+    return line
+  }
+
+  /// The warehouse's status after the run, for the metrics; nil when it cannot be read.
+  static func status(_ settings: PipelineConfig) -> StatusReport? {
+    guard let schema = try? WarehouseSchema(name: settings.schema),
+      let connection = try? Connection(
+        conninfo: settings.warehouseConninfo, logger: Logger(label: "metrics", factory: { _ in SwiftLogNoOpLogHandler() }))
+    else { return nil }
+    return try? StatusReport.read(connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours)
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Pipeline
 import Postgres
@@ -43,7 +44,13 @@ struct StatusCommand: ParsableCommand {
         settings, logger: options.makeLogger("status", settings: settings))
       let report = try StatusReport.read(
         connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours,
-        today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") })
+        today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") },
+        calendar: settings.holidaysFile.isEmpty
+          ? nil
+          : (
+            settings.holidaysFile, try PolicyFile.holidays(path: settings.holidaysFile).map(\.date).max(),
+            settings.policy.horizon_days
+          ))
       if format == "json" {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -3,7 +3,7 @@ import Logging
 import Postgres
 import Warehouse
 
-/// `pricing publish` and `pricing rollback`: versioned price tables behind guardrails (CONTRACTS.md
+/// `pricing publish` and `pricing rollback`: versioned price tables behind guardrails (docs/contracts.md
 /// section 2, docs/publish.md).
 ///
 /// A version's rows are its model run's candidate rows, which the fit wrote with COPY (migration 8,
@@ -82,7 +82,8 @@ public struct Publisher {
 
   // MARK: - Publish
 
-  /// Publishes a run's candidates (the latest model run by default) through the guardrails.
+  /// Publishes a run's candidates through the guardrails: `runID`, else the latest model run fitted by a
+  /// `pricing run` (never a manual fit, which must be named).
   public func publish(runID requested: Int64?, dryRun: Bool, force: Bool, actor: String) throws -> Outcome {
     try withLock {
       let run = try resolveRun(requested)
@@ -272,10 +273,21 @@ public struct Publisher {
       else { throw PublishError(code: .notFound, message: "no model run \(requested)") }
       return requested
     }
+    // The latest fit of a `pricing run` (its fit step names the model run); a manual `pricing fit` (an
+    // analyst's experiment, a backfill) is published only when named.
     guard
-      let latest = try connection.query("SELECT max(run_id) FROM \(schema.table("model_runs"))").single()
-        .decode(Int64?.self, at: 0)
-    else { throw PublishError(code: .notFound, message: "no model run to publish: run pricing fit first") }
+      let latest = try connection.query(
+        """
+        SELECT max((s.details->>'fit_run_id')::bigint)
+        FROM \(schema.table("run_steps")) s JOIN \(schema.table("runs")) r USING (run_id)
+        WHERE r.command = 'run' AND s.step = 'fit' AND s.details ? 'fit_run_id'
+        """
+      ).single().decode(Int64?.self, at: 0)
+    else {
+      throw PublishError(
+        code: .notFound,
+        message: "no model run of pricing run to publish: run pricing run, or name a manual fit with --run ID")
+    }
     return latest
   }
 

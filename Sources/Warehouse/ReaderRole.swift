@@ -1,8 +1,9 @@
 import Logging
 import Postgres
 
-/// The booking service's read-only role: it may read the published view and the experience bands, and
-/// nothing else (the view reads its tables with its owner's rights).
+/// The booking service's read-only role: it may read the published view and the experience bands, and call
+/// the lookup function `multiplier(...)`, and nothing else (the view and the function read their tables
+/// with their owner's rights).
 public struct ReaderRole {
   public let schema: WarehouseSchema
   public let role: SQLIdentifier
@@ -20,6 +21,7 @@ public struct ReaderRole {
     END $$;
     GRANT USAGE ON SCHEMA \(schema.name.quoted) TO \(role.quoted);
     GRANT SELECT ON \(schema.table("current_multipliers").quoted), \(schema.table("experience_bands").quoted) TO \(role.quoted);
+    GRANT EXECUTE ON FUNCTION \(schema.table("multiplier").quoted)(text, text, numeric, date) TO \(role.quoted);
     """
   }
 

@@ -16,8 +16,8 @@ public final class RunRecorder {
     let pid = Int64(ProcessInfo.processInfo.processIdentifier)
     runID = try connection.query(
       """
-      INSERT INTO \(schema.table("runs")) (command, parameters, host, pid)
-      VALUES (\(command), \(parameters)::jsonb, \(host), \(pid)) RETURNING run_id
+      INSERT INTO \(schema.table("runs")) (command, parameters, host, pid, version)
+      VALUES (\(command), \(parameters)::jsonb, \(host), \(pid), \(ProgramVersion.current)) RETURNING run_id
       """
     ).scalar(Int64.self)
   }

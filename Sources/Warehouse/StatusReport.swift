@@ -19,6 +19,8 @@ public struct StatusReport: Codable, Sendable {
     public var seconds: Double?
     public var exit_code: Int?
     public var error: String?
+    /// The program version that ran it (`pricing --version`).
+    public var version: String?
     public var steps: [Step]
   }
   public struct Version: Codable, Sendable {
@@ -44,20 +46,24 @@ public struct StatusReport: Codable, Sendable {
   public var quarantined_by_rule: [String: Int]
   public var open_reconciliation_exceptions: [String: Int]
   public var problems: [String]
+  /// When a `pricing run` last succeeded (seconds since 1970), if ever.
+  public var last_success_epoch: Double?
 
   public var healthy: Bool { problems.isEmpty }
 
   /// Reads the status; `maxAgeHours` is how old the current prices may be before it is a problem.
-  /// `today` is the day the current prices must cover (the server's date in UTC when nil).
+  /// `today` is the day the current prices must cover (the server's date in UTC when nil). `calendar`, when
+  /// given, is the holiday calendar's file and last day, and the horizon's length: a calendar that ends
+  /// before the horizon does is a problem.
   public static func read(
     _ connection: Connection, schema: WarehouseSchema, maxAgeHours: Double, today: LocalDate? = nil,
-    runs limit: Int = 10
+    calendar: (file: String, lastDay: LocalDate?, horizonDays: Int)? = nil, runs limit: Int = 10
   ) throws -> StatusReport {
     var runs: [Run] = []
     for row in try connection.query(
       """
       SELECT run_id, command, status, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-             extract(epoch FROM finished_at - started_at)::float8, exit_code, error
+             extract(epoch FROM finished_at - started_at)::float8, exit_code, error, version
       FROM \(schema.table("runs")) ORDER BY run_id DESC LIMIT \(limit)
       """
     ).rows {
@@ -71,7 +77,8 @@ public struct StatusReport: Codable, Sendable {
       runs.append(
         Run(run_id: id, command: try row.decode(String.self, at: 1), status: try row.decode(String.self, at: 2),
             started_at: try row.decode(String.self, at: 3), seconds: try row.decode(Double?.self, at: 4),
-            exit_code: try row.decode(Int?.self, at: 5), error: try row.decode(String?.self, at: 6), steps: steps))
+            exit_code: try row.decode(Int?.self, at: 5), error: try row.decode(String?.self, at: 6),
+            version: try row.decode(String?.self, at: 7), steps: steps))
     }
     let version = try connection.query(
       """
@@ -109,11 +116,24 @@ public struct StatusReport: Codable, Sendable {
       "SELECT kind, count(*) FROM \(schema.table("reconciliation_exceptions")) GROUP BY 1")
 
     let today = try today ?? connection.query("SELECT (now() AT TIME ZONE 'UTC')::date").scalar(LocalDate.self)
-    let problems = try Self.problems(
+    var problems = try Self.problems(
       connection, schema: schema, runs: runs, version: version, maxAgeHours: maxAgeHours, today: today)
+    if let calendar {
+      let horizonEnd = today.adding(days: calendar.horizonDays - 1)
+      if let lastDay = calendar.lastDay, lastDay < horizonEnd {
+        problems.append(
+          "the holiday calendar \(calendar.file) ends on \(lastDay), before the horizon's last day \(horizonEnd): "
+            + "regenerate it (jobs/make-holidays)")
+      } else if calendar.lastDay == nil {
+        problems.append("the holiday calendar \(calendar.file) holds no dates")
+      }
+    }
+    let lastSuccess = try connection.query(
+      "SELECT extract(epoch FROM max(finished_at))::float8 FROM \(schema.table("runs")) WHERE command = 'run' AND status = 'succeeded'"
+    ).single().decode(Double?.self, at: 0)
     return StatusReport(
       runs: runs, current_version: version, freshness: freshness, quarantined_by_rule: quarantined,
-      open_reconciliation_exceptions: exceptions, problems: problems)
+      open_reconciliation_exceptions: exceptions, problems: problems, last_success_epoch: lastSuccess)
   }
 
   /// What makes the pipeline unhealthy, each in one line:
@@ -180,7 +200,9 @@ public struct StatusReport: Codable, Sendable {
     var lines = ["last runs:"]
     for run in runs {
       let seconds = run.seconds.map { String(format: "%.1f s", $0) } ?? "running"
-      lines.append("  run \(run.run_id) \(run.command) \(run.status) at \(run.started_at) UTC (\(seconds))")
+      lines.append(
+        "  run \(run.run_id) \(run.command) \(run.status) at \(run.started_at) UTC (\(seconds))"
+          + (run.version.map { ", pricing \($0)" } ?? ""))
       if run.command == "run" && !run.steps.isEmpty {
         lines.append("    steps: " + run.steps.map { "\($0.step) \($0.status)" }.joined(separator: ", "))
       }

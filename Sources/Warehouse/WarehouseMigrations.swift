@@ -3,10 +3,10 @@
 /// Table documentation: docs/warehouse.md.
 public enum WarehouseMigrations {
   public static let all: [Migration] = [
-    foundation, ingest, model, cells, publish, reports, publishRows, versionRows, factFillFactor,
+    foundation, ingest, model, cells, publish, reports, publishRows, versionRows, factFillFactor, lookup,
   ]
 
-  /// 1: run records, data-quality tables (CONTRACTS.md section 4) and the experience bands (section 2).
+  /// 1: run records, data-quality tables (docs/contracts.md section 4) and the experience bands (section 2).
   static let foundation = Migration(
     version: 1, name: "foundation",
     sql: """

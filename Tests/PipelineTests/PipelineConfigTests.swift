@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+@testable import Pipeline
 import Testing
 
 @Suite("pricing run configuration: file, environment, validation")
@@ -32,7 +32,8 @@ struct PipelineConfigTests {
     #expect(config.policy == defaults.policy)
     #expect(config.holidaysFile == "data/holidays.csv")
     config.holidaysFile = defaults.holidaysFile
-    #expect(String(describing: config) == String(describing: defaults))
+    // Every setting's value (their origins differ: the file's lines against "default").
+    #expect(config.effectiveSettings.map { [$0.name, $0.value] } == defaults.effectiveSettings.map { [$0.name, $0.value] })
   }
 
   @Test("file values, then PRICING_<SECTION>_<KEY> variables, win over the defaults")
@@ -127,6 +128,14 @@ struct PipelineConfigTests {
       failure(nil, ["PRICING_CONFIG": ""]) == "configuration: config: PRICING_CONFIG is empty: name a file or unset it")
     // An empty file (/dev/null) is a file of defaults.
     #expect(failure("/dev/null") == nil)
+  }
+
+  @Test("config show lists every setting the file takes, each once")
+  func showsEverySetting() {
+    let names = PipelineConfig().effectiveSettings.map(\.name)
+    #expect(Set(names).count == names.count)
+    #expect(Set(PipelineConfig.setters.keys).isSubset(of: Set(names)))
+    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 17)
   }
 
   @Test("a file with CR LF line endings reads like one with LF")

@@ -71,4 +71,71 @@ struct SettingsCommandTests {
     #expect(malformed.status == 78)
     #expect(!malformed.standardError.contains("secret"))
   }
+
+  @Test("--version prints the repository's VERSION, which every runs row records")
+  func version() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let file = try String(contentsOf: root.appendingPathComponent("VERSION"), encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(ProgramVersion.current == file)
+    let outcome = try PricingBinary.run(["--version"])
+    #expect(outcome.status == 0)
+    #expect(outcome.standardOutput == file + "\n")
+    let (conninfo, config, folder) = try Self.configuredWarehouse()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    _ = try PricingBinary.run(["fit", "--as-of", "2026-06-15", "--quiet"], environment: ["PRICING_CONFIG": config])
+    let connection = try Connection(conninfo: conninfo, logger: TestDatabase.quietLogger)
+    #expect(try connection.query("SELECT version FROM pricing.runs").scalar(String.self) == file)
+  }
+
+  @Test("config show: every setting, its value and where it came from; passwords masked")
+  func configShow() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("show-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = folder.appendingPathComponent("pricing.toml").path
+    try "[database]\nsource = \"host=db password=hunter2\"\n[policy]\nmax_multiplier = 1.4\n".write(
+      toFile: config, atomically: true, encoding: .utf8)
+    let outcome = try PricingBinary.run(
+      ["config", "show", "--format", "json", "--config", config, "--schema", "prices"],
+      environment: ["PRICING_RETRY_MAX_ATTEMPTS": "3"])
+    #expect(outcome.status == 0)
+    #expect(!outcome.standardOutput.contains("hunter2"))
+    let settings = try #require(
+      try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [[String: String]])
+    let byName = Dictionary(uniqueKeysWithValues: settings.map { ($0["name"]!, $0) })
+    #expect(byName["database.source"] == ["name": "database.source", "value": "\"host=db password=***\"", "origin": "\(config):2"])
+    #expect(byName["policy.max_multiplier"]?["origin"] == "\(config):4")
+    #expect(byName["policy.max_multiplier"]?["value"] == "1.4")
+    #expect(byName["retry.max_attempts"]?["origin"] == "PRICING_RETRY_MAX_ATTEMPTS")
+    #expect(byName["database.schema"]?["origin"] == "--schema")
+    #expect(byName["report.days"]?["origin"] == "default")
+    #expect(byName["run.deadline_seconds"]?["value"] == "7200")
+    let text = try PricingBinary.run(["config", "show", "--config", config])
+    #expect(text.standardOutput.contains("[policy]\n"))
+    #expect(text.standardOutput.contains("max_multiplier = 1.4  # \(config):4\n"))
+  }
+
+  @Test("a deadline that is not positive is a configuration error")
+  func badDeadline() throws {
+    let outcome = try PricingBinary.run(["run", "--quiet"], environment: ["PRICING_RUN_DEADLINE_SECONDS": "0"])
+    #expect(outcome.status == 78)
+    #expect(
+      outcome.standardError
+        == "pricing: error: config PRICING_RUN_DEADLINE_SECONDS: run.deadline_seconds must be between 1 and 604800\n")
+  }
+
+  @Test("run --format json writes a valid run result even when the run cannot start")
+  func jsonOnFailure() throws {
+    let outcome = try PricingBinary.run(
+      ["run", "--warehouse", "host=127.0.0.1 port=1 connect_timeout=2", "--format", "json", "--quiet"],
+      environment: ["PRICING_RETRY_MAX_ATTEMPTS": "1"])
+    #expect(outcome.status == 69)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    #expect(object["exit_code"] as? Int == 69)
+    #expect(object["status"] as? String == "failed")
+    #expect((object["error"] as? String)?.hasPrefix("cannot connect to PostgreSQL at 127.0.0.1:1") == true)
+    #expect(object["run_id"] is NSNull)
+  }
 }

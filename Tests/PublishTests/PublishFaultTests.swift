@@ -218,5 +218,21 @@ struct PublishFaultTests {
     #expect(denied?.sqlState == "42501")
     let write = #expect(throws: PostgresError.self) { try reader.query("DELETE FROM pricing.experience_bands") }
     #expect(write?.sqlState == "42501")
+    // The lookup function: the band from the years, 1 and the current version's id when no row matches.
+    let first = try fixture.run { _, _, band, _ in band == "senior" ? "1.2500" : "0.9000" }
+    let version = try #require(try fixture.publisher.publish(runID: first, dryRun: false, force: false, actor: "t").versionID)
+    let day = PublishFixture.asOf.adding(days: 1)
+    func lookup(_ years: Double, _ city: String = "Berlin", _ date: LocalDate? = nil) throws -> (String, Int64?) {
+      let row = try reader.query(
+        "SELECT multiplier::text, version_id FROM pricing.multiplier('cleaning', \(city), \(years)::numeric, \(date ?? day))"
+      ).single()
+      return (try row.decode(String.self, at: 0), try row.decode(Int64?.self, at: 1))
+    }
+    #expect(try lookup(12) == ("1.2500", version))
+    #expect(try lookup(10) == ("1.2500", version))
+    #expect(try lookup(9.9) == ("0.9000", version))
+    #expect(try lookup(0) == ("0.9000", version))
+    #expect(try lookup(5, "Paris") == ("1.0000", version))
+    #expect(try lookup(5, "Berlin", PublishFixture.asOf.adding(days: 100)) == ("1.0000", version))
   }
 }

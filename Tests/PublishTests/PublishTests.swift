@@ -350,4 +350,26 @@ final class ReadLog: @unchecked Sendable {
     #expect(!bounds.passed)
     #expect(bounds.detail == "36 multipliers outside [0.8, 1.2]")
   }
+
+  @Test("publish without a run publishes the latest fit of a pricing run, never a manual fit")
+  func defaultRun() throws {
+    let fixture = try PublishFixture()
+    let manual = try fixture.run { _, _, _, _ in "1.0000" }
+    let error = #expect(throws: PublishError.self) {
+      try fixture.publisher.publish(runID: nil, dryRun: true, force: false, actor: "t")
+    }
+    #expect(error?.message == "no model run of pricing run to publish: run pricing run, or name a manual fit with --run ID")
+    let nightly = try fixture.run { _, _, _, _ in "1.0000" }
+    let pipeline = try fixture.connection.query(
+      "INSERT INTO pricing.runs (command, status) VALUES ('run', 'succeeded') RETURNING run_id"
+    ).scalar(Int64.self)
+    try fixture.connection.query(
+      """
+      INSERT INTO pricing.run_steps (run_id, step, status, details)
+      VALUES (\(pipeline), 'fit', 'succeeded', jsonb_build_object('fit_run_id', \(String(nightly))::text))
+      """)
+    _ = try fixture.run { _, _, _, _ in "1.0000" }  // a later manual fit
+    #expect(try fixture.publisher.publish(runID: nil, dryRun: true, force: false, actor: "t").runID == nightly)
+    #expect(nightly > manual)
+  }
 }

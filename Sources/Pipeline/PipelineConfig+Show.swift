@@ -1,0 +1,63 @@
+import Fitting
+import Foundation
+import Postgres
+import PricingModel
+
+extension PipelineConfig {
+  /// One effective setting: its name (`section.key`), its value as the file would spell it, and where it
+  /// came from (`default`, `FILE:LINE`, `PRICING_...`, `--flag`).
+  public struct EffectiveSetting: Sendable, Equatable, Codable {
+    public var name: String
+    public var value: String
+    public var origin: String
+  }
+
+  /// Every setting with its effective value and origin, in the file's order (`pricing config show`).
+  /// Connection strings are shown with any password masked.
+  public var effectiveSettings: [EffectiveSetting] {
+    func text(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\\", with: "\\\\")
+      .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    func number(_ value: Double) -> String { Setting.format(value) }
+    let values: [(String, String)] = [
+      ("database.source", text(Connection.masked(source))),
+      ("database.warehouse", text(Connection.masked(warehouse))),
+      ("database.schema", text(schema)),
+      ("database.source_schema", text(sourceSchema)),
+      ("ingest.overlap_minutes", String(overlapMinutes)),
+      ("ingest.full", String(fullIngest)),
+      ("fit.holidays_file", text(holidaysFile)),
+      ("publish.retention_days", String(retentionDays)),
+      ("publish.max_share_beyond_daily_limit", number(maxShareBeyondDailyLimit)),
+      ("publish.max_mean_absolute_change", number(maxMeanAbsoluteChange)),
+      ("publish.pause_ratio", number(publishPauseRatio)),
+      ("report.dir", text(reportDirectory)),
+      ("report.days", String(reportDays)),
+      ("retry.max_attempts", String(retryMaxAttempts)),
+      ("retry.initial_delay_seconds", number(retryInitialDelaySeconds)),
+      ("retry.max_delay_seconds", number(retryMaxDelaySeconds)),
+      ("retry.max_total_seconds", number(retryMaxTotalSeconds)),
+      ("run.deadline_seconds", number(runDeadlineSeconds)),
+      ("status.max_age_hours", number(statusMaxAgeHours)),
+      ("log.format", text(logFormat)),
+      ("log.level", text(logLevel)),
+      ("policy.target_utilisation", number(policy.target_utilisation)),
+      ("policy.min_multiplier", number(policy.min_multiplier)),
+      ("policy.max_multiplier", number(policy.max_multiplier)),
+      ("policy.max_daily_change", number(policy.max_daily_change)),
+      ("policy.smoothing_days", String(policy.smoothing_days)),
+      ("policy.min_history_bookings", number(policy.min_history_bookings)),
+      ("policy.horizon_days", String(policy.horizon_days)),
+      ("policy.holdout_days", String(policy.holdout_days)),
+      ("policy.baseline_weeks", String(policy.baseline_weeks)),
+      ("policy.history_days", String(policy.history_days)),
+      ("policy.prior_confidence", number(policy.prior_confidence)),
+      ("model.interaction_l2", number(model.interactionL2)),
+      ("model.overdispersion_threshold", number(model.overdispersionThreshold)),
+      ("model.elasticity_lower", number(model.elasticityLower)),
+      ("model.elasticity_upper", number(model.elasticityUpper)),
+      ("model.elasticity_prior", number(model.elasticityPrior)),
+      ("model.max_iterations", String(model.maxIterations)),
+    ]
+    return values.map { EffectiveSetting(name: $0.0, value: $0.1, origin: origins[$0.0] ?? "default") }
+  }
+}

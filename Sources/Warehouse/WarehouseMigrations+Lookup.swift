@@ -1,0 +1,58 @@
+extension WarehouseMigrations {
+  /// 10: the booking service's lookup as a function, the version of the program in each run record, and
+  /// descriptions of the published objects for `psql \d+` and BI tools.
+  ///
+  /// `multiplier(category, city, experience_years, local_date)` returns one row: the current version's
+  /// multiplier of the band the years fall in, or 1 with the current version's id when no row matches
+  /// (docs/contracts.md section 2). It runs with its owner's rights (`SECURITY DEFINER`, a fixed
+  /// `search_path`), so a reader needs only `EXECUTE` on it: a booking service whose own tables live in
+  /// another database makes one call in the warehouse with what it already knows. Each lookup is two
+  /// index lookups (the band, then the cell of the pointer's run).
+  static let lookup = Migration(
+    version: 10, name: "lookup_function",
+    sql: """
+      CREATE FUNCTION {{schema}}.multiplier(
+        category text, city text, experience_years numeric, local_date date)
+      RETURNS TABLE (multiplier numeric(6,4), version_id bigint)
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+      AS $$
+        SELECT coalesce(m.multiplier, 1.0000)::numeric(6,4), c.version_id
+        FROM {{schema}}.current_version c
+        LEFT JOIN LATERAL (
+          SELECT cm.multiplier
+          FROM {{schema}}.experience_bands b
+          JOIN {{schema}}.candidate_multipliers cm
+            ON cm.run_id = c.run_id AND cm.experience_band = b.band
+          WHERE $3 >= b.min_years AND ($3 < b.max_years OR b.max_years IS NULL)
+            AND cm.category = $1 AND cm.city = $2 AND cm.valid_on = $4
+          LIMIT 1) m ON true
+        UNION ALL
+        SELECT 1.0000::numeric(6,4), NULL::bigint
+        WHERE NOT EXISTS (SELECT 1 FROM {{schema}}.current_version)
+      $$;
+      REVOKE ALL ON FUNCTION {{schema}}.multiplier(text, text, numeric, date) FROM PUBLIC;
+      COMMENT ON FUNCTION {{schema}}.multiplier(text, text, numeric, date) IS
+        'The published multiplier of a category, city, provider experience (years) and local slot date, and its version; 1 when no row matches (NULL version before the first publish).';
+
+      ALTER TABLE {{schema}}.runs ADD COLUMN version text;
+      COMMENT ON COLUMN {{schema}}.runs.version IS 'The version of the pricing program that ran (pricing --version).';
+
+      COMMENT ON VIEW {{schema}}.current_multipliers IS
+        'The prices the booking service reads: one row per category, city, experience band and local date of the current version. Price charged = services.price x multiplier; no row means 1.';
+      COMMENT ON COLUMN {{schema}}.current_multipliers.category IS 'services.category';
+      COMMENT ON COLUMN {{schema}}.current_multipliers.city IS 'services.city';
+      COMMENT ON COLUMN {{schema}}.current_multipliers.experience_band IS 'A band of experience_bands, by the provider''s experience_years';
+      COMMENT ON COLUMN {{schema}}.current_multipliers.valid_on IS 'The local date of the slot in the city''s time zone';
+      COMMENT ON COLUMN {{schema}}.current_multipliers.multiplier IS 'Within the configured bounds';
+      COMMENT ON COLUMN {{schema}}.current_multipliers.version_id IS 'The published version (price_versions) these rows belong to';
+      COMMENT ON TABLE {{schema}}.experience_bands IS 'Provider experience bands: min_years inclusive, max_years exclusive (NULL: no upper bound)';
+      COMMENT ON TABLE {{schema}}.price_versions IS 'Every published version: its model run, rows, who published it and when. Irreplaceable: the audit trail.';
+      COMMENT ON TABLE {{schema}}.current_version IS 'The one-row pointer to the version being served, and the previous one (rollback).';
+      COMMENT ON TABLE {{schema}}.publish_events IS 'Every publish, rejection and rollback with the guardrails'' verdicts. Irreplaceable: the audit trail.';
+      COMMENT ON TABLE {{schema}}.candidate_multipliers IS 'Each model run''s prices; a version''s rows are its run''s. Pruned after publish.retention_days unless a version names the run.';
+      COMMENT ON TABLE {{schema}}.runs IS 'One row per command run (ingest, fit, run...), with its status, exit code and the program version.';
+      COMMENT ON TABLE {{schema}}.run_steps IS 'The steps of each run, with rows, status, exit code and details.';
+      COMMENT ON TABLE {{schema}}.quarantine IS 'Source rows refused by a validation rule (latest state); a row fixed upstream leaves on its next ingest.';
+      COMMENT ON TABLE {{schema}}.reconciliation_exceptions IS 'Open inconsistencies between bookings and payments.';
+      """)
+}
