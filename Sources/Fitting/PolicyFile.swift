@@ -30,11 +30,11 @@ public enum PolicyFile {
   public static let sections: Set<String> = ["policy", "model"]
 
   /// Applies `[policy]` and `[model]` entries to `starting` (the defaults unless given) and validates the
-  /// result. An entry of line 0 comes from outside a file (an environment variable): its messages name
-  /// `name` alone.
+  /// result (unless `validating` is false: the caller validates once all its entries are applied). An
+  /// entry of line 0 comes from outside a file (an environment variable): its messages name `name` alone.
   public static func settings(
     _ entries: [ConfigFileParser.Entry], name: String,
-    starting: (PolicyConfig, DemandModelConfig) = (PolicyConfig(), DemandModelConfig())
+    starting: (PolicyConfig, DemandModelConfig) = (PolicyConfig(), DemandModelConfig()), validating: Bool = true
   ) throws -> (PolicyConfig, DemandModelConfig) {
     var (policy, model) = starting
     for entry in entries {
@@ -73,7 +73,7 @@ public enum PolicyFile {
       default: throw fail("unknown setting \(setting)")
       }
     }
-    try validate(policy: policy, model: model, name: name)
+    if validating { try validate(policy: policy, model: model, name: name) }
     return (policy, model)
   }
 

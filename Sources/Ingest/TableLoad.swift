@@ -38,11 +38,11 @@ private func nonPositive(_ column: String) -> ValidationRule {
     detail: "'\(column) ' || c.\(column)::text || ' is not positive'")
 }
 
-/// A money value the facts' `numeric(12,2)` cannot hold (10^10 or more): one such row is quarantined
+/// A money value the facts' `numeric(12,2)` cannot hold (10^10 or more once rounded to cents): one such row is quarantined
 /// instead of aborting the whole ingest when the platform's column is wider than the contract's.
 private func tooLarge(_ column: String) -> ValidationRule {
   ValidationRule(
-    name: "\(column == "price" ? "price" : "amount")_out_of_range", condition: "c.\(column) >= 1e10",
+    name: "\(column == "price" ? "price" : "amount")_out_of_range", condition: "round(c.\(column), 2) >= 1e10",
     detail: "'\(column) ' || c.\(column)::text || ' is 10^10 or more'")
 }
 

@@ -32,15 +32,18 @@ extension PipelineConfig {
   ]
 
   /// Loads the settings: defaults, then the file (`file`, else `$PRICING_CONFIG`, when either is set),
-  /// then the environment's `PRICING_<SECTION>_<KEY>` variables, and validates the result. A named file
-  /// that is empty as a name, missing, a folder or unreadable is a configuration error naming it.
-  public static func load(file: String?, environment: [String: String]) throws -> PipelineConfig {
+  /// then the environment's `PRICING_<SECTION>_<KEY>` variables, and validates the result (unless the
+  /// caller validates after applying flags of its own). A named file that is empty as a name, missing, a
+  /// folder or unreadable is a configuration error naming it.
+  public static func load(file: String?, environment: [String: String], validating: Bool = true) throws
+    -> PipelineConfig
+  {
     var config = PipelineConfig()
     if let path = try configurationPath(file: file, environment: environment) {
       try config.apply(text: try readConfigurationFile(path), name: path)
     }
     try config.apply(environment: environment)
-    try config.validate()
+    if validating { try config.validate() }
     return config
   }
 
@@ -132,9 +135,12 @@ extension PipelineConfig {
       try setter(&self, Setting(name: setting, value: value, isString: nil, origin: variable))
       origins[setting] = variable
     }
+    // Each variable's value on its own (a bad one is named), then the rules between settings once, on
+    // the result (`validate`): two variables that only make sense together are both applied first.
     for (variable, entry) in policyEntries {
       do {
-        (policy, model) = try PolicyFile.settings([entry], name: variable, starting: (policy, model))
+        (policy, model) = try PolicyFile.settings(
+          [entry], name: variable, starting: (policy, model), validating: false)
       } catch let error as FitError {
         throw PipelineError(code: .configuration, message: "config \(error.message)", setting: entry.setting)
       }
@@ -177,15 +183,25 @@ extension PipelineConfig {
     do {
       try PolicyFile.validate(policy: policy, model: model, name: "config")
     } catch let error as FitError {
-      throw PipelineError(code: .configuration, message: error.message, setting: "policy")
+      // "config: policy.max_multiplier must be ...": name the variable that set it, when one did.
+      let setting = error.message.dropFirst("config: ".count).prefix { $0 != " " }
+      let origin = origins[String(setting)].map { " " + $0 } ?? ""
+      throw PipelineError(
+        code: .configuration, message: "config\(origin):" + error.message.dropFirst("config:".count),
+        setting: String(setting))
     }
-    if !holidaysFile.isEmpty {
-      do {
-        _ = try PolicyFile.holidays(path: holidaysFile)
-      } catch {
-        throw PipelineError(
-          code: .configuration, message: "config: fit.holidays_file: \(error)", setting: "fit.holidays_file")
-      }
+  }
+
+  /// The holiday calendar of `fit.holidays_file` (empty when none is set); a file that is missing or
+  /// malformed is a configuration error naming the setting. The commands that use it (`run`, `fit`) read
+  /// it before touching any database.
+  public func holidays() throws -> [(country: String, date: LocalDate)] {
+    guard !holidaysFile.isEmpty else { return [] }
+    do {
+      return try PolicyFile.holidays(path: holidaysFile)
+    } catch {
+      throw PipelineError(
+        code: .configuration, message: "config: fit.holidays_file: \(error)", setting: "fit.holidays_file")
     }
   }
 }

@@ -32,6 +32,9 @@ public struct PipelineRunner {
   /// The first day priced (fit's as-of) and the report's last day.
   public var today: LocalDate
   public var fullIngest: Bool
+  /// The day the booking service is serving, which the published table must price (publish's `current`
+  /// guardrail). Nil: the database server's date in UTC. A replay sets it to `today`.
+  public var servingDay: LocalDate?
   public var actor: String
   /// Injected in tests to observe or shorten waits.
   public var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
@@ -56,6 +59,8 @@ public struct PipelineRunner {
 
   public func run() throws -> Outcome {
     let schema = try WarehouseSchema(name: config.schema)
+    // Every setting is checked before any database is touched, the calendar the fit will use included.
+    let holidays = try config.holidays()
     let retry = config.retryPolicy
     let conninfo = config.warehouseConninfo
     let lockKey = Self.lockKey(schema)
@@ -119,7 +124,7 @@ public struct PipelineRunner {
       do {
         let (output, _) = try retry.run(step.rawValue, logger: stepLogger, sleep: sleep, beforeRetry: ensureLock) {
           attempts += 1
-          return try perform(step, schema: schema, fitRunID: fitRunID, logger: stepLogger)
+          return try perform(step, schema: schema, fitRunID: fitRunID, holidays: holidays, logger: stepLogger)
         }
         if step == .fit { fitRunID = output.details["fit_run_id"].flatMap { Int64($0) } }
         if step == .report { reportPath = output.details["path"] }
@@ -177,9 +182,10 @@ public struct PipelineRunner {
     var details: [String: String]
   }
 
-  private func perform(_ step: PipelineStep, schema: WarehouseSchema, fitRunID: Int64?, logger: Logger) throws
-    -> StepOutput
-  {
+  private func perform(
+    _ step: PipelineStep, schema: WarehouseSchema, fitRunID: Int64?, holidays: [(country: String, date: LocalDate)],
+    logger: Logger
+  ) throws -> StepOutput {
     switch step {
     case .ingest:
       let summary = try Ingestor(
@@ -194,7 +200,6 @@ public struct PipelineRunner {
         rows: Int64(summary.tables.reduce(0) { $0 + $1.read }),
         details: ["ingest_run_id": "\(summary.runID)", "open_exceptions": "\(summary.openExceptions)"])
     case .fit:
-      let holidays = config.holidaysFile.isEmpty ? [] : try PolicyFile.holidays(path: config.holidaysFile)
       let outcome = try FitRunner(
         options: FitOptions(
           warehouseConninfo: config.warehouseConninfo, schema: schema, asOf: today, policy: config.policy,
@@ -212,8 +217,8 @@ public struct PipelineRunner {
       var publisher = Publisher(
         connection: try Connection(conninfo: config.warehouseConninfo, logger: logger), schema: schema, logger: logger)
       publisher.settings = config.publisherSettings
-      // The run prices `today` (its as-of date): the table it publishes must cover that day.
-      publisher.settings.today = today
+      // The table must price the day being served: the real date, unless this is a replay.
+      publisher.settings.today = servingDay
       let outcome = try publisher.publish(runID: fitRunID, dryRun: false, force: false, actor: actor)
       return StepOutput(
         rows: Int64(outcome.rows),

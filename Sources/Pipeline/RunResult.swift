@@ -2,8 +2,8 @@ import Foundation
 import Warehouse
 
 /// `pricing run --format json`: one object describing the run, written also when the run could not start
-/// (then `run_id` is null and `error` says why).
-public struct RunResult: Codable, Sendable {
+/// (then `run_id` is null and `error` says why). Every key is present, null when there is nothing.
+public struct RunResult: Encodable, Sendable {
   public var run_id: Int64?
   /// succeeded, failed or rejected.
   public var status: String
@@ -15,8 +15,12 @@ public struct RunResult: Codable, Sendable {
   public var report_path: String?
   public var error: String?
   public var version: String
+  /// When the run ended (not encoded: `finished_at` is its text).
+  public let finished: Date
 
-  public var finished: Date { Self.formatter.date(from: finished_at) ?? Date() }
+  enum CodingKeys: String, CodingKey {
+    case run_id, status, exit_code, started_at, finished_at, seconds, steps, report_path, error, version
+  }
 
   public init(
     runID: Int64?, exitCode: Int32, started: Date, finished: Date, steps: [PipelineStepResult], reportPath: String?,
@@ -26,16 +30,17 @@ public struct RunResult: Codable, Sendable {
     exit_code = exitCode
     let failed = steps.first { $0.status == "failed" || $0.status == "rejected" }
     status = exitCode == 0 ? "succeeded" : (failed?.status ?? "failed")
-    started_at = Self.formatter.string(from: started)
-    finished_at = Self.formatter.string(from: finished)
+    let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    started_at = started.formatted(format)
+    finished_at = finished.formatted(format)
     seconds = finished.timeIntervalSince(started)
+    self.finished = finished
     self.steps = steps
     report_path = reportPath
     self.error = error ?? failed.map { "\($0.step): \($0.error ?? "")" }
     version = ProgramVersion.current
   }
 
-  /// Every key present, null when there is nothing (`run_id` before the run could be recorded).
   public func encode(to encoder: Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(run_id, forKey: .run_id)
@@ -55,11 +60,5 @@ public struct RunResult: Codable, Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return (try? encoder.encode(self)) ?? Data("{}".utf8)
-  }
-
-  static var formatter: ISO8601DateFormatter {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter
   }
 }

@@ -15,6 +15,21 @@ extension Connection {
     try query("SELECT pg_advisory_unlock(\(key))").scalar(Bool.self)
   }
 
+  /// Whether some session of this database holds a session-level advisory lock on `key`, looked up in
+  /// `pg_locks` without taking it (taking it, even for a moment, would make a process that tries it then
+  /// fail). A bigint key is held as its high 32 bits in `classid`, its low ones in `objid`, `objsubid` 1.
+  public func isAdvisoryLockHeld(_ key: Int64) throws -> Bool {
+    let bits = UInt64(bitPattern: key)
+    return try query(
+      """
+      SELECT EXISTS (SELECT 1 FROM pg_locks
+                     WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                       AND classid = \(Int64(bits >> 32))::oid AND objid = \(Int64(bits & 0xFFFF_FFFF))::oid)
+      """
+    ).scalar(Bool.self)
+  }
+
   /// A stable 64-bit lock key for a name (FNV-1a), so that every process agrees on it.
   public static func advisoryLockKey(_ name: String) -> Int64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -110,18 +110,14 @@ public final class Connection {
   }
 
   /// A connection string libpq cannot parse is a configuration error (`.misuse`), found before any
-  /// attempt to connect; the message never shows a password.
+  /// attempt to connect. Only what libpq parses as a connection string is checked: a keyword/value string
+  /// (it holds `=`) or a URI; anything else is a database name, as libpq takes it. The message does not
+  /// quote libpq's reason, which can hold a piece of the string (a password with a space in it).
   static func requireWellFormed(_ conninfo: String) throws {
-    guard !conninfo.isEmpty else { return }
-    var errorMessage: UnsafeMutablePointer<CChar>?
-    let options = PQconninfoParse(conninfo, &errorMessage)
-    defer {
-      if let options { PQconninfoFree(options) }
-      if let errorMessage { PQfreemem(errorMessage) }
-    }
-    guard options == nil else { return }
-    let reason = errorMessage.map { firstLine(String(cString: $0)) } ?? "not a libpq connection string or URI"
-    throw PostgresError(code: .misuse, message: "malformed connection string: \(Redaction.redact(reason, conninfo))")
+    guard Redaction.isConnectionString(conninfo), !Redaction.parses(conninfo) else { return }
+    throw PostgresError(
+      code: .misuse,
+      message: "malformed connection string: neither keyword=value pairs nor a postgresql:// URI libpq can read")
   }
 
   /// The SQLSTATE of a server's refusal that no retry can cure, read from libpq's message (a failed

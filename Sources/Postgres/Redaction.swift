@@ -4,11 +4,33 @@ import Foundation
 /// Keeps passwords out of messages: any password found in a connection string is replaced by `***`
 /// wherever it appears in a message derived from that connection string.
 extension Connection {
-  /// A connection string with any password in it replaced by `***`, for showing settings.
-  public static func masked(_ conninfo: String) -> String { Redaction.redact(conninfo, conninfo) }
+  /// A connection string with any password in it replaced by `***`, for showing settings; one libpq
+  /// cannot parse is not shown at all (its password cannot be told from the rest).
+  public static func masked(_ conninfo: String) -> String {
+    guard !Redaction.isConnectionString(conninfo) || Redaction.parses(conninfo) else {
+      return "(a malformed connection string, not shown)"
+    }
+    return Redaction.redact(conninfo, conninfo)
+  }
 }
 
 enum Redaction {
+  /// Whether libpq reads `text` as a connection string rather than a database name (`expand_dbname`):
+  /// it holds `=`, or starts with a `postgresql://` or `postgres://` URI prefix.
+  static func isConnectionString(_ text: String) -> Bool {
+    text.contains("=") || text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+  }
+
+  /// Whether libpq parses the connection string.
+  static func parses(_ conninfo: String) -> Bool {
+    var errorMessage: UnsafeMutablePointer<CChar>?
+    let options = PQconninfoParse(conninfo, &errorMessage)
+    if let errorMessage { PQfreemem(errorMessage) }
+    guard let options else { return false }
+    PQconninfoFree(options)
+    return true
+  }
+
   static func redact(_ message: String, _ conninfo: String) -> String {
     var result = message
     for secret in passwords(in: conninfo) where !secret.isEmpty {

@@ -42,7 +42,7 @@ struct FitCommand: ParsableCommand {
       let logger = options.makeLogger("fit", settings: settings)
       let interruption = InterruptionGuard(settings: settings)
       defer { withExtendedLifetime(interruption) {} }
-      let calendar = settings.holidaysFile.isEmpty ? [] : try PolicyFile.holidays(path: settings.holidaysFile)
+      let calendar = try settings.holidays()
       let day = try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC()
       let outcome = try FitRunner(
         options: FitOptions(

@@ -51,7 +51,7 @@ public struct GlobalOptions: ParsableArguments {
   public func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws
     -> PipelineConfig
   {
-    var settings = try PipelineConfig.load(file: config, environment: environment)
+    var settings = try PipelineConfig.load(file: config, environment: environment, validating: false)
     for (flag, setting, value) in [
       ("--source", "database.source", source), ("--warehouse", "database.warehouse", warehouse),
       ("--schema", "database.schema", schema), ("--source-schema", "database.source_schema", sourceSchema),

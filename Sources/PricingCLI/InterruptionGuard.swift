@@ -55,22 +55,19 @@ final class InterruptionGuard {
   }
 
   private static func interrupted(reason: String, exitCode: Int32, conninfo: String, schemaName: String) -> Never {
+    // No price pointer flips from now on (a publish in flight rolls back), so the record below is true.
+    StopRequest.request()
     DispatchQueue.global().asyncAfter(deadline: .now() + 10) { _exit(exitCode) }
     var recorded = false
     if let schema = try? WarehouseSchema(name: schemaName),
       let connection = try? Connection(
         conninfo: conninfo, logger: Logger(label: "interrupt", factory: { _ in SwiftLogNoOpLogHandler() }))
     {
-      let mine = (try? RunRecorder.openRuns(connection, schema: schema))?.filter {
-        $0.host == RunRecorder.currentHost && $0.pid == RunRecorder.currentPID
-      }
-      recorded =
-        (try? RunRecorder.close((mine ?? []).map(\.runID), connection, schema: schema, reason: reason, exitCode: exitCode))
-        != nil
+      recorded = ((try? RunRecorder.closeOwn(connection, schema: schema, reason: reason, exitCode: exitCode)) ?? 0) > 0
     }
-    let outcome = recorded ? "the run is recorded as failed" : "the run could not be recorded as failed"
+    let outcome = recorded ? "the run is recorded as failed" : "no open run could be recorded as failed"
     FileHandle.standardError.write(
-      Data("pricing: error: \(reason); \(outcome); the previous prices keep serving\n".utf8))
+      Data("pricing: error: \(reason); \(outcome); what it had not committed is rolled back\n".utf8))
     _exit(exitCode)
   }
 }

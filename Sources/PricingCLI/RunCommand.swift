@@ -28,6 +28,13 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("report-dir"), help: "The report folder (overrides report.dir; \"\" skips the report).")
   var reportDirectory: String?
 
+  @Flag(
+    help: """
+      Run as if today were --as-of: publish requires the table to price that day instead of the real \
+      date (replays on a staging warehouse, tests). Without it, a past --as-of fits but does not publish.
+      """)
+  var replay = false
+
   @Option(
     name: .customLong("metrics-file"),
     help: "Also write the run's metrics in the Prometheus text format to this file (atomically), also on failure.")
@@ -38,6 +45,7 @@ struct RunCommand: ParsableCommand {
 
   func validate() throws {
     if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
+    if replay && asOf == nil { throw ValidationError("--replay needs --as-of") }
     guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
     if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file must name a file") }
   }
@@ -54,13 +62,14 @@ struct RunCommand: ParsableCommand {
       let logger = options.makeLogger("run", settings: resolved)
       let interruption = InterruptionGuard(settings: resolved, deadline: resolved.runDeadlineSeconds)
       defer { withExtendedLifetime(interruption) {} }
-      let runner = PipelineRunner(
-        config: resolved, today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC(),
-        fullIngest: fullIngest, actor: PublishCommand.actor(), logger: logger,
+      let day = try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC()
+      var runner = PipelineRunner(
+        config: resolved, today: day, fullIngest: fullIngest, actor: PublishCommand.actor(), logger: logger,
         classify: { error in
           let failure = CommandFailure.from(error)
           return (failure.status.rawValue, failure.message)
         })
+      if replay { runner.servingDay = day }
       outcome = try runner.run()
     } catch let error as ValidationError {
       throw error
@@ -83,7 +92,9 @@ struct RunCommand: ParsableCommand {
       do {
         try RunMetrics.write(
           RunMetrics.render(
-            exitCode: exitCode, finishedAt: result.finished, steps: result.steps, status: settings.flatMap(Self.status)),
+            exitCode: exitCode, finishedAt: result.finished, steps: result.steps,
+            // The warehouse's status, unless the run could not reach it (then neither can this).
+            status: failure?.status == .unavailable ? nil : settings.flatMap(Self.status)),
           to: metricsFile)
       } catch {
         let problem = CommandFailure.from(error)
@@ -112,6 +123,6 @@ struct RunCommand: ParsableCommand {
       let connection = try? Connection(
         conninfo: settings.warehouseConninfo, logger: Logger(label: "metrics", factory: { _ in SwiftLogNoOpLogHandler() }))
     else { return nil }
-    return try? StatusReport.read(connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours)
+    return try? StatusCommand.report(connection, schema: schema, settings: settings, today: nil)
   }
 }

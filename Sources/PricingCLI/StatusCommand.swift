@@ -42,15 +42,8 @@ struct StatusCommand: ParsableCommand {
       }
       let (connection, schema) = try options.connectWarehouse(
         settings, logger: options.makeLogger("status", settings: settings))
-      let report = try StatusReport.read(
-        connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours,
-        today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") },
-        calendar: settings.holidaysFile.isEmpty
-          ? nil
-          : (
-            settings.holidaysFile, try PolicyFile.holidays(path: settings.holidaysFile).map(\.date).max(),
-            settings.policy.horizon_days
-          ))
+      let report = try Self.report(
+        connection, schema: schema, settings: settings, today: try asOf.map { try DateFlag.parse($0, flag: "--as-of") })
       if format == "json" {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -61,5 +54,24 @@ struct StatusCommand: ParsableCommand {
       healthy = report.healthy
     }
     if !healthy { throw ExitStatus.unhealthy.exitCode }
+  }
+
+  /// The status with the settings' age limit and holiday calendar (`pricing status`, and the metrics of
+  /// `pricing run --metrics-file`, which must agree with it).
+  static func report(_ connection: Connection, schema: WarehouseSchema, settings: PipelineConfig, today: LocalDate?)
+    throws -> StatusReport
+  {
+    var calendar: StatusReport.Calendar?
+    if !settings.holidaysFile.isEmpty {
+      calendar = StatusReport.Calendar(
+        file: settings.holidaysFile, lastDay: nil, error: nil, horizonDays: settings.policy.horizon_days)
+      do {
+        calendar?.lastDay = try settings.holidays().map(\.date).max()
+      } catch {
+        calendar?.error = CommandFailure.from(error).message
+      }
+    }
+    return try StatusReport.read(
+      connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours, today: today, calendar: calendar)
   }
 }

@@ -212,6 +212,11 @@ public struct Publisher {
         VALUES (\(action), \(run), \(version), \(previous), \(forced), \(checks)::jsonb, \(actor))
         """)
       try connection.notify(channel: "pricing_published", payload: String(version))
+      // A process told to stop (a signal, the run's deadline) records its run as interrupted: it must not
+      // commit a new price pointer behind that record.
+      guard !StopRequest.isRequested else {
+        throw PublishError(code: .invalidRequest, message: "the process is stopping: the flip was rolled back")
+      }
       return version
     }
   }
@@ -287,6 +292,12 @@ public struct Publisher {
       throw PublishError(
         code: .notFound,
         message: "no model run of pricing run to publish: run pricing run, or name a manual fit with --run ID")
+    }
+    let newest = try connection.query("SELECT max(run_id) FROM \(schema.table("model_runs"))").single()
+      .decode(Int64?.self, at: 0)
+    if let newest, newest > latest {
+      logger.warning(
+        "publishing run \(latest), the latest fit of pricing run; the newer manual fit \(newest) is published only with --run \(newest)")
     }
     return latest
   }

@@ -24,12 +24,13 @@ public struct ReportWriter {
     self.directory = ReportWriter.followingLink(directory.standardizedFileURL)
   }
 
-  /// The folder a symbolic link names (absolute), else the path itself.
-  static func followingLink(_ url: URL) -> URL {
-    guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else { return url }
+  /// The folder a symbolic link names (absolute), else the path itself; after 40 links (a loop) the path
+  /// reached, which then fails to open with the system's "Too many levels of symbolic links".
+  static func followingLink(_ url: URL, hops: Int = 40) -> URL {
+    guard hops > 0, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else { return url }
     let resolved =
       target.hasPrefix("/") ? URL(fileURLWithPath: target) : url.deletingLastPathComponent().appendingPathComponent(target)
-    return followingLink(resolved.standardizedFileURL)
+    return followingLink(resolved.standardizedFileURL, hops: hops - 1)
   }
 
   /// Checks that `directory` may be replaced: it does not exist, or it is an empty folder, or a report

@@ -16,8 +16,9 @@ public final class RunRecorder {
     let pid = Int64(ProcessInfo.processInfo.processIdentifier)
     runID = try connection.query(
       """
-      INSERT INTO \(schema.table("runs")) (command, parameters, host, pid, version)
-      VALUES (\(command), \(parameters)::jsonb, \(host), \(pid), \(ProgramVersion.current)) RETURNING run_id
+      INSERT INTO \(schema.table("runs")) (command, parameters, host, pid, version, process)
+      VALUES (\(command), \(parameters)::jsonb, \(host), \(pid), \(ProgramVersion.current), \(Self.currentProcess))
+      RETURNING run_id
       """
     ).scalar(Int64.self)
   }
@@ -67,13 +68,13 @@ public final class RunRecorder {
     try Self.closeAbandoned(connection, schema: schema, keeping: runID)
   }
 
-  /// Ends the run.
+  /// Ends the run, unless it was closed meanwhile (by the handler of a signal: that record stays).
   public func finish(status: String, exitCode: Int32, error: String?) throws {
     try connection.query(
       """
       UPDATE \(schema.table("runs"))
       SET finished_at = clock_timestamp(), status = \(status), exit_code = \(exitCode), error = \(error)
-      WHERE run_id = \(runID)
+      WHERE run_id = \(runID) AND status = 'running'
       """)
   }
 }

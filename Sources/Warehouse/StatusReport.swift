@@ -52,12 +52,27 @@ public struct StatusReport: Codable, Sendable {
   public var healthy: Bool { problems.isEmpty }
 
   /// Reads the status; `maxAgeHours` is how old the current prices may be before it is a problem.
+  /// The holiday calendar as status judges it: its file, its last day (nil when it holds none, or could not
+  /// be read: `error`), and the horizon it must reach.
+  public struct Calendar: Sendable {
+    public var file: String
+    public var lastDay: LocalDate?
+    public var error: String?
+    public var horizonDays: Int
+
+    public init(file: String, lastDay: LocalDate?, error: String?, horizonDays: Int) {
+      self.file = file
+      self.lastDay = lastDay
+      self.error = error
+      self.horizonDays = horizonDays
+    }
+  }
+
   /// `today` is the day the current prices must cover (the server's date in UTC when nil). `calendar`, when
-  /// given, is the holiday calendar's file and last day, and the horizon's length: a calendar that ends
-  /// before the horizon does is a problem.
+  /// given: a calendar that cannot be read, or ends before the horizon does, is a problem.
   public static func read(
     _ connection: Connection, schema: WarehouseSchema, maxAgeHours: Double, today: LocalDate? = nil,
-    calendar: (file: String, lastDay: LocalDate?, horizonDays: Int)? = nil, runs limit: Int = 10
+    calendar: Calendar? = nil, runs limit: Int = 10
   ) throws -> StatusReport {
     var runs: [Run] = []
     for row in try connection.query(
@@ -120,7 +135,9 @@ public struct StatusReport: Codable, Sendable {
       connection, schema: schema, runs: runs, version: version, maxAgeHours: maxAgeHours, today: today)
     if let calendar {
       let horizonEnd = today.adding(days: calendar.horizonDays - 1)
-      if let lastDay = calendar.lastDay, lastDay < horizonEnd {
+      if let error = calendar.error {
+        problems.append("the holiday calendar cannot be read: \(error)")
+      } else if let lastDay = calendar.lastDay, lastDay < horizonEnd {
         problems.append(
           "the holiday calendar \(calendar.file) ends on \(lastDay), before the horizon's last day \(horizonEnd): "
             + "regenerate it (jobs/make-holidays)")
@@ -170,8 +187,7 @@ public struct StatusReport: Codable, Sendable {
     }
     let open = try RunRecorder.openRuns(connection, schema: schema)
     if !open.isEmpty {
-      let lockFree = try connection.tryAdvisoryLock(schema.runLockKey)
-      if lockFree { _ = try connection.advisoryUnlock(schema.runLockKey) }
+      let lockFree = try !connection.isAdvisoryLockHeld(schema.runLockKey)
       for run in open where RunRecorder.isInterrupted(run, runLockFree: lockFree) {
         problems.append(
           "run \(run.runID) (\(run.command)) was interrupted: recorded as running, but its process "

@@ -1,6 +1,6 @@
 extension WarehouseMigrations {
-  /// 10: the booking service's lookup as a function, the version of the program in each run record, and
-  /// descriptions of the published objects for `psql \d+` and BI tools.
+  /// 10: the booking service's lookup as a function, the version of the program and an id of the process
+  /// in each run record, and descriptions of the published objects for `psql \d+` and BI tools.
   ///
   /// `multiplier(category, city, experience_years, local_date)` returns one row: the current version's
   /// multiplier of the band the years fall in, or 1 with the current version's id when no row matches
@@ -34,8 +34,9 @@ extension WarehouseMigrations {
       COMMENT ON FUNCTION {{schema}}.multiplier(text, text, numeric, date) IS
         'The published multiplier of a category, city, provider experience (years) and local slot date, and its version; 1 when no row matches (NULL version before the first publish).';
 
-      ALTER TABLE {{schema}}.runs ADD COLUMN version text;
+      ALTER TABLE {{schema}}.runs ADD COLUMN version text, ADD COLUMN process text;
       COMMENT ON COLUMN {{schema}}.runs.version IS 'The version of the pricing program that ran (pricing --version).';
+      COMMENT ON COLUMN {{schema}}.runs.process IS 'A random id of the process that recorded the run: the runs of one process (a pricing run and its ingest and fit) share it.';
 
       COMMENT ON VIEW {{schema}}.current_multipliers IS
         'The prices the booking service reads: one row per category, city, experience band and local date of the current version. Price charged = services.price x multiplier; no row means 1.';

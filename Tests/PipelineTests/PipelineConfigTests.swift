@@ -12,9 +12,10 @@ struct PipelineConfigTests {
     return config
   }
 
-  func message(_ text: String, environment: [String: String] = [:]) -> String? {
+  func message(_ text: String, environment: [String: String] = [:], holidays: Bool = false) -> String? {
     do {
-      _ = try load(text, environment: environment)
+      let config = try load(text, environment: environment)
+      if holidays { _ = try config.holidays() }
       return nil
     } catch {
       return "\(error)"
@@ -84,7 +85,6 @@ struct PipelineConfigTests {
         "[database]\nschema = \"bad name;\"",
         "config: database.schema: invalid SQL identifier \"bad name;\": may hold only lower-case letters, digits and underscores"
       ),
-      ("[fit]\nholidays_file = \"/nonexistent/holidays.csv\"", "config: fit.holidays_file: /nonexistent/holidays.csv: cannot open: No such file or directory"),
       ("[log]\nformat = \"xml\"", "config pricing.toml:2: log.format must be one of text, json"),
       (
         "[retry]\ninitial_delay_seconds = 10\nmax_delay_seconds = 5",
@@ -136,6 +136,16 @@ struct PipelineConfigTests {
     #expect(Set(names).count == names.count)
     #expect(Set(PipelineConfig.setters.keys).isSubset(of: Set(names)))
     #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 17)
+  }
+
+  @Test("the holiday calendar is read by the commands that use it; a missing one is named")
+  func holidays() throws {
+    let config = try load("[fit]\nholidays_file = \"/nonexistent/holidays.csv\"")
+    #expect(throws: PipelineError.self) { try config.holidays() }
+    #expect(
+      message("[fit]\nholidays_file = \"/nonexistent/holidays.csv\"", holidays: true)
+        == "config: fit.holidays_file: /nonexistent/holidays.csv: cannot open: No such file or directory")
+    #expect(try PipelineConfig().holidays().isEmpty)
   }
 
   @Test("a file with CR LF line endings reads like one with LF")

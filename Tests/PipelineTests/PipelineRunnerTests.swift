@@ -52,8 +52,9 @@ struct RunFixture {
     return config
   }
 
+  /// A replay of the fixture's day (its data ends there).
   func runner(_ config: PipelineConfig) -> PipelineRunner {
-    PipelineRunner(
+    var runner = PipelineRunner(
       config: config, today: SeededSource.today, fullIngest: false, actor: "test", logger: TestDatabase.quietLogger,
       classify: { error in
         switch error {
@@ -62,6 +63,8 @@ struct RunFixture {
         default: (70, "\(error)")
         }
       })
+    runner.servingDay = SeededSource.today
+    return runner
   }
 
   func steps(_ runID: Int64) throws -> [String] {

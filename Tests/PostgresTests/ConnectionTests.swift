@@ -57,8 +57,18 @@ struct ConnectionTests {
       try Connection(conninfo: "host=127.0.0.1 password='hunter2secret' nonsense", logger: TestDatabase.quietLogger)
     }
     #expect(error?.code == .misuse)
-    #expect(error?.description == "malformed connection string: missing \"=\" after \"nonsense\" in connection info string")
+    #expect(
+      error?.description
+        == "malformed connection string: neither keyword=value pairs nor a postgresql:// URI libpq can read")
     #expect(error?.isTransient == false)
+    #expect(Connection.masked("host=db password='se cret' oops") == "(a malformed connection string, not shown)")
+    #expect(Connection.masked("host=db password=secret") == "host=db password=***")
+    // A bare name is a database name, as libpq takes it: connecting to it is tried (and fails here as unknown).
+    let bare = #expect(throws: PostgresError.self) {
+      try Connection(conninfo: "no_such_database_bare", logger: TestDatabase.quietLogger)
+    }
+    #expect(bare?.code == .connectionFailed)
+    #expect(bare?.sqlState == "3D000")
   }
 
   @Test("refusals for good are not transient: an unknown role, an unknown database, a bad password")

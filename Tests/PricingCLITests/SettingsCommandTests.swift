@@ -26,6 +26,8 @@ struct SettingsCommandTests {
       (["migrate"], 0), (["status"], 82), (["rollback"], 65), (["publish"], 65), (["model", "show"], 65),
       (["fit", "--as-of", "2026-06-15"], 65), (["report", "--out", "{out}"], 0),
       (["explain", "--category", "cleaning", "--city", "Berlin", "--date", "2026-06-15"], 65),
+      // The source named only in the file too: it has no platform tables (65, naming the first one).
+      (["ingest"], 65), (["run", "--report-dir", ""], 65),
     ] as [([String], Int32)])
   func warehouseFromFile(command: [String], status: Int32) throws {
     let (_, config, folder) = try Self.configuredWarehouse()
