@@ -94,7 +94,10 @@ struct RunCommand: ParsableCommand {
           RunMetrics.render(
             exitCode: exitCode, finishedAt: result.finished, steps: result.steps,
             // The warehouse's status, unless the run could not reach it (then neither can this).
-            status: failure?.status == .unavailable ? nil : settings.flatMap(Self.status)),
+            status: failure?.status == .unavailable
+              ? nil
+              // A replay's status is judged on its day, as its publish was.
+              : settings.flatMap { Self.status($0, today: replay ? asOf.flatMap { LocalDate(iso: $0) } : nil) }),
           to: metricsFile)
       } catch {
         let problem = CommandFailure.from(error)
@@ -118,11 +121,11 @@ struct RunCommand: ParsableCommand {
   }
 
   /// The warehouse's status after the run, for the metrics; nil when it cannot be read.
-  static func status(_ settings: PipelineConfig) -> StatusReport? {
+  static func status(_ settings: PipelineConfig, today: LocalDate?) -> StatusReport? {
     guard let schema = try? WarehouseSchema(name: settings.schema),
       let connection = try? Connection(
         conninfo: settings.warehouseConninfo, logger: Logger(label: "metrics", factory: { _ in SwiftLogNoOpLogHandler() }))
     else { return nil }
-    return try? StatusCommand.report(connection, schema: schema, settings: settings, today: nil)
+    return try? StatusCommand.report(connection, schema: schema, settings: settings, today: today)
   }
 }
