@@ -7,25 +7,32 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+if ! command -v hyperfine >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "publish.sh: hyperfine is missing: apt-get install hyperfine" >&2; exit 69; }
+  apt-get install -y -qq hyperfine >&2
+fi
 swift build -c release --product pricing >&2
 pricing=$(swift build -c release --show-bin-path)/pricing
 db=bench_pub
 work=$(mktemp -d)
 dropdb --if-exists "$db" && createdb "$db"
 "$pricing" migrate --warehouse "dbname=$db" --quiet >/dev/null
+# The runs are fitted as of today: a published table must price today (the current guardrail).
 psql -d "$db" -q <<SQL
+INSERT INTO pricing.providers (provider_id, experience_years, weekly_capacity, status, run_id)
+VALUES (1, 5, 20, 'active', 1);
 INSERT INTO pricing.services (service_id, category, city, price, currency, provider_id, active, run_id)
 SELECT c * 1000 + k, 'cat' || c, 'city' || k, 50, 'EUR', 1, true, 1
 FROM generate_series(1, 40) c, generate_series(1, 300) k;
 INSERT INTO pricing.runs (run_id, command) VALUES (1, 'fit');
 INSERT INTO pricing.model_runs (run_id, as_of, history_start, holdout_start, horizon_days, family, converged,
   iterations, status, config, coefficients, elasticities, metrics, timings)
-VALUES (1, '2026-12-01', '2024-12-01', '2026-11-03', 28, 'poisson', true, 5, 'fitted',
+VALUES (1, current_date, current_date - 730, current_date - 28, 28, 'poisson', true, 5, 'fitted',
   '{"min_multiplier": 0.8, "max_multiplier": 1.5, "max_daily_change": 0.1}', '[]', '[]', '{}', '{}');
 -- The candidates as the fit writes them: the multipliers, and their factors (fourteen numbers, about 430
 -- bytes of JSON, as in a fitted run of the demo marketplace) in their own table.
 INSERT INTO pricing.candidate_multipliers
-SELECT 1, 'cat' || c, 'city' || k, b.band, date '2026-12-01' + d, round((0.9 + random() * 0.2)::numeric, 4)
+SELECT 1, 'cat' || c, 'city' || k, b.band, current_date + d, round((0.9 + random() * 0.2)::numeric, 4)
 FROM generate_series(1, 40) c, generate_series(1, 300) k, pricing.experience_bands b, generate_series(0, 27) d;
 INSERT INTO pricing.candidate_factors
 SELECT run_id, category, city, experience_band, valid_on,
@@ -84,24 +91,33 @@ cat >"$work/lookup.sql" <<'SQL'
 \set d random(0, 27)
 SELECT multiplier FROM pricing.current_multipliers
 WHERE category = 'cat' || :c::int AND city = 'city' || :k::int
-  AND experience_band = (ARRAY['junior', 'experienced', 'senior'])[:b::int] AND valid_on = date '2026-12-01' + :d::int;
+  AND experience_band = (ARRAY['junior', 'experienced', 'senior'])[:b::int] AND valid_on = current_date + :d::int;
 SQL
-lookup() { # label, pgbench protocol
-  (cd "$work" && rm -f pgbench_log.* && pgbench -n -M "$2" -c 8 -j 2 -T 20 -l -f lookup.sql "$db" >"$work/$1.txt" 2>&1 || true)
+# The same lookup through the warehouse's function (a booking service in another database): the band from
+# the provider's years inside.
+cat >"$work/lookup_function.sql" <<'SQL'
+\set c random(1, 40)
+\set k random(1, 300)
+\set y random(0, 20)
+\set d random(0, 27)
+SELECT multiplier FROM pricing.multiplier('cat' || :c::int, 'city' || :k::int, :y::numeric, current_date + :d::int);
+SQL
+lookup() { # label, pgbench protocol[, script (default lookup.sql)]
+  (cd "$work" && rm -f pgbench_log.* && pgbench -n -M "$2" -c 8 -j 2 -T 20 -l -f "${3:-lookup.sql}" "$db" >"$work/$1.txt" 2>&1 || true)
   local tps errors p99
   tps=$(grep -E '^tps' "$work/$1.txt" | head -1 | awk '{print $3}')
   errors=$(grep -E 'failed transactions|aborted' "$work/$1.txt" | head -1 || true)
   p99=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.99)]/1000}')
   echo "| lookups $1 | $tps tps | p99 $p99 ms | $errors |"
 }
-publishing() { # label, pgbench protocol[, pause ratio (default: the configured one, 2)]: the lookups while
+publishing() { # label, pgbench protocol[, pause ratio (default: the configured one, 2)[, script]]: the lookups while
   # `pricing publish` runs in a loop
   rm -f "$work/publish.log"
   ( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do
       env ${3:+PRICING_PUBLISH_PAUSE_RATIO=$3} "$pricing" publish --warehouse "dbname=$db" --run "$(next_run)" --force \
         >/dev/null 2>>"$work/publish.log"; done ) &
   local publisher=$!
-  lookup "$1" "$2"
+  lookup "$1" "$2" "${4:-}"
   wait $publisher
   # What the publishes did meanwhile: how many, and their guardrail queries' and pauses' seconds (medians).
   local lines; lines=$(grep 'guardrails of run' "$work/publish.log" |
@@ -131,6 +147,8 @@ done
 publishing "while publishing without pauses (pause_ratio 0), prepared" prepared 0
 copying "while psql COPY loads the rows, prepared" prepared
 lookup "idle, planned every time" simple
+lookup "idle, prepared, pricing.multiplier()" prepared lookup_function.sql
+publishing "while publishing, prepared, pricing.multiplier()" prepared "" lookup_function.sql
 publishing "while publishing, planned every time" simple
 psql -d "$db" -tAc "SELECT count(*) || ' versions published' FROM pricing.price_versions"
 rm -rf "$work"

@@ -192,6 +192,19 @@ extension PipelineConfig {
     }
   }
 
+  /// The holiday calendar as `status` and the report judge it (nil when none is set): its last day, or why
+  /// it cannot be read, and the horizon it must reach.
+  public var calendar: StatusReport.Calendar? {
+    guard !holidaysFile.isEmpty else { return nil }
+    var calendar = StatusReport.Calendar(file: holidaysFile, lastDay: nil, error: nil, horizonDays: policy.horizon_days)
+    do {
+      calendar.lastDay = try holidays().map(\.date).max()
+    } catch {
+      calendar.error = (error as? PipelineError)?.message ?? "\(error)"
+    }
+    return calendar
+  }
+
   /// The holiday calendar of `fit.holidays_file` (empty when none is set); a file that is missing or
   /// malformed is a configuration error naming the setting. The commands that use it (`run`, `fit`) read
   /// it before touching any database.

@@ -227,7 +227,9 @@ public struct PipelineRunner {
       let period = try ReportPeriod(from: today.adding(days: 1 - config.reportDays), to: today)
       let connection = try Connection(conninfo: config.warehouseConninfo, logger: logger)
       let outcome = try ReportBuilder(schema: schema, logger: logger)
-        .build(connection, period: period, into: URL(fileURLWithPath: config.reportDirectory))
+        .build(
+          connection, period: period, into: URL(fileURLWithPath: config.reportDirectory),
+          warnings: [config.calendar?.problem(today: today)].compactMap { $0 })
       return StepOutput(
         rows: Int64(outcome.rows), details: ["path": outcome.directory.appendingPathComponent("index.html").path])
     }

@@ -48,7 +48,9 @@ struct ReportCommand: ParsableCommand {
       }
       let (connection, schema) = try options.connectWarehouse(settings, logger: logger)
       let outcome = try ReportBuilder(schema: schema, logger: logger)
-        .build(connection, period: period, into: URL(fileURLWithPath: out))
+        .build(
+          connection, period: period, into: URL(fileURLWithPath: out),
+          warnings: [settings.calendar?.problem(today: SeedCommand.todayUTC())].compactMap { $0 })
       print(outcome.directory.appendingPathComponent("index.html").path)
     }
   }

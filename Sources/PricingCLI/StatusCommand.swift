@@ -61,17 +61,7 @@ struct StatusCommand: ParsableCommand {
   static func report(_ connection: Connection, schema: WarehouseSchema, settings: PipelineConfig, today: LocalDate?)
     throws -> StatusReport
   {
-    var calendar: StatusReport.Calendar?
-    if !settings.holidaysFile.isEmpty {
-      calendar = StatusReport.Calendar(
-        file: settings.holidaysFile, lastDay: nil, error: nil, horizonDays: settings.policy.horizon_days)
-      do {
-        calendar?.lastDay = try settings.holidays().map(\.date).max()
-      } catch {
-        calendar?.error = CommandFailure.from(error).message
-      }
-    }
     return try StatusReport.read(
-      connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours, today: today, calendar: calendar)
+      connection, schema: schema, maxAgeHours: settings.statusMaxAgeHours, today: today, calendar: settings.calendar)
   }
 }

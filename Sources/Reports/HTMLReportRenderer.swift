@@ -28,6 +28,9 @@ public struct HTMLReportRenderer {
             meta.text("Generated \(report.generatedAt) UTC from database \(report.database). ")
             meta.text("Every table is also a CSV file in this folder.")
           }
+          for warning in report.warnings {
+            header.element("p", ["class": "warning", "role": "alert"], text: "Warning: " + warning)
+          }
         }
         renderContents(into: &body)
         body.element("main") { main in
@@ -153,7 +156,7 @@ public struct HTMLReportRenderer {
   static let css = """
     body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a1a1a;margin:0 auto;max-width:1100px;padding:1rem 1.5rem;line-height:1.4}
     h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2.2rem}
-    h3{font-size:1.05rem;margin:1.4rem 0 .4rem}.meta,.intro,.more{color:#444}.empty{font-style:italic;color:#555;border:1px dashed #aaa;padding:.6rem}
+    h3{font-size:1.05rem;margin:1.4rem 0 .4rem}.meta,.intro,.more{color:#444}.warning{border-left:4px solid #D55E00;background:#fdf1e8;padding:.4rem .6rem}.empty{font-style:italic;color:#555;border:1px dashed #aaa;padding:.6rem}
     nav.toc ol{columns:2}a{color:#0b5394}
     table{border-collapse:collapse;font-size:.82rem;margin:.3rem 0 .6rem;display:block;overflow-x:auto;max-width:100%}
     caption{caption-side:top;text-align:left;color:#333;padding:.2rem 0 .4rem;font-size:.85rem}

@@ -20,9 +20,13 @@ public struct ReportBuilder {
     self.logger = logger
   }
 
-  public func build(_ connection: Connection, period: ReportPeriod, into directory: URL) throws -> Outcome {
+  /// Computes and writes the report; `warnings` go at the top of the page.
+  public func build(_ connection: Connection, period: ReportPeriod, into directory: URL, warnings: [String] = [])
+    throws -> Outcome
+  {
     try ReportWriter(directory: directory).checkDestination()
-    let report = try ReportGenerator(schema: schema, logger: logger).generate(connection, period: period)
+    var report = try ReportGenerator(schema: schema, logger: logger).generate(connection, period: period)
+    report.warnings = warnings
     return try write(report, into: directory)
   }
 

@@ -66,6 +66,16 @@ public struct StatusReport: Codable, Sendable {
       self.error = error
       self.horizonDays = horizonDays
     }
+
+    /// What is wrong with the calendar for a horizon starting `today`, in one line, or nil.
+    public func problem(today: LocalDate) -> String? {
+      let horizonEnd = today.adding(days: horizonDays - 1)
+      if let error { return "the holiday calendar cannot be read: \(error)" }
+      guard let lastDay else { return "the holiday calendar \(file) holds no dates" }
+      guard lastDay < horizonEnd else { return nil }
+      return "the holiday calendar \(file) ends on \(lastDay), before the horizon's last day \(horizonEnd): "
+        + "regenerate it (jobs/make-holidays)"
+    }
   }
 
   /// `today` is the day the current prices must cover (the server's date in UTC when nil). `calendar`, when
@@ -133,18 +143,7 @@ public struct StatusReport: Codable, Sendable {
     let today = try today ?? connection.query("SELECT (now() AT TIME ZONE 'UTC')::date").scalar(LocalDate.self)
     var problems = try Self.problems(
       connection, schema: schema, runs: runs, version: version, maxAgeHours: maxAgeHours, today: today)
-    if let calendar {
-      let horizonEnd = today.adding(days: calendar.horizonDays - 1)
-      if let error = calendar.error {
-        problems.append("the holiday calendar cannot be read: \(error)")
-      } else if let lastDay = calendar.lastDay, lastDay < horizonEnd {
-        problems.append(
-          "the holiday calendar \(calendar.file) ends on \(lastDay), before the horizon's last day \(horizonEnd): "
-            + "regenerate it (jobs/make-holidays)")
-      } else if calendar.lastDay == nil {
-        problems.append("the holiday calendar \(calendar.file) holds no dates")
-      }
-    }
+    if let problem = calendar?.problem(today: today) { problems.append(problem) }
     let lastSuccess = try connection.query(
       "SELECT extract(epoch FROM max(finished_at))::float8 FROM \(schema.table("runs")) WHERE command = 'run' AND status = 'succeeded'"
     ).single().decode(Double?.self, at: 0)

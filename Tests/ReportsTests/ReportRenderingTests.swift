@@ -100,6 +100,21 @@ struct ReportRenderingTests {
     #expect(ReportCSVExporter.csv(try #require(report["marketplace_weekly"])).hasPrefix("week,category,city,"))
   }
 
+  @Test("warnings (the holiday calendar running out) head the page, escaped; untrusted text is cleaned and cut")
+  func warningsAndUntrustedText() throws {
+    var report = try ReportFixture.empty().report()
+    report.warnings = ["the holiday calendar <x> ends on 2026-12-28"]
+    let html = HTMLReportRenderer().render(report)
+    #expect(parseErrors(html) == nil)
+    #expect(html.contains("<p class=\"warning\" role=\"alert\">Warning: the holiday calendar &lt;x&gt; ends on 2026-12-28</p>"))
+    #expect(UntrustedText.cleaned("a\u{1B}[31mred\u{07} \u{202E}txet") == "a[31mred txet")
+    #expect(UntrustedText.cleaned("line\nnext\ttab") == "line\nnext\ttab")
+    let long = String(repeating: "x", count: 1_000_000)
+    #expect(UntrustedText.truncated(long).count < 400)
+    #expect(UntrustedText.truncated(long).hasSuffix("[1000000 characters; the CSV has the whole text]"))
+    #expect(HTMLBuilder.escape("left\u{202E}right\u{9B}") == "leftright")
+  }
+
   @Test("one booking: every chart and table renders")
   func oneBooking() throws {
     let fixture = try ReportFixture.handMade()
