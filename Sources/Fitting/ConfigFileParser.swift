@@ -100,7 +100,8 @@ public enum ConfigFileParser {
     return line
   }
 
-  static func unescape(_ text: String) -> String? {
+  /// The text of a quoted value without its escapes, or nil when they are malformed.
+  public static func unescape(_ text: String) -> String? {
     var result = ""
     var escaped = false
     for character in text {

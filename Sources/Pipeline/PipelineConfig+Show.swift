@@ -6,10 +6,29 @@ import PricingModel
 extension PipelineConfig {
   /// One effective setting: its name (`section.key`), its value as the file would spell it, and where it
   /// came from (`default`, `FILE:LINE`, `PRICING_...`, `--flag`).
-  public struct EffectiveSetting: Sendable, Equatable, Codable {
+  public struct EffectiveSetting: Sendable, Equatable, Encodable {
     public var name: String
+    /// As the file spells it: a quoted string, a number, `true` or `false`.
     public var value: String
     public var origin: String
+
+    enum CodingKeys: String, CodingKey { case name, value, origin }
+
+    /// JSON with the value typed: a string without its quotes, a number, a boolean.
+    public func encode(to encoder: Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(name, forKey: .name)
+      try container.encode(origin, forKey: .origin)
+      if value.hasPrefix("\""), let text = ConfigFileParser.unescape(String(value.dropFirst().dropLast())) {
+        try container.encode(text, forKey: .value)
+      } else if value == "true" || value == "false" {
+        try container.encode(value == "true", forKey: .value)
+      } else if let whole = Int64(value) {
+        try container.encode(whole, forKey: .value)
+      } else {
+        try container.encode(Double(value) ?? .nan, forKey: .value)
+      }
+    }
   }
 
   /// Every setting with its effective value and origin, in the file's order (`pricing config show`).

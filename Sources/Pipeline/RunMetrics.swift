@@ -60,9 +60,15 @@ public enum RunMetrics {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Writes `text` to `path` whole: a temporary file beside it, then rename(2).
+  /// Writes `text` to `path` whole: a temporary file beside it, then rename(2). A symbolic link is followed
+  /// (the file it names is replaced, the link stays); a path that is something other than a regular file
+  /// (a folder, a device such as /dev/stdout) is refused, since renaming over it would replace it.
   public static func write(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
+    let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+    var status = stat()
+    if stat(url.path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+      throw PipelineError(code: .output, message: "metrics file \(path): not a regular file; name a file")
+    }
     let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
     do {
       try Data(text.utf8).write(to: temporary)

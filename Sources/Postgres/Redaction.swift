@@ -55,7 +55,11 @@ enum Redaction {
       PQconninfoFree(options)
     }
     if let errorMessage { PQfreemem(errorMessage) }
-    let patterns = [#"password\s*=\s*'((?:[^'\\]|\\.)*)'"#, #"password\s*=\s*([^\s']+)"#, #"://[^:/@\s]*:([^@\s]*)@"#]
+    // Keyword/value spellings, then a URI's query parameter (which ends at `&`), then its user info.
+    let patterns = [
+      #"(?<![?&])password\s*=\s*'((?:[^'\\]|\\.)*)'"#, #"(?<![?&])password\s*=\s*([^\s']+)"#,
+      #"[?&]password=([^&#\s]*)"#, #"://[^:/@\s]*:([^@\s]*)@"#,
+    ]
     for pattern in patterns {
       guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
       let range = NSRange(conninfo.startIndex..., in: conninfo)

@@ -19,9 +19,14 @@ final class InterruptionGuard {
   private var sources: [DispatchSourceSignal] = []
   private var timer: DispatchSourceTimer?
 
+  /// What the command still reports when stopped (`pricing run`'s metrics file and JSON result): the reason,
+  /// the exit code, and the `pricing run` recorded as stopped, if any.
+  typealias StopReport = @Sendable (_ reason: String, _ exitCode: Int32, _ runID: Int64?) -> Void
+
   /// Starts handling the signals for the runs this process records in `settings`' warehouse, and the
-  /// deadline (seconds from now) when given; handling lasts while the guard lives.
-  init(settings: PipelineConfig, deadline: Double? = nil) {
+  /// deadline (seconds from now) when given; handling lasts while the guard lives. `report` runs after the
+  /// runs are recorded, before the process exits.
+  init(settings: PipelineConfig, deadline: Double? = nil, report: StopReport? = nil) {
     let conninfo = settings.warehouseConninfo
     let schemaName = settings.schema
     for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
@@ -29,7 +34,8 @@ final class InterruptionGuard {
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
         Self.interrupted(
-          reason: "interrupted by \(name)", exitCode: 128 + number, conninfo: conninfo, schemaName: schemaName)
+          reason: "interrupted by \(name)", exitCode: 128 + number, conninfo: conninfo, schemaName: schemaName,
+          report: report)
       }
       source.resume()
       sources.append(source)
@@ -40,7 +46,7 @@ final class InterruptionGuard {
       timer.setEventHandler {
         Self.interrupted(
           reason: "stopped at run.deadline_seconds (\(String(format: "%g", deadline)) s)",
-          exitCode: ExitStatus.temporaryFailure.rawValue, conninfo: conninfo, schemaName: schemaName)
+          exitCode: ExitStatus.temporaryFailure.rawValue, conninfo: conninfo, schemaName: schemaName, report: report)
       }
       timer.resume()
       self.timer = timer
@@ -54,20 +60,24 @@ final class InterruptionGuard {
     signal(SIGINT, SIG_DFL)
   }
 
-  private static func interrupted(reason: String, exitCode: Int32, conninfo: String, schemaName: String) -> Never {
+  private static func interrupted(
+    reason: String, exitCode: Int32, conninfo: String, schemaName: String, report: StopReport?
+  ) -> Never {
     // No price pointer flips from now on (a publish in flight rolls back), so the record below is true.
     StopRequest.request()
     DispatchQueue.global().asyncAfter(deadline: .now() + 10) { _exit(exitCode) }
-    var recorded = false
+    var closed: [RunRecorder.OpenRun] = []
     if let schema = try? WarehouseSchema(name: schemaName),
       let connection = try? Connection(
         conninfo: conninfo, logger: Logger(label: "interrupt", factory: { _ in SwiftLogNoOpLogHandler() }))
     {
-      recorded = ((try? RunRecorder.closeOwn(connection, schema: schema, reason: reason, exitCode: exitCode)) ?? 0) > 0
+      closed = (try? RunRecorder.closeOwn(connection, schema: schema, reason: reason, exitCode: exitCode)) ?? []
     }
+    let recorded = !closed.isEmpty
     let outcome = recorded ? "the run is recorded as failed" : "no open run could be recorded as failed"
     FileHandle.standardError.write(
       Data("pricing: error: \(reason); \(outcome); what it had not committed is rolled back\n".utf8))
+    report?(reason, exitCode, closed.first { $0.command == "run" }?.runID)
     _exit(exitCode)
   }
 }

@@ -55,12 +55,23 @@ struct RunCommand: ParsableCommand {
     var settings: PipelineConfig?
     var outcome: PipelineRunner.Outcome?
     var failure: CommandFailure?
+    let statusDay = replay ? asOf.flatMap { LocalDate(iso: $0) } : nil
     do {
       var resolved = try options.settings()
       if let reportDirectory { try resolved.apply(flag: "--report-dir", setting: "report.dir", value: reportDirectory) }
       settings = resolved
       let logger = options.makeLogger("run", settings: resolved)
-      let interruption = InterruptionGuard(settings: resolved, deadline: resolved.runDeadlineSeconds)
+      // Stopped by a signal or the deadline, the run still leaves its JSON result and metrics behind.
+      let (format, metricsFile, stopped) = (format, metricsFile, resolved)
+      let interruption = InterruptionGuard(settings: resolved, deadline: resolved.runDeadlineSeconds) {
+        reason, exitCode, runID in
+        let result = RunResult(
+          runID: runID, exitCode: exitCode, started: started, finished: Date(), steps: [], reportPath: nil,
+          error: reason)
+        _ = Self.emit(
+          result, format: format, metricsFile: metricsFile,
+          status: Self.status(stopped, today: statusDay), outcome: nil)
+      }
       defer { withExtendedLifetime(interruption) {} }
       let day = try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC()
       var runner = PipelineRunner(
@@ -76,28 +87,37 @@ struct RunCommand: ParsableCommand {
     } catch {
       failure = CommandFailure.from(error)
     }
-    var exitCode = outcome?.exitCode ?? failure?.status.rawValue ?? ExitStatus.software.rawValue
     let result = RunResult(
-      runID: outcome?.runID, exitCode: exitCode, started: started, finished: Date(), steps: outcome?.steps ?? [],
-      reportPath: outcome?.reportPath, error: failure?.message)
+      runID: outcome?.runID, exitCode: outcome?.exitCode ?? failure?.status.rawValue ?? ExitStatus.software.rawValue,
+      started: started, finished: Date(), steps: outcome?.steps ?? [], reportPath: outcome?.reportPath,
+      error: failure?.message)
     if let failure { FileHandle.standardError.write(Data("pricing: error: \(failure.message)\n".utf8)) }
+    let exitCode = Self.emit(
+      result, format: format, metricsFile: metricsFile,
+      // The warehouse's status, unless the run could not reach it (then neither can this); a replay's is
+      // judged on its day, as its publish was.
+      status: metricsFile == nil || failure?.status == .unavailable ? nil : settings.flatMap { Self.status($0, today: statusDay) },
+      outcome: outcome)
+    if exitCode != 0 { throw ExitCode(exitCode) }
+  }
+
+  /// Prints the result (text lines, or the JSON object) and writes the metrics file; returns the exit code,
+  /// the run's, or 73 when the metrics file cannot be written after a run that succeeded.
+  static func emit(
+    _ result: RunResult, format: String, metricsFile: String?, status: StatusReport?, outcome: PipelineRunner.Outcome?
+  ) -> Int32 {
+    var exitCode = result.exit_code
     if format == "json" {
       FileHandle.standardOutput.write(result.json + Data("\n".utf8))
     } else if let outcome {
-      for step in outcome.steps { print(Self.line(step)) }
+      for step in outcome.steps { print(line(step)) }
       if let path = outcome.reportPath { print("report: \(path)") }
       print("run \(outcome.runID): exit \(outcome.exitCode)")
     }
     if let metricsFile {
       do {
         try RunMetrics.write(
-          RunMetrics.render(
-            exitCode: exitCode, finishedAt: result.finished, steps: result.steps,
-            // The warehouse's status, unless the run could not reach it (then neither can this).
-            status: failure?.status == .unavailable
-              ? nil
-              // A replay's status is judged on its day, as its publish was.
-              : settings.flatMap { Self.status($0, today: replay ? asOf.flatMap { LocalDate(iso: $0) } : nil) }),
+          RunMetrics.render(exitCode: exitCode, finishedAt: result.finished, steps: result.steps, status: status),
           to: metricsFile)
       } catch {
         let problem = CommandFailure.from(error)
@@ -105,7 +125,7 @@ struct RunCommand: ParsableCommand {
         if exitCode == 0 { exitCode = problem.status.rawValue }
       }
     }
-    if exitCode != 0 { throw ExitCode(exitCode) }
+    return exitCode
   }
 
   /// One step as the text output shows it.

@@ -104,12 +104,13 @@ extension RunRecorder {
       exitCode: 75)
   }
 
-  /// Closes every open run of this process with `reason` (a signal, a deadline). Returns how many.
+  /// Closes every open run of this process with `reason` (a signal, a deadline). Returns the runs closed.
   @discardableResult
   public static func closeOwn(_ connection: Connection, schema: WarehouseSchema, reason: String, exitCode: Int32)
-    throws -> Int
+    throws -> [OpenRun]
   {
     let mine = try openRuns(connection, schema: schema).filter { $0.process == currentProcess }
-    return try close(mine.map(\.runID), connection, schema: schema, reason: reason, exitCode: exitCode)
+    try close(mine.map(\.runID), connection, schema: schema, reason: reason, exitCode: exitCode)
+    return mine
   }
 }

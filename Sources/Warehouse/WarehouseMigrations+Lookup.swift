@@ -25,7 +25,8 @@ extension WarehouseMigrations {
         found_multiplier numeric(6,4);
       BEGIN
         SELECT c.run_id, c.version_id INTO current_run, current_version FROM {{schema}}.current_version c;
-        IF current_run IS NOT NULL THEN
+        -- Years that are NULL, negative or NaN fall in no band (NaN would sort above every bound).
+        IF current_run IS NOT NULL AND $3 >= 0 AND $3 <> 'NaN'::numeric THEN
           SELECT cm.multiplier INTO found_multiplier
           FROM {{schema}}.experience_bands b
           JOIN {{schema}}.candidate_multipliers cm ON cm.run_id = current_run AND cm.experience_band = b.band

@@ -63,6 +63,10 @@ struct ConnectionTests {
     #expect(error?.isTransient == false)
     #expect(Connection.masked("host=db password='se cret' oops") == "(a malformed connection string, not shown)")
     #expect(Connection.masked("host=db password=secret") == "host=db password=***")
+    #expect(
+      Connection.masked("postgresql://h/db?password=s3cretE&sslmode=require")
+        == "postgresql://h/db?password=***&sslmode=require")
+    #expect(Connection.masked("host=db sslpassword=k3y") == "host=db sslpassword=***")
     // A bare name is a database name, as libpq takes it: connecting to it is tried (and fails here as unknown).
     let bare = #expect(throws: PostgresError.self) {
       try Connection(conninfo: "no_such_database_bare", logger: TestDatabase.quietLogger)

@@ -233,6 +233,8 @@ struct PublishFaultTests {
     #expect(try lookup(9.9) == ("0.9000", version))
     #expect(try lookup(0) == ("0.9000", version))
     #expect(try lookup(5, "Paris") == ("1.0000", version))
+    #expect(try lookup(.nan) == ("1.0000", version))
+    #expect(try lookup(-1) == ("1.0000", version))
     #expect(try lookup(5, "Berlin", PublishFixture.asOf.adding(days: 100)) == ("1.0000", version))
   }
 }
