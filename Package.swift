@@ -45,7 +45,7 @@ let package = Package(
     ),
     .target(
       name: "Marketplace",
-      dependencies: ["Postgres", "Warehouse", .product(name: "Logging", package: "swift-log")]
+      dependencies: ["Postgres", "Warehouse", "PricingModel", .product(name: "Logging", package: "swift-log")]
     ),
     .target(
       name: "Ingest",

@@ -100,6 +100,7 @@ struct CellQueries {
       JOIN \(schema.table("cities")) ct ON ct.city = c.city
       ORDER BY 1, 2, 3) TO STDOUT WITH (FORMAT csv)
       """)
+    let supply = try bandSupply(connection, from: from, through: through)
     var cells: [FutureCell] = []
     try read(connection, query, fields: 7) { record in
       let place = try self.place(record, dateField: 2, countryField: 5, holidays: holidays)
@@ -107,9 +108,50 @@ struct CellQueries {
         FutureCell(
           category: record.string(0)!, city: record.string(1)!, date: place.date,
           capacity: record.finiteDouble(3) ?? 0, meanExperience: record.finiteDouble(4) ?? 0,
-          southern: place.southern, holiday: place.holiday, historyBookings: record.finiteDouble(6) ?? 0))
+          southern: place.southern, holiday: place.holiday, historyBookings: record.finiteDouble(6) ?? 0,
+          supply: supply["\(record.string(0)!)|\(record.string(1)!)|\(place.date)"] ?? []))
     }
     return cells
+  }
+
+  /// The providers of each experience band per priceable category x city and day in [from, through]
+  /// (`BandSupply`), keyed `category|city|date`. A provider counts from its onboarding date, once per
+  /// category x city however many services it offers there (its list price is their mean).
+  func bandSupply(_ connection: Connection, from: LocalDate, through: LocalDate) throws -> [String: [BandSupply]] {
+    var query: SQLQuery = """
+      COPY (
+      WITH offers AS (
+        SELECT o.category, o.city, o.provider_id, max(o.weekly_capacity)::float8 AS capacity,
+               max(o.experience_years) AS years,
+               greatest(coalesce(min(o.onboarded_at)::date, '-infinity'::date), \(from)::date) AS since,
+               avg(o.price)::float8 AS price, min(o.currency) AS currency
+        FROM (
+      """
+    query.append(schema.priceableOffers)
+    query.append(
+      """
+      ) o GROUP BY 1, 2, 3),
+      banded AS (
+        SELECT o.*, b.band FROM offers o
+        JOIN \(schema.table("experience_bands")) b
+          ON o.years >= b.min_years AND (b.max_years IS NULL OR o.years < b.max_years)
+        WHERE o.since <= \(through)::date)
+      SELECT o.category, o.city, d::date, o.band, sum(o.capacity) / 7.0,
+             sum(o.capacity * o.years::float8) / nullif(sum(o.capacity), 0),
+             sum(o.capacity * o.price) / nullif(sum(o.capacity), 0), min(o.currency)
+      FROM banded o
+      JOIN generate_series(\(from)::date, \(through)::date, interval '1 day') d ON o.since <= d::date
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4) TO STDOUT WITH (FORMAT csv)
+      """)
+    var result: [String: [BandSupply]] = [:]
+    try read(connection, query, fields: 8) { record in
+      let date = try self.day(record, 2)
+      result["\(record.string(0)!)|\(record.string(1)!)|\(date)", default: []].append(
+        BandSupply(
+          band: record.string(3)!, capacity: record.finiteDouble(4) ?? 0,
+          meanExperience: record.finiteDouble(5) ?? 0, listPrice: record.finiteDouble(6), currency: record.string(7)))
+    }
+    return result
   }
 
   private func read(_ connection: Connection, _ query: SQLQuery, fields: Int, _ body: (CSVRecord) throws -> Void) throws {

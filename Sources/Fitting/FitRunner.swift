@@ -161,6 +161,32 @@ public struct FitRunner {
       model: model, cells: future, bands: bands, config: policy, current: current)
     lap("policy_seconds")
 
+    // What the table is expected to do, against flat prices and the table being served.
+    let uncertainty = ImpactStore.uncertainty(
+      calibrationByCategory: Validation.calibration(holdout.map(\.category), actual: actual, predicted: predicted),
+      model: options.model)
+    let bounds = policy.min_multiplier...max(policy.min_multiplier, policy.max_multiplier)
+    var impact = [
+      "flat": PriceImpact.estimate(
+        ImpactStore.cells(candidates, against: nil), against: "flat", bounds: bounds, uncertainty: uncertainty)
+    ]
+    if let served = try currentRun(connection) {
+      impact["current"] = PriceImpact.estimate(
+        ImpactStore.cells(candidates, against: current), against: "run \(served)", bounds: bounds,
+        uncertainty: uncertainty)
+    }
+    if let total = impact["flat"]?.total, !total.isEmpty {
+      for line in total {
+        logger.info(
+          "expected GMV against flat prices",
+          metadata: [
+            "currency": "\(line.currency)", "change": "\(String(format: "%+.2f%%", (line.gmv_change ?? 0) * 100))",
+            "bookings_change": "\(String(format: "%+.2f%%", (line.bookings_change ?? 0) * 100))",
+          ])
+      }
+    }
+    lap("impact_seconds")
+
     let summary = ValidationSummary(
       holdout_start: holdoutStart.description, holdout_end: asOf.adding(days: -1).description, cells: holdout.count,
       model: modelMetrics, baseline: baselineMetrics,
@@ -171,7 +197,8 @@ public struct FitRunner {
     let status = reasons.isEmpty ? "fitted" : "rejected"
     try ModelRunStore(schema: schema).save(
       connection, runID: runID, asOf: asOf, historyStart: historyStart, holdoutStart: holdoutStart, policy: policy,
-      model: model, metrics: summary, status: status, reasons: reasons, timings: timings, candidates: candidates)
+      model: model, metrics: summary, status: status, reasons: reasons, timings: timings, candidates: candidates,
+      impact: impact)
     lap("store_seconds")
     logger.info(
       "fit \(status)", metadata: ["run_id": "\(runID)", "candidates": "\(candidates.count)", "timings": "\(timings)"])
@@ -192,6 +219,13 @@ public struct FitRunner {
       result[key] = try row.decode(Double.self, at: 4)
     }
     return result
+  }
+
+  /// The run whose table is being served (nil before the first publish).
+  private func currentRun(_ connection: Connection) throws -> Int64? {
+    let table = options.schema.table("current_version")
+    guard try connection.query("SELECT to_regclass(\(table.quoted)) IS NOT NULL").scalar(Bool.self) else { return nil }
+    return try connection.query("SELECT run_id FROM \(table)").rows.first.map { try $0.decode(Int64.self, at: 0) }
   }
 
   /// Quotes shown for held-out days: quoted multiplier against the suggested one, booked or not.

@@ -34,7 +34,7 @@ public struct ModelRunStore {
   func save(
     _ connection: Connection, runID: Int64, asOf: LocalDate, historyStart: LocalDate, holdoutStart: LocalDate,
     policy: PolicyConfig, model: FittedDemandModel, metrics: ValidationSummary, status: String, reasons: [String],
-    timings: [String: Double], candidates: [CandidateMultiplier]
+    timings: [String: Double], candidates: [CandidateMultiplier], impact: [String: PriceImpact.Estimate] = [:]
   ) throws {
     let encoder = Self.encoder()
     func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -58,11 +58,11 @@ public struct ModelRunStore {
         """
         INSERT INTO \(schema.table("model_runs"))
           (run_id, as_of, history_start, holdout_start, horizon_days, family, theta, converged, iterations, status,
-           reasons, config, coefficients, elasticities, metrics, timings)
+           reasons, config, coefficients, elasticities, metrics, timings, impact)
         VALUES (\(runID), \(asOf), \(historyStart), \(holdoutStart), \(policy.horizon_days), \(model.glm.family.name),
                 \(model.glm.theta), \(model.glm.converged), \(model.glm.iterations), \(status), \(reasonsArray)::text[],
                 \(try json(policy))::jsonb, \(coefficients)::jsonb, \(elasticities)::jsonb, \(try json(metrics))::jsonb,
-                \(try json(timings))::jsonb)
+                \(try json(timings))::jsonb, \(impact.isEmpty ? nil : try json(impact))::jsonb)
         """)
       // The multipliers (the rows a published version serves) and their factors (read by `explain` and
       // the report) in two tables, each written with COPY (migration 8, docs/publish.md).
@@ -90,6 +90,52 @@ public struct ModelRunStore {
       }
       try copyCandidates("candidate_multipliers", "multiplier") { rows.raw(String(format: "%.4f", $0.multiplier)) }
       try copyCandidates("candidate_factors", "factors") { rows.field(try json($0.factors)) }
+      try saveExpectedOutcomes(connection, runID: runID, candidates: candidates)
+    }
+  }
+
+  /// The expected bookings and GMV of each category x city x day x currency of the table (all bands), and at
+  /// list price, for the report's promised-against-realised comparison.
+  private func saveExpectedOutcomes(_ connection: Connection, runID: Int64, candidates: [CandidateMultiplier]) throws {
+    struct Sums { var bookings = 0.0, gmv = 0.0, bookingsAtList = 0.0, gmvAtList = 0.0 }
+    var sums: [String: Sums] = [:]
+    var keys: [(String, String, CalendarDay, String)] = []
+    for candidate in candidates {
+      let f = candidate.factors
+      guard let currency = f.currency, let gmv = f.expected_gmv, let gmvAtList = f.gmv_at_list else { continue }
+      let key = "\(candidate.category)\u{1F}\(candidate.city)\u{1F}\(candidate.date)\u{1F}\(currency)"
+      if sums[key] == nil { keys.append((candidate.category, candidate.city, candidate.date, currency)) }
+      sums[key, default: Sums()].bookings += f.expected_bookings ?? 0
+      sums[key, default: Sums()].gmv += gmv
+      sums[key, default: Sums()].bookingsAtList += f.bookings_at_list ?? 0
+      sums[key, default: Sums()].gmvAtList += gmvAtList
+    }
+    var rows = CopyTextEncoder()
+    try connection.copyIn(
+      """
+      COPY \(schema.table("expected_outcomes").quoted)
+        (run_id, category, city, valid_on, currency, expected_bookings, expected_gmv, bookings_at_list, gmv_at_list)
+      FROM STDIN
+      """
+    ) { writer in
+      for (category, city, date, currency) in keys {
+        let value = sums["\(category)\u{1F}\(city)\u{1F}\(date)\u{1F}\(currency)"]!
+        rows.integer(runID)
+        rows.field(category)
+        rows.field(city)
+        rows.date(LocalDate(daysSinceEpoch: date.daysSinceEpoch))
+        rows.field(currency)
+        for number in [value.bookings, value.gmv, value.bookingsAtList, value.gmvAtList] {
+          rows.raw(number.isFinite ? String(number) : "0")
+        }
+        rows.endRow()
+        if rows.bytes.count > 1 << 16 {
+          try writer.write(rows.bytes)
+          rows.reset()
+        }
+      }
+      try writer.write(rows.bytes)
+      rows.reset()
     }
   }
 

@@ -53,6 +53,23 @@ public enum PolicyFile {
         return number
       }
       switch (entry.section, entry.key) {
+      case ("policy", "objective"):
+        guard let objective = PricingObjective(rawValue: entry.value) else {
+          throw fail(
+            "\(setting) must be one of \(PricingObjective.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+        }
+        policy.objective = objective
+      case ("policy", "max_utilisation"):
+        if entry.value == "off" {
+          policy.max_utilisation = nil
+        } else {
+          guard !entry.isString, let number = Double(entry.value), number.isFinite else {
+            throw fail("\(setting) must be a number or \"off\"")
+          }
+          policy.max_utilisation = number
+        }
+      case ("policy", "min_volume_ratio"): policy.min_volume_ratio = try number()
+      case ("policy", "elasticity_margin"): policy.elasticity_margin = try number()
       case ("policy", "target_utilisation"): policy.target_utilisation = try number()
       case ("policy", "min_multiplier"): policy.min_multiplier = try number()
       case ("policy", "max_multiplier"): policy.max_multiplier = try number()

@@ -19,6 +19,8 @@ extension PipelineConfig {
     "publish.max_share_beyond_daily_limit": { $0.maxShareBeyondDailyLimit = try $1.number(0...1) },
     "publish.max_mean_absolute_change": { $0.maxMeanAbsoluteChange = try $1.number(0...10) },
     "publish.pause_ratio": { $0.publishPauseRatio = try $1.number(0...100) },
+    "publish.impact_max_gmv_loss": { $0.impactMaxGMVLoss = try $1.number(0...1) },
+    "publish.impact_max_bookings_drop": { $0.impactMaxBookingsDrop = try $1.number(0...1) },
     "report.dir": { $0.reportDirectory = try $1.string() },
     "report.days": { $0.reportDays = try $1.integer(1...ReportPeriod.maximumDays - 1) },
     "retry.max_attempts": { $0.retryMaxAttempts = try $1.integer(1...100) },

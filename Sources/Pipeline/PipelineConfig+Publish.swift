@@ -9,6 +9,8 @@ extension PipelineConfig {
     settings.maxShareBeyondDailyLimit = maxShareBeyondDailyLimit
     settings.maxMeanAbsoluteChange = maxMeanAbsoluteChange
     settings.pauseRatio = publishPauseRatio
+    settings.impactMaxGMVLoss = impactMaxGMVLoss
+    settings.impactMaxBookingsDrop = impactMaxBookingsDrop
     settings.bounds = policy.min_multiplier...max(policy.min_multiplier, policy.max_multiplier)
     return settings
   }

@@ -34,6 +34,10 @@ public struct PipelineConfig: Sendable {
   public var maxMeanAbsoluteChange = 0.05
   /// While other sessions are busy, pause this many times as long as each guardrail query took (0: never).
   public var publishPauseRatio = 2.0
+  /// The `impact` guardrail's limits: expected GMV loss against flat or current prices, and expected drop
+  /// of bookings against current prices (fractions, per currency).
+  public var impactMaxGMVLoss = 0.005
+  public var impactMaxBookingsDrop = 0.25
 
   // MARK: - [report]
   /// The report folder; "" = no report step.

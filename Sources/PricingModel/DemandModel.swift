@@ -57,6 +57,8 @@ public struct FittedDemandModel: Sendable {
   /// gamma: log demand per year of mean provider experience, and its standard error.
   public let experienceEffect: Double
   public let experienceStdError: Double
+  /// The bounds the elasticities were constrained to.
+  public var elasticityRange: ClosedRange<Double> = -3 ... -0.1
 
   public func elasticity(of category: String) -> Elasticity? { elasticities.first { $0.category == category } }
 
@@ -127,6 +129,7 @@ public enum DemandModel {
     for elasticity in elasticities { coefficients["elasticity[\(elasticity.category)]"] = elasticity.estimate }
     return FittedDemandModel(
       features: features, glm: result, coefficients: coefficients, elasticities: elasticities,
-      experienceEffect: coefficients["experience"] ?? 0, experienceStdError: errors["experience"] ?? .infinity)
+      experienceEffect: coefficients["experience"] ?? 0, experienceStdError: errors["experience"] ?? .infinity,
+      elasticityRange: config.elasticityLower...config.elasticityUpper)
   }
 }

@@ -11,11 +11,15 @@ public struct FutureCell: Sendable, Equatable {
   public var holiday: Bool
   /// Bookings of this category x city in the model's history.
   public var historyBookings: Double
+  /// The providers of each experience band (empty: unknown, the capacity is split evenly between the
+  /// bands at their representative experience).
+  public var supply: [BandSupply]
 
   public init(
     category: String, city: String, date: CalendarDay, capacity: Double, meanExperience: Double, southern: Bool,
-    holiday: Bool = false, historyBookings: Double
+    holiday: Bool = false, historyBookings: Double, supply: [BandSupply] = []
   ) {
+    self.supply = supply
     self.category = category
     self.city = city
     self.date = date
@@ -41,33 +45,6 @@ public struct ExperienceBand: Sendable, Equatable {
 
   /// The band's midpoint; an open band is represented by its lower bound plus 5 years.
   public var representativeYears: Double { maxYears.map { (minYears + $0) / 2 } ?? minYears + 5 }
-}
-
-/// Why a multiplier is what it is: the factors whose product it is.
-public struct MultiplierFactors: Sendable, Equatable, Codable {
-  public var base = 1.0
-  public var city = 1.0
-  public var season = 1.0
-  public var weekday = 1.0
-  /// The cell's provider experience mix (and a holiday, when the calendar has one).
-  public var experience = 1.0
-  /// The experience band against the cell's mix.
-  public var band = 1.0
-  /// After smoothing over adjacent days, against before.
-  public var smoothing = 1.0
-  /// After the bounds and the daily-change limit, against before.
-  public var clamp = 1.0
-  /// Expected bookings per slot at list price, and the target.
-  public var pressure = 0.0
-  public var target = 0.0
-  public var predicted_bookings = 0.0
-  public var capacity = 0.0
-  public var elasticity = 0.0
-  /// Weight of the demand signal: 1 / (1 + (se / |e|)^2), 0 when the elasticity is not significantly
-  /// negative, the configured prior confidence when it is the prior.
-  public var confidence = 0.0
-  /// Set when the cell is priced by a fallback (no capacity, a pair with too little history).
-  public var fallback: String?
 }
 
 /// A candidate multiplier for one (category, city, band, date).
@@ -109,6 +86,7 @@ public enum MultiplierPolicy {
     current: [String: Double] = [:]
   ) -> [CandidateMultiplier] {
     var raw: [CandidateMultiplier] = []
+    let bounds = allowedRange(previous: nil, config: config)
     for cell in cells {
       let elasticity = model.elasticity(of: cell.category)
       let e = elasticity?.estimate ?? -1
@@ -130,34 +108,66 @@ public enum MultiplierPolicy {
         fallback = "category and city effects only: \(Int(cell.historyBookings)) bookings of history"
       }
       let pressure = exp(parts.total)
-      for band in bands {
+      let split = bandSplit(cell, bands: bands, experienceEffect: model.experienceEffect)
+      for (band, share) in zip(bands, split) {
         var factors = MultiplierFactors()
         factors.capacity = cell.capacity
         factors.pressure = pressure
         factors.target = config.target_utilisation
         factors.predicted_bookings = pressure * cell.capacity
         factors.elasticity = e
+        factors.elasticity_se = elasticity?.stdError
         factors.confidence = confidence
         factors.fallback = fallback
+        factors.objective = config.objective.rawValue
+        factors.band_capacity = share.capacity
+        factors.band_demand = cell.capacity > 0 ? pressure * share.pressureRatio * share.capacity : 0
+        factors.list_price = share.listPrice
+        factors.currency = share.currency
         guard cell.capacity > 0 else {
           factors.fallback = "no capacity: multiplier 1"
           factors.pressure = 0
+          factors.binding = Binding.noCapacity.rawValue
           raw.append(.init(category: cell.category, city: cell.city, band: band.name, date: cell.date, multiplier: 1, factors: factors))
           continue
         }
-        let scale = confidence / e  // log factor = -effect * scale ... with the sign of 1/e
-        factors.base = exp((log(config.target_utilisation) - parts.intercept - parts.category) * scale)
-        factors.city = exp(-(parts.city + parts.pair) * scale)
-        factors.season = exp(-parts.season * scale)
-        factors.weekday = exp(-parts.weekday * scale)
-        factors.experience = exp(-(parts.experience + parts.holiday) * scale)
-        factors.band = exp(-model.experienceEffect * (band.representativeYears - cell.meanExperience) * scale)
-        let multiplier =
-          factors.base * factors.city * factors.season * factors.weekday * factors.experience * factors.band
+        if share.capacity <= 0 && factors.fallback == nil {
+          factors.fallback = "no providers in this band: priced at the demand per slot its experience would meet"
+        }
+        let multiplier: Double
+        switch config.objective {
+        case .utilisation:
+          let scale = confidence / e  // log factor = -effect * scale ... with the sign of 1/e
+          factors.base = exp((log(config.target_utilisation) - parts.intercept - parts.category) * scale)
+          factors.city = exp(-(parts.city + parts.pair) * scale)
+          factors.season = exp(-parts.season * scale)
+          factors.weekday = exp(-parts.weekday * scale)
+          factors.experience = exp(-(parts.experience + parts.holiday) * scale)
+          factors.band = exp(-model.experienceEffect * (band.representativeYears - cell.meanExperience) * scale)
+          multiplier =
+            factors.base * factors.city * factors.season * factors.weekday * factors.experience * factors.band
+          factors.binding = Binding.target.rawValue
+        case .gmv:
+          let bandPressure = pressure * share.pressureRatio
+          let optimum = robustGMVOptimum(
+            pressure: bandPressure, elasticity: e, stdError: elasticity?.stdError ?? .infinity,
+            margin: config.elasticity_margin, elasticityRange: model.elasticityRange, bounds: bounds,
+            maxUtilisation: config.max_utilisation, minVolumeRatio: config.min_volume_ratio)
+          factors.optimum = optimum.atEstimate
+          factors.binding = optimum.binding.rawValue
+          if confidence == 0 && elasticity?.source != .prior {
+            // Demand has not been seen to answer price (the elasticity's 95% interval reaches 0): no move.
+            multiplier = 1
+            factors.binding = Binding.uncertainty.rawValue
+          } else {
+            multiplier = optimum.multiplier
+          }
+          factors.shrink = multiplier / optimum.atEstimate
+        }
         raw.append(.init(category: cell.category, city: cell.city, band: band.name, date: cell.date, multiplier: multiplier, factors: factors))
       }
     }
-    return smoothAndClamp(raw, config: config, current: current)
+    return smoothAndClamp(raw, config: config, current: current).map { withExpectations($0, config: config, current: current) }
   }
 
   /// The cell-level multiplier (no band, no smoothing, bounds only) of a historical cell: what the
@@ -242,17 +252,55 @@ public enum MultiplierPolicy {
   public static func explain(_ candidate: CandidateMultiplier) -> String {
     let f = candidate.factors
     func n(_ value: Double) -> String { String(format: "%.4f", value) }
-    var lines = [
-      "\(candidate.category) in \(candidate.city) on \(candidate.date), band \(candidate.band): multiplier \(n(candidate.multiplier))",
-      "  = base \(n(f.base)) x city \(n(f.city)) x season \(n(f.season)) x weekday \(n(f.weekday))"
-        + " x experience mix \(n(f.experience)) x band \(n(f.band)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))",
-      "  demand at list price: \(String(format: "%.2f", f.predicted_bookings)) bookings for \(String(format: "%.2f", f.capacity)) slots"
-        + " (pressure \(String(format: "%.3f", f.pressure)) against a target of \(String(format: "%.2f", f.target)))",
-      "  elasticity \(String(format: "%.3f", f.elasticity)), weighted by confidence \(String(format: "%.3f", f.confidence))",
-    ]
+    func two(_ value: Double) -> String { String(format: "%.2f", value) }
+    var lines = ["\(candidate.category) in \(candidate.city) on \(candidate.date), band \(candidate.band): multiplier \(n(candidate.multiplier))"]
+    if f.objective == PricingObjective.gmv.rawValue, let optimum = f.optimum {
+      lines.append(
+        "  = GMV optimum at the elasticity's estimate \(n(optimum)) x uncertainty pull \(n(f.shrink ?? 1)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))")
+    } else {
+      lines.append(
+        "  = base \(n(f.base)) x city \(n(f.city)) x season \(n(f.season)) x weekday \(n(f.weekday))"
+          + " x experience mix \(n(f.experience)) x band \(n(f.band)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))")
+    }
+    lines.append(
+      "  demand at list price: \(two(f.predicted_bookings)) bookings for \(two(f.capacity)) slots"
+        + " (pressure \(String(format: "%.3f", f.pressure))"
+        + (f.objective == PricingObjective.gmv.rawValue ? ")" : " against a target of \(two(f.target)))"))
+    lines.append(
+      "  elasticity \(String(format: "%.3f", f.elasticity)), weighted by confidence \(String(format: "%.3f", f.confidence))")
+    if let demand = f.band_demand, let capacity = f.band_capacity {
+      lines.append("  this band: \(two(demand)) bookings at list price for \(two(capacity)) slots")
+    }
+    if let bookings = f.expected_bookings, let atList = f.bookings_at_list {
+      var line = "  expected: \(two(bookings)) bookings at \(n(candidate.multiplier)), \(two(atList)) at 1"
+      if let gmv = f.expected_gmv, let gmvAtList = f.gmv_at_list {
+        let currency = f.currency.map { " \($0)" } ?? ""
+        line += "; GMV \(two(gmv))\(currency) against \(two(gmvAtList))\(currency) at 1"
+      }
+      lines.append(line)
+    }
+    if let binding = f.binding.flatMap(Binding.init(rawValue:)) { lines.append("  binding: \(describe(binding))") }
     if f.clamp < 0.9999 { lines.append("  capped: the bound or the daily-change limit lowered it") }
     if f.clamp > 1.0001 { lines.append("  raised by the bound or the daily-change limit") }
     if let fallback = f.fallback { lines.append("  fallback: \(fallback)") }
     return lines.joined(separator: "\n")
+  }
+
+  /// What a binding means, in words.
+  static func describe(_ binding: Binding) -> String {
+    switch binding {
+    case .capacity: return "capacity (the price at which expected demand fills the band's slots)"
+    case .floor: return "floor (the lowest multiplier allowed)"
+    case .ceiling: return "ceiling (the highest multiplier allowed)"
+    case .indifferent: return "none (elasticity -1: higher prices earn the same; the one nearest list price)"
+    case .maxUtilisation: return "max_utilisation (the price rises until expected utilisation is at most the setting)"
+    case .minVolume: return "min_volume_ratio (the price falls until expected bookings reach the setting's share)"
+    case .dailyLimit: return "daily-change limit (against the published multiplier)"
+    case .uncertainty:
+      return "the elasticity's interval (the price that earns most in the worst case within elasticity_margin standard errors)"
+    case .target: return "target utilisation"
+    case .noDemand: return "no demand expected: multiplier 1"
+    case .noCapacity: return "no capacity: multiplier 1"
+    }
   }
 }

@@ -128,9 +128,125 @@ extension Publisher {
           dailyLimit * 100,
           meanChange * 100)
           + (drift.movedByBounds > 0 ? "; \(drift.movedByBounds) cells brought inside new bounds not counted" : "")))
+    checks.append(try pacer.run { try impact(run: run, against: current?.run, bounds: low...max(low, high)) })
     return GuardrailFindings(
       checks: checks, rows: rows, largestMoves: drift.largest.map(\.text), workSeconds: pacer.workSeconds,
       pausedSeconds: pacer.pausedSeconds)
+  }
+
+  // MARK: - Impact
+
+  /// One currency's expected outcome of the candidate, of flat prices and of the current table, under the
+  /// candidate's model (`PriceImpact`'s point estimates: served = least(demand x m^e, capacity) per band).
+  struct ImpactTotals: Equatable {
+    var currency: String
+    var gmv: Double
+    var gmvFlat: Double
+    var gmvCurrent: Double?
+    var bookings: Double
+    var bookingsFlat: Double
+    var bookingsCurrent: Double?
+  }
+
+  /// The `impact` guardrail (forceable): in no currency may the candidate's expected GMV fall below flat
+  /// prices' or the current table's by more than `settings.impactMaxGMVLoss`, nor its expected bookings
+  /// below the current table's (flat prices' before the first publish) by more than
+  /// `settings.impactMaxBookingsDrop`. Aggregated in the server from the candidates' factors; a run whose
+  /// factors carry no demand (fitted before impact estimates) passes with a note. The current table is judged
+  /// within `bounds` (its cells outside them clamped to them), as the drift leaves out the cells a changed
+  /// bound moves: a policy change is not a loss the guardrail refuses.
+  func impact(run: Int64, against current: Int64?, bounds: ClosedRange<Double>? = nil) throws -> GuardrailCheck {
+    let totals = try impactTotals(run: run, against: current, bounds: bounds)
+    guard !totals.isEmpty else {
+      return GuardrailCheck(
+        name: "impact", passed: true, overridable: true,
+        detail: "no impact estimate: run \(run)'s multipliers carry no expected demand")
+    }
+    var problems: [String] = []
+    var notes: [String] = []
+    func percent(_ value: Double) -> String { String(format: "%+.2f%%", value * 100) }
+    for total in totals {
+      let flatChange = total.gmvFlat > 0 ? total.gmv / total.gmvFlat - 1 : 0
+      var note = "\(total.currency): GMV \(percent(flatChange)) against flat"
+      if flatChange < -settings.impactMaxGMVLoss {
+        problems.append("\(total.currency) GMV \(percent(flatChange)) against flat prices")
+      }
+      let reference = total.bookingsCurrent ?? total.bookingsFlat
+      if let currentGMV = total.gmvCurrent {
+        let change = currentGMV > 0 ? total.gmv / currentGMV - 1 : 0
+        note += ", \(percent(change)) against current"
+        if change < -settings.impactMaxGMVLoss {
+          problems.append("\(total.currency) GMV \(percent(change)) against the current prices")
+        }
+      }
+      let bookingsChange = reference > 0 ? total.bookings / reference - 1 : 0
+      note += ", bookings \(percent(bookingsChange))"
+      if bookingsChange < -settings.impactMaxBookingsDrop {
+        problems.append(
+          "\(total.currency) bookings \(percent(bookingsChange)) against \(total.bookingsCurrent == nil ? "flat" : "current") prices")
+      }
+      notes.append(note)
+    }
+    let limits = String(
+      format: " (limits: GMV -%.2f%%, bookings -%.1f%%)", settings.impactMaxGMVLoss * 100,
+      settings.impactMaxBookingsDrop * 100)
+    return GuardrailCheck(
+      name: "impact", passed: problems.isEmpty, overridable: true,
+      detail: (problems.isEmpty ? notes.joined(separator: "; ") : problems.joined(separator: "; ")) + limits)
+  }
+
+  /// Per currency: expected GMV and bookings of the candidate, of flat prices and of the current table.
+  func impactTotals(run: Int64, against current: Int64?, bounds: ClosedRange<Double>? = nil) throws -> [ImpactTotals] {
+    let candidates = schema.table("candidate_multipliers")
+    var query: SQLQuery = """
+      WITH c AS (
+        SELECT f.factors->>'currency' AS currency, (f.factors->>'list_price')::float8 AS price,
+               coalesce((f.factors->>'band_demand')::float8, 0) AS demand,
+               coalesce((f.factors->>'band_capacity')::float8, 0) AS capacity,
+               (f.factors->>'elasticity')::float8 AS e, m.multiplier::float8 AS m,
+      """
+    if let current {
+      let low = bounds?.lowerBound ?? 0
+      let high = bounds?.upperBound ?? 1e6
+      query.append(
+        """
+         least(greatest(coalesce(a.multiplier, 1)::float8, \(low)::float8), \(high)::float8) AS mc
+        FROM \(candidates) m
+        JOIN \(schema.table("candidate_factors")) f USING (run_id, category, city, experience_band, valid_on)
+        LEFT JOIN (SELECT * FROM \(candidates) WHERE run_id = \(current)) a
+          ON a.category = m.category AND a.city = m.city AND a.experience_band = m.experience_band
+         AND a.valid_on = m.valid_on
+        """)
+    } else {
+      query.append(
+        """
+         1::float8 AS mc
+        FROM \(candidates) m
+        JOIN \(schema.table("candidate_factors")) f USING (run_id, category, city, experience_band, valid_on)
+        """)
+    }
+    query.append(
+      """
+       WHERE m.run_id = \(run) AND f.factors->>'list_price' IS NOT NULL),
+      s AS (
+        SELECT currency, price, m, mc,
+               CASE WHEN demand > 0 AND capacity > 0 THEN least(demand * power(m, e), capacity) ELSE 0 END AS served,
+               CASE WHEN demand > 0 AND capacity > 0 THEN least(demand, capacity) ELSE 0 END AS served_flat,
+               CASE WHEN demand > 0 AND capacity > 0 THEN least(demand * power(mc, e), capacity) ELSE 0 END
+                 AS served_current
+        FROM c)
+      SELECT coalesce(currency, ''), sum(price * m * served), sum(price * served_flat), sum(price * mc * served_current),
+             sum(served), sum(served_flat), sum(served_current)
+      FROM s GROUP BY 1 ORDER BY 1
+      """)
+    return try connection.query(query).rows.map { row in
+      ImpactTotals(
+        currency: try row.decode(String.self, at: 0), gmv: try row.decode(Double.self, at: 1),
+        gmvFlat: try row.decode(Double.self, at: 2),
+        gmvCurrent: current == nil ? nil : try row.decode(Double.self, at: 3),
+        bookings: try row.decode(Double.self, at: 4), bookingsFlat: try row.decode(Double.self, at: 5),
+        bookingsCurrent: current == nil ? nil : try row.decode(Double.self, at: 6))
+    }
   }
 
   // MARK: - Counts and coverage

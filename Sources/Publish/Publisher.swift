@@ -20,6 +20,10 @@ public struct Publisher {
     public var maxShareBeyondDailyLimit = 0.0
     /// Largest mean absolute relative change against the current version.
     public var maxMeanAbsoluteChange = 0.05
+    /// The `impact` guardrail: the largest expected GMV loss against flat prices or the current table, and the
+    /// largest expected drop of bookings against the current table, as fractions (per currency).
+    public var impactMaxGMVLoss = 0.005
+    public var impactMaxBookingsDrop = 0.25
     /// Versions older than this are pruned after a publish (never the current or the previous one).
     public var retentionDays = 90
     /// While other sessions are busy on the server, the publisher pauses this many times as long as each

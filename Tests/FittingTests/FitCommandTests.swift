@@ -34,7 +34,9 @@ struct FitCommandTests {
     ])
     #expect(outcome.status == 0)
     #expect(outcome.standardOutput.hasPrefix("cleaning in Berlin on 2026-06-20, band experienced: multiplier "))
-    #expect(outcome.standardOutput.contains("= base "))
+    #expect(outcome.standardOutput.contains("= GMV optimum at the elasticity's estimate "))
+    #expect(outcome.standardOutput.contains("\n  binding: "))
+    #expect(outcome.standardOutput.contains("\n  expected: "))
     #expect(outcome.standardOutput.contains("band junior"))
     let missing = try PricingBinary.run([
       "explain", "--warehouse", fixture.conninfo, "--category", "cleaning", "--city", "Atlantis", "--date", "2026-06-20",
@@ -57,6 +59,11 @@ struct FitCommandTests {
     ("[policy]\nmax_multiplier = 12\n", "policy.toml: policy.max_multiplier must be in [1, 9.9999]"),
     ("[pricing]\n", "policy.toml:1: unknown section [pricing]"),
     ("[model]\ninteraction_l2 = lots\n", "policy.toml:2: model.interaction_l2 must be a number"),
+    ("[policy]\nobjective = \"revenue\"\n", "policy.toml:2: policy.objective must be one of \"gmv\", \"utilisation\""),
+    ("[policy]\nmin_volume_ratio = 1.5\n", "policy.toml: policy.min_volume_ratio must be in [0, 1]"),
+    ("[policy]\nmax_utilisation = 0\n", "policy.toml: policy.max_utilisation must be in (0, 2] or \"off\""),
+    ("[policy]\nmax_utilisation = \"never\"\n", "policy.toml:2: policy.max_utilisation must be a number or \"off\""),
+    ("[policy]\nelasticity_margin = -1\n", "policy.toml: policy.elasticity_margin must be in [0, 10]"),
   ])
   func badPolicy(contents: String, message: String) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID())")

@@ -127,21 +127,43 @@ struct FitRecoveryTests {
     #expect(compared >= 100)
   }
 
-  @Test("multipliers stay within the bounds and rise with predicted demand per slot")
+  @Test("multipliers stay within the bounds, earn at least flat prices per category, and raise inelastic ones")
   func multipliers() throws {
     let fixture = SeededWarehouse.shared
     let connection = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
     let row = try connection.query(
       """
-      SELECT min(multiplier)::float8, max(multiplier)::float8,
-             corr(ln(multiplier), ln((factors->>'pressure')::float8))::float8, count(DISTINCT experience_band)
+      SELECT min(multiplier)::float8, max(multiplier)::float8, 0, count(DISTINCT experience_band)
       FROM pricing.candidate_multipliers JOIN pricing.candidate_factors USING (run_id, category, city, experience_band, valid_on)
       WHERE run_id = \(fixture.outcome.runID) AND (factors->>'capacity')::float8 > 0
       """
     ).single()
     #expect(try row.decode(Double.self, at: 0) >= 0.8)
     #expect(try row.decode(Double.self, at: 1) <= 1.5)
-    #expect(try row.decode(Double.self, at: 2) > 0.5)
+    // Under the model's own demand no category earns less than at flat prices; a category whose elasticity
+    // lies above -1 across its interval (the policy's margin, 1.645 standard errors) sits at the ceiling.
+    let categories = try connection.query(
+      """
+      SELECT category, sum((factors->>'expected_gmv')::float8), sum((factors->>'gmv_at_list')::float8),
+             max((factors->>'elasticity')::float8 - 1.645 * (factors->>'elasticity_se')::float8),
+             avg((multiplier = 1.5)::int)::float8
+      FROM pricing.candidate_multipliers JOIN pricing.candidate_factors USING (run_id, category, city, experience_band, valid_on)
+      WHERE run_id = \(fixture.outcome.runID) AND factors->>'list_price' IS NOT NULL
+        AND (factors->>'band_capacity')::float8 > 0
+      GROUP BY 1 ORDER BY 1
+      """
+    ).rows
+    #expect(categories.count == 10)
+    var inelastic = 0
+    for category in categories {
+      let name = try category.decode(String.self, at: 0)
+      #expect(try category.decode(Double.self, at: 1) >= category.decode(Double.self, at: 2) * (1 - 1e-9), "\(name)")
+      if try category.decode(Double.self, at: 3) > -1 {
+        inelastic += 1
+        #expect(try category.decode(Double.self, at: 4) > 0.9, "\(name) is inelastic but not at the ceiling")
+      }
+    }
+    #expect(inelastic >= 2)
     #expect(try row.decode(Int.self, at: 3) == 3)
     // Every active category x city x band x day of the horizon is priced.
     #expect(

@@ -135,7 +135,7 @@ struct PipelineConfigTests {
     let names = PipelineConfig().effectiveSettings.map(\.name)
     #expect(Set(names).count == names.count)
     #expect(Set(PipelineConfig.setters.keys).isSubset(of: Set(names)))
-    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 17)
+    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 21)
   }
 
   @Test("the holiday calendar is read by the commands that use it; a missing one is named")

@@ -80,12 +80,19 @@ struct DemandPolicyTests {
     if model.experienceEffect > 0 { #expect(senior.multiplier >= junior.multiplier) }
   }
 
-  @Test("the factors multiply to the multiplier")
+  @Test("the factors multiply to the multiplier, under either objective")
   func factorsMultiply() throws {
     let model = try DemandModel.fit(syntheticCells(), features: syntheticFeatures)
-    for candidate in MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: PolicyConfig()) {
+    var config = PolicyConfig()
+    config.objective = .utilisation
+    for candidate in MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: config) {
       let f = candidate.factors
       let product = f.base * f.city * f.season * f.weekday * f.experience * f.band * f.smoothing * f.clamp
+      #expect(abs(product - candidate.multiplier) < 1e-9)
+    }
+    for candidate in MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: PolicyConfig()) {
+      let f = candidate.factors
+      let product = try #require(f.optimum) * (f.shrink ?? .nan) * f.smoothing * f.clamp
       #expect(abs(product - candidate.multiplier) < 1e-9)
     }
   }

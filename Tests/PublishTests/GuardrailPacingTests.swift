@@ -111,8 +111,8 @@ struct GuardrailPacingTests {
     paced.settings.driftChunkRows = 1
     paced.settings.sleep = { pauses.append($0) }
     let outcome = try paced.publish(runID: next, dryRun: true, force: false, actor: "test")
-    // The counts, the coverage and the drift of each of the two categories.
-    #expect(pauses.values.count == 4)
+    // The counts, the coverage, the drift of each of the two categories and the impact.
+    #expect(pauses.values.count == 5)
     #expect(pauses.values.allSatisfy { $0 > 0 })
     #expect(abs(outcome.pausedSeconds - 2 * outcome.guardrailSeconds) < 1e-9)
 
@@ -121,7 +121,7 @@ struct GuardrailPacingTests {
     unpaced.settings.sleep = { pauses.append($0) }
     let fast = try unpaced.publish(runID: next, dryRun: true, force: false, actor: "test")
     #expect(fast.pausedSeconds == 0)
-    #expect(pauses.values.count == 4)
+    #expect(pauses.values.count == 5)
     _ = try fixture.connection.query("SELECT pg_cancel_backend(\(busyPID)::int)")
     sleeping.wait()
     #expect((sleeping.error as? PostgresError)?.sqlState == "57014", "the busy session was cancelled, not failed")
