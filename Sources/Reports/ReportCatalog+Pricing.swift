@@ -14,7 +14,101 @@ extension ReportCatalog {
     )
     """
 
-  static let pricingTables: [ReportTableSpec] = [
+  /// One stored impact estimate's lines (`model_runs.impact`, `PriceImpact`) of the described model: the
+  /// total, by category and by city, per currency, against `flat` or `current`.
+  static func impactLines(_ against: String) -> String {
+    """
+    SELECT 'total' AS scope, 'all' AS name, l FROM model, jsonb_array_elements(model.impact->'\(against)'->'total') l
+    UNION ALL
+    SELECT 'category', l->>'category', l FROM model, jsonb_array_elements(model.impact->'\(against)'->'by_category') l
+    UNION ALL
+    SELECT 'city', l->>'city', l FROM model, jsonb_array_elements(model.impact->'\(against)'->'by_city') l
+    """
+  }
+
+  /// A JSON number of an impact line as numeric ("NaN" strings and nulls stay NULL).
+  static func impactNumber(_ path: String) -> String {
+    "CASE WHEN jsonb_typeof(\(path)) = 'number' THEN (\(path))::text::numeric END"
+  }
+
+  static let pricingImpactTables: [ReportTableSpec] = [
+    ReportTableSpec(
+      id: "pricing_impact_summary", title: "Expected impact of the prices being served",
+      caption:
+        "The model run behind the served prices: share of priced band-days at the lower bound, at the upper bound and held back by the daily-change limit. Shares: 0.25 = 25%.",
+      sql: """
+        WITH \(describedModel)
+        SELECT run_id, impact->'current'->>'against' AS compared_with,
+               (impact->'flat'->>'cells')::bigint AS priced_band_days,
+               round((impact->'flat'->>'share_at_floor')::numeric, 4) AS share_at_floor,
+               round((impact->'flat'->>'share_at_ceiling')::numeric, 4) AS share_at_ceiling,
+               round((impact->'flat'->>'share_held_by_daily_limit')::numeric, 4) AS share_held_by_daily_limit,
+               config->>'objective' AS objective
+        FROM model WHERE impact IS NOT NULL
+        """),
+    ReportTableSpec(
+      id: "pricing_impact", title: "Expected GMV: these prices against flat prices and the previous table",
+      caption:
+        "Expected over the horizon under the demand model (served bookings are at most capacity). Change = expected GMV / GMV at flat prices - 1, with its 90% interval from the model's uncertainty; against current = the table served when the run was fitted. Money in each currency, never added across currencies.",
+      htmlRowLimit: 40,
+      sql: """
+        WITH \(describedModel),
+        flat AS (\(impactLines("flat"))),
+        cur_lines AS (\(impactLines("current")))
+        SELECT f.scope, f.name, f.l->>'currency' AS currency,
+               round(\(impactNumber("f.l->'gmv'")), 2) AS expected_gmv,
+               round(\(impactNumber("f.l->'gmv_against'")), 2) AS gmv_flat_prices,
+               round(\(impactNumber("f.l->'gmv_change'")), 4) AS change_vs_flat,
+               round(\(impactNumber("f.l->'gmv_change_interval'->'low'")), 4) AS change_low,
+               round(\(impactNumber("f.l->'gmv_change_interval'->'high'")), 4) AS change_high,
+               round(\(impactNumber("c.l->'gmv_against'")), 2) AS gmv_previous_table,
+               round(\(impactNumber("c.l->'gmv_change'")), 4) AS change_vs_previous,
+               round(\(impactNumber("f.l->'bookings'")), 1) AS expected_bookings,
+               round(\(impactNumber("f.l->'bookings_against'")), 1) AS bookings_flat_prices,
+               round(\(impactNumber("f.l->'utilisation'")), 3) AS utilisation
+        FROM flat f
+        LEFT JOIN cur_lines c ON c.scope = f.scope AND c.name = f.name AND c.l->>'currency' = f.l->>'currency'
+        ORDER BY CASE f.scope WHEN 'total' THEN 0 WHEN 'category' THEN 1 ELSE 2 END, f.name, 3
+        """),
+    ReportTableSpec(
+      id: "promised_vs_realised", title: "Did the published prices do what they promised?",
+      caption:
+        "For each version that served days of the period (from the day it was published or rolled back to, until the next one): bookings and booked GMV realised on those days against what its model run expected. Bookings count as the model counts them (all bookings, later cancellations included); days still to come are not counted. Ratio = realised / expected.",
+      sql: """
+        WITH changes AS (
+          SELECT e.version_id, coalesce(e.run_id, v.run_id) AS run_id, e.decided_at::date AS first_day,
+                 lead(e.decided_at::date) OVER (ORDER BY e.event_id) AS next_day
+          FROM {{schema}}.publish_events e LEFT JOIN {{schema}}.price_versions v USING (version_id)
+          WHERE e.action IN ('publish', 'rollback') AND e.version_id IS NOT NULL),
+        served AS (
+          SELECT c.version_id, c.run_id, d::date AS day
+          FROM changes c,
+               generate_series(greatest(c.first_day, $1::date),
+                               least(coalesce(c.next_day - 1, $2::date), $2::date, (now() AT TIME ZONE 'UTC')::date - 1),
+                               interval '1 day') d),
+        expected AS (
+          SELECT s.version_id, s.run_id, o.currency, count(DISTINCT s.day) AS days,
+                 sum(o.expected_bookings) AS expected_bookings, sum(o.expected_gmv) AS expected_gmv
+          FROM served s JOIN {{schema}}.expected_outcomes o ON o.run_id = s.run_id AND o.valid_on = s.day
+          GROUP BY 1, 2, 3),
+        realised AS (
+          SELECT s.version_id, b.currency, count(*) AS bookings, sum(b.charged_price) AS gmv
+          FROM served s
+          JOIN {{schema}}.booking_facts b ON b.local_date = s.day AND NOT b.source_deleted
+          WHERE EXISTS (SELECT 1 FROM {{schema}}.expected_outcomes o
+                        WHERE o.run_id = s.run_id AND o.valid_on = s.day AND o.category = b.category AND o.city = b.city)
+          GROUP BY 1, 2)
+        SELECT e.version_id, e.run_id, e.currency, e.days,
+               round(e.expected_bookings::numeric, 1) AS expected_bookings, coalesce(r.bookings, 0) AS realised_bookings,
+               round((coalesce(r.bookings, 0) / nullif(e.expected_bookings, 0))::numeric, 3) AS bookings_ratio,
+               round(e.expected_gmv::numeric, 2) AS expected_gmv, coalesce(r.gmv, 0) AS realised_gmv,
+               round((coalesce(r.gmv, 0) / nullif(e.expected_gmv, 0)::numeric), 3) AS gmv_ratio
+        FROM expected e LEFT JOIN realised r USING (version_id, currency)
+        ORDER BY e.version_id DESC, e.currency
+        """),
+  ]
+
+  static let pricingTables: [ReportTableSpec] = pricingImpactTables + [
     ReportTableSpec(
       id: "price_version", title: "Prices being served",
       caption: "The published version the booking service reads (pricing.current_multipliers), its age and horizon.",
@@ -179,6 +273,15 @@ extension ReportCatalog {
   ]
 
   static let pricingSections: [ReportSectionSpec] = [
+    ReportSectionSpec(
+      id: "impact", title: "Pricing impact",
+      intro:
+        "What the prices being served are expected to earn against flat list prices and the table before them, and whether past versions delivered what they promised.",
+      blocks: [
+        .table("pricing_impact_summary"),
+        .table("pricing_impact"),
+        .table("promised_vs_realised"),
+      ]),
     ReportSectionSpec(
       id: "prices", title: "Prices",
       intro: "The multipliers the booking service applies to list prices now, and how they moved.",
