@@ -266,8 +266,13 @@ public enum MultiplierPolicy {
       "  demand at list price: \(two(f.predicted_bookings)) bookings for \(two(f.capacity)) slots"
         + " (pressure \(String(format: "%.3f", f.pressure))"
         + (f.objective == PricingObjective.gmv.rawValue ? ")" : " against a target of \(two(f.target)))"))
-    lines.append(
-      "  elasticity \(String(format: "%.3f", f.elasticity)), weighted by confidence \(String(format: "%.3f", f.confidence))")
+    if f.objective == PricingObjective.gmv.rawValue {
+      let error = f.elasticity_se.map { $0.isFinite ? String(format: "standard error %.3f", $0) : "the prior" } ?? "standard error unknown"
+      lines.append("  elasticity \(String(format: "%.3f", f.elasticity)) (\(error))")
+    } else {
+      lines.append(
+        "  elasticity \(String(format: "%.3f", f.elasticity)), weighted by confidence \(String(format: "%.3f", f.confidence))")
+    }
     if let demand = f.band_demand, let capacity = f.band_capacity {
       lines.append("  this band: \(two(demand)) bookings at list price for \(two(capacity)) slots")
     }

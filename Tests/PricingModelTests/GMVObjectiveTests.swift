@@ -173,4 +173,41 @@ struct GMVObjectiveTests {
       }
     }
   }
+
+  @Test("explain shows the objective's step: demand, capacity, the chosen multiplier, expected GMV at it and at 1, the binding")
+  func explainText() {
+    var factors = MultiplierFactors()
+    factors.objective = "gmv"
+    factors.optimum = 1.2
+    factors.shrink = 1
+    factors.smoothing = 1
+    factors.clamp = 1
+    factors.predicted_bookings = 12
+    factors.capacity = 10
+    factors.pressure = 1.2
+    factors.elasticity = -1.5
+    factors.elasticity_se = 0.05
+    factors.band_demand = 6
+    factors.band_capacity = 5
+    factors.expected_bookings = 5
+    factors.bookings_at_list = 5
+    factors.expected_gmv = 300
+    factors.gmv_at_list = 250
+    factors.list_price = 50
+    factors.currency = "EUR"
+    factors.binding = "capacity"
+    let candidate = CandidateMultiplier(
+      category: "cleaning", city: "Berlin", band: "senior", date: CalendarDay(daysSinceEpoch: 20_500), multiplier: 1.2,
+      factors: factors)
+    #expect(
+      MultiplierPolicy.explain(candidate) == """
+        cleaning in Berlin on 2026-02-16, band senior: multiplier 1.2000
+          = GMV optimum at the elasticity's estimate 1.2000 x uncertainty pull 1.0000 x smoothing 1.0000 x clamp 1.0000
+          demand at list price: 12.00 bookings for 10.00 slots (pressure 1.200)
+          elasticity -1.500 (standard error 0.050)
+          this band: 6.00 bookings at list price for 5.00 slots
+          expected: 5.00 bookings at 1.2000, 5.00 at 1; GMV 300.00 EUR against 250.00 EUR at 1
+          binding: capacity (the price at which expected demand fills the band's slots)
+        """)
+  }
 }
