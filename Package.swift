@@ -105,7 +105,9 @@ let package = Package(
       name: "IngestTests", dependencies: ["Ingest", "Marketplace", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(
       name: "FittingTests",
-      dependencies: ["Fitting", "Ingest", "Marketplace", "PricingModel", "Warehouse", "Postgres", "TestSupport"]),
+      dependencies: [
+        "Fitting", "Ingest", "Marketplace", "PricingModel", "Publish", "Warehouse", "Postgres", "TestSupport",
+      ]),
     .testTarget(
       name: "PublishTests", dependencies: ["Publish", "Warehouse", "Postgres", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Warehouse", "Postgres", "TestSupport"]),

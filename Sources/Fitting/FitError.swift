@@ -9,6 +9,9 @@ public struct FitError: Error, CustomStringConvertible, Sendable {
     case notFound
     /// The policy file or a setting is invalid.
     case configuration
+    /// A request the data refuses: an override of an unknown category, a range wholly past, a min above a
+    /// max, a revocation of an unknown or revoked override.
+    case invalidRequest
   }
 
   public var code: Code

@@ -157,8 +157,10 @@ public struct FitRunner {
         maxYears: try $0.decode(Double?.self, at: 2))
     }
     let current = try currentMultipliers(connection)
+    let overrides = try OverrideStore(schema: schema).inForce(
+      connection, from: asOf, through: asOf.adding(days: policy.horizon_days - 1))
     let candidates = MultiplierPolicy.candidates(
-      model: model, cells: future, bands: bands, config: policy, current: current)
+      model: model, cells: future, bands: bands, config: policy, current: current, overrides: overrides)
     lap("policy_seconds")
 
     // What the table is expected to do, against flat prices and the table being served.

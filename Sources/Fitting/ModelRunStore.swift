@@ -64,34 +64,50 @@ public struct ModelRunStore {
                 \(try json(policy))::jsonb, \(coefficients)::jsonb, \(elasticities)::jsonb, \(try json(metrics))::jsonb,
                 \(try json(timings))::jsonb, \(impact.isEmpty ? nil : try json(impact))::jsonb)
         """)
-      // The multipliers (the rows a published version serves) and their factors (read by `explain` and
-      // the report) in two tables, each written with COPY (migration 8, docs/publish.md).
-      var rows = CopyTextEncoder()
-      func copyCandidates(_ table: String, _ columns: String, _ last: (CandidateMultiplier) throws -> Void) throws {
-        try connection.copyIn(
-          "COPY \(schema.table(table).quoted) (run_id, category, city, experience_band, valid_on, \(columns)) FROM STDIN"
-        ) { writer in
-          for candidate in candidates {
-            rows.integer(runID)
-            rows.field(candidate.category)
-            rows.field(candidate.city)
-            rows.field(candidate.band)
-            rows.date(LocalDate(daysSinceEpoch: candidate.date.daysSinceEpoch))
-            try last(candidate)
-            rows.endRow()
-            if rows.bytes.count > 1 << 16 {
-              try writer.write(rows.bytes)
-              rows.reset()
-            }
-          }
-          try writer.write(rows.bytes)
-          rows.reset()
-        }
-      }
-      try copyCandidates("candidate_multipliers", "multiplier") { rows.raw(String(format: "%.4f", $0.multiplier)) }
-      try copyCandidates("candidate_factors", "factors") { rows.field(try json($0.factors)) }
-      try saveExpectedOutcomes(connection, runID: runID, candidates: candidates)
+      try writeCandidates(connection, runID: runID, candidates: candidates)
     }
+  }
+
+  /// Writes a run's candidates with COPY: the multipliers (the rows a published version serves), their
+  /// factors (read by `explain` and the report) in a table of their own (migration 8, docs/publish.md), the
+  /// cells overrides decided (publish's `drift` and `bounds` read them), and the expected outcomes.
+  func writeCandidates(_ connection: Connection, runID: Int64, candidates: [CandidateMultiplier]) throws {
+    let encoder = Self.encoder()
+    func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+    var rows = CopyTextEncoder()
+    func copyCandidates(
+      _ table: String, _ columns: String, _ selected: [CandidateMultiplier], _ last: (CandidateMultiplier) throws -> Void
+    ) throws {
+      try connection.copyIn(
+        "COPY \(schema.table(table).quoted) (run_id, category, city, experience_band, valid_on, \(columns)) FROM STDIN"
+      ) { writer in
+        for candidate in selected {
+          rows.integer(runID)
+          rows.field(candidate.category)
+          rows.field(candidate.city)
+          rows.field(candidate.band)
+          rows.date(LocalDate(daysSinceEpoch: candidate.date.daysSinceEpoch))
+          try last(candidate)
+          rows.endRow()
+          if rows.bytes.count > 1 << 16 {
+            try writer.write(rows.bytes)
+            rows.reset()
+          }
+        }
+        try writer.write(rows.bytes)
+        rows.reset()
+      }
+    }
+    try copyCandidates("candidate_multipliers", "multiplier", candidates) { rows.raw(String(format: "%.4f", $0.multiplier)) }
+    try copyCandidates("candidate_factors", "factors", candidates) { rows.field(try json($0.factors)) }
+    let overridden = candidates.filter { $0.factors.overrides?.isEmpty == false }
+    if !overridden.isEmpty {
+      try copyCandidates("candidate_overrides", "override_ids, fixed", overridden) { candidate in
+        rows.raw("{" + (candidate.factors.overrides ?? []).map { String($0.id) }.joined(separator: ",") + "}")
+        rows.raw(candidate.factors.override_fixed == true ? "t" : "f")
+      }
+    }
+    try saveExpectedOutcomes(connection, runID: runID, candidates: candidates)
   }
 
   /// The expected bookings and GMV of each category x city x day x currency of the table (all bands), and at

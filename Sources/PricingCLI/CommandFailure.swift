@@ -50,7 +50,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
     case let error as FitError:
       let status: ExitStatus =
         switch error.code {
-        case .noData, .notFound: .dataError
+        case .noData, .notFound, .invalidRequest: .dataError
         case .configuration: .configuration
         }
       return CommandFailure(status: status, message: error.description)

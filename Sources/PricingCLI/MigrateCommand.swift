@@ -12,6 +12,9 @@ struct MigrateCommand: ParsableCommand {
   @Option(name: .customLong("reader-role"), help: "Also create this read-only role for the booking service.")
   var readerRole: String?
 
+  @Option(name: .customLong("admin-role"), help: "Also create this role for admins: read the pricing tables, manage overrides.")
+  var adminRole: String?
+
   func run() throws {
     try reportingFailures {
       let settings = try options.settings()
@@ -26,6 +29,15 @@ struct MigrateCommand: ParsableCommand {
           print(
             "role \(readerRole) may read \(schema.name).current_multipliers and \(schema.name).experience_bands"
               + " and call \(schema.name).multiplier(category, city, experience_years, local_date)")
+        } else {
+          print("not permitted to create roles; the SQL to run:\n\(role.sql)")
+        }
+      }
+      if let adminRole {
+        let role = AdminRole(schema: schema, role: try SQLIdentifier(adminRole))
+        if try role.apply(connection, logger: logger) {
+          print(
+            "role \(adminRole) may read the pricing tables and add and revoke overrides (\(schema.name).price_overrides)")
         } else {
           print("not permitted to create roles; the SQL to run:\n\(role.sql)")
         }

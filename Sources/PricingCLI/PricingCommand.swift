@@ -9,7 +9,7 @@ public struct PricingCommand: ParsableCommand {
     version: ProgramVersion.current,
     subcommands: [
       MigrateCommand.self, SeedCommand.self, IngestCommand.self, FitCommand.self, ModelCommand.self,
-      ExplainCommand.self, ImpactCommand.self, PublishCommand.self, RollbackCommand.self, StatusCommand.self, ReportCommand.self,
+      ExplainCommand.self, ImpactCommand.self, OverrideCommand.self, PublishCommand.self, RollbackCommand.self, StatusCommand.self, ReportCommand.self,
       RunCommand.self, RegressCommand.self, ConfigCommand.self, EvaluateCommand.self,
     ]
   )

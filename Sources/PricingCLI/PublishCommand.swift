@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Pipeline
 import Postgres
@@ -17,8 +18,17 @@ struct PublishCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Show what would change and write nothing.")
   var dryRun = false
 
-  @Flag(help: "Override the drift and validation guardrails (never bounds, coverage or NaN); recorded.")
+  @Flag(help: "Override the drift, impact and validation guardrails (never bounds, coverage or NaN); recorded.")
   var force = false
+
+  @Flag(
+    name: .customLong("reapply-overrides"),
+    help: "Republish the current version's table with today's overrides applied, as a new version, through the guardrails.")
+  var reapplyOverrides = false
+
+  func validate() throws {
+    if reapplyOverrides && runID != nil { throw ValidationError("--reapply-overrides takes no --run: it republishes the current table") }
+  }
 
   func run() throws {
     try reportingFailures {
@@ -33,6 +43,18 @@ struct PublishCommand: ParsableCommand {
             "\(check.passed ? "pass" : (check.overridable && force ? "forced" : "FAIL"))  \(check.name): \(check.detail)"
           )
         }
+      }
+      var runID = self.runID
+      if reapplyOverrides {
+        let reapplier = OverrideReapplier(schema: schema, policy: settings.policy, logger: logger)
+        if dryRun {
+          let changes = try reapplier.recompute(connection).changes
+          print("dry run: reapplying today's overrides would change \(changes.count) cells of the current table")
+          return
+        }
+        let reapplied = try reapplier.reapply(connection, conninfo: settings.warehouseConninfo)
+        print("run \(reapplied.run): the current table with today's overrides (\(reapplied.changes) cells changed)")
+        runID = reapplied.run
       }
       let outcome: Publisher.Outcome
       do {

@@ -48,5 +48,74 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
   public var bookings_at_list: Double?
   public var gmv_at_list: Double?
 
+  /// Overridden cells: the dynamic multiplier (what the policy set without the overrides), the override's
+  /// factor (multiplier / dynamic), the overrides that decided it, whether one was `fixed`, and the expected
+  /// GMV at the dynamic multiplier.
+  public var dynamic: Double?
+  public var override: Double?
+  public var overrides: [OverrideNote]?
+  public var override_fixed: Bool?
+  public var expected_gmv_dynamic: Double?
+
+  /// One override that decided a multiplier, as `explain` names it.
+  public struct OverrideNote: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var kind: String
+    public var value: Double?
+    public var reason: String
+    public var created_by: String
+
+    public init(_ override: PriceOverride) {
+      id = override.id
+      kind = override.kind.rawValue
+      value = override.value
+      reason = override.reason
+      created_by = override.createdBy
+    }
+  }
+
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case base, city, season, weekday, experience, band, smoothing, clamp, pressure, target, predicted_bookings, capacity, elasticity, confidence, fallback, objective, elasticity_se, band_capacity, band_demand, list_price, currency, optimum, shrink, binding, expected_bookings, expected_gmv, bookings_at_list, gmv_at_list, dynamic, override, overrides, override_fixed, expected_gmv_dynamic
+  }
+
+  /// Reads stored factors; a key a run did not store keeps its default (older runs, hand-made rows).
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let defaults = MultiplierFactors()
+    base = try container.decodeIfPresent(Double.self, forKey: .base) ?? defaults.base
+    city = try container.decodeIfPresent(Double.self, forKey: .city) ?? defaults.city
+    season = try container.decodeIfPresent(Double.self, forKey: .season) ?? defaults.season
+    weekday = try container.decodeIfPresent(Double.self, forKey: .weekday) ?? defaults.weekday
+    experience = try container.decodeIfPresent(Double.self, forKey: .experience) ?? defaults.experience
+    band = try container.decodeIfPresent(Double.self, forKey: .band) ?? defaults.band
+    smoothing = try container.decodeIfPresent(Double.self, forKey: .smoothing) ?? defaults.smoothing
+    clamp = try container.decodeIfPresent(Double.self, forKey: .clamp) ?? defaults.clamp
+    pressure = try container.decodeIfPresent(Double.self, forKey: .pressure) ?? defaults.pressure
+    target = try container.decodeIfPresent(Double.self, forKey: .target) ?? defaults.target
+    predicted_bookings = try container.decodeIfPresent(Double.self, forKey: .predicted_bookings) ?? defaults.predicted_bookings
+    capacity = try container.decodeIfPresent(Double.self, forKey: .capacity) ?? defaults.capacity
+    elasticity = try container.decodeIfPresent(Double.self, forKey: .elasticity) ?? defaults.elasticity
+    confidence = try container.decodeIfPresent(Double.self, forKey: .confidence) ?? defaults.confidence
+    fallback = try container.decodeIfPresent(String.self, forKey: .fallback)
+    objective = try container.decodeIfPresent(String.self, forKey: .objective)
+    elasticity_se = try container.decodeIfPresent(Double.self, forKey: .elasticity_se)
+    band_capacity = try container.decodeIfPresent(Double.self, forKey: .band_capacity)
+    band_demand = try container.decodeIfPresent(Double.self, forKey: .band_demand)
+    list_price = try container.decodeIfPresent(Double.self, forKey: .list_price)
+    currency = try container.decodeIfPresent(String.self, forKey: .currency)
+    optimum = try container.decodeIfPresent(Double.self, forKey: .optimum)
+    shrink = try container.decodeIfPresent(Double.self, forKey: .shrink)
+    binding = try container.decodeIfPresent(String.self, forKey: .binding)
+    expected_bookings = try container.decodeIfPresent(Double.self, forKey: .expected_bookings)
+    expected_gmv = try container.decodeIfPresent(Double.self, forKey: .expected_gmv)
+    bookings_at_list = try container.decodeIfPresent(Double.self, forKey: .bookings_at_list)
+    gmv_at_list = try container.decodeIfPresent(Double.self, forKey: .gmv_at_list)
+    dynamic = try container.decodeIfPresent(Double.self, forKey: .dynamic)
+    override = try container.decodeIfPresent(Double.self, forKey: .override)
+    overrides = try container.decodeIfPresent([OverrideNote].self, forKey: .overrides)
+    override_fixed = try container.decodeIfPresent(Bool.self, forKey: .override_fixed)
+    expected_gmv_dynamic = try container.decodeIfPresent(Double.self, forKey: .expected_gmv_dynamic)
+  }
 }

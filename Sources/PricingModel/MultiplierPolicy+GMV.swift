@@ -19,6 +19,8 @@ extension MultiplierPolicy {
     case dailyLimit = "daily_limit"
     /// `utilisation`: the price that brings expected utilisation to the target.
     case target
+    /// A manual override (docs/overrides.md).
+    case override
     /// No demand or no capacity: multiplier 1.
     case noDemand = "no_demand"
     case noCapacity = "no_capacity"
@@ -188,7 +190,7 @@ extension MultiplierPolicy {
 
   /// The candidate with its expected bookings and GMV (at its multiplier and at list price) and what held it
   /// back when the bounds or the daily-change limit moved it.
-  static func withExpectations(_ candidate: CandidateMultiplier, config: PolicyConfig, current: [String: Double])
+  public static func withExpectations(_ candidate: CandidateMultiplier, config: PolicyConfig, current: [String: Double])
     -> CandidateMultiplier
   {
     var result = candidate
@@ -203,7 +205,11 @@ extension MultiplierPolicy {
       factors.expected_gmv = price * candidate.multiplier * atM
       factors.gmv_at_list = price * atList
     }
-    if abs(factors.clamp - 1) > 1e-4 {
+    if factors.dynamic != nil {
+      factors.expected_gmv_dynamic = factors.list_price.map {
+        $0 * factors.dynamic! * served(demand: demand, capacity: capacity, elasticity: factors.elasticity, multiplier: factors.dynamic!)
+      }
+    } else if abs(factors.clamp - 1) > 1e-4 {
       let bounds = allowedRange(previous: nil, config: config)
       if candidate.multiplier <= bounds.lowerBound {
         factors.binding = Binding.floor.rawValue

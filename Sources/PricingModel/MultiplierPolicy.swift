@@ -83,7 +83,7 @@ public struct CandidateMultiplier: Sendable, Equatable {
 public enum MultiplierPolicy {
   public static func candidates(
     model: FittedDemandModel, cells: [FutureCell], bands: [ExperienceBand], config: PolicyConfig,
-    current: [String: Double] = [:]
+    current: [String: Double] = [:], overrides: [PriceOverride] = []
   ) -> [CandidateMultiplier] {
     var raw: [CandidateMultiplier] = []
     let bounds = allowedRange(previous: nil, config: config)
@@ -167,7 +167,9 @@ public enum MultiplierPolicy {
         raw.append(.init(category: cell.category, city: cell.city, band: band.name, date: cell.date, multiplier: multiplier, factors: factors))
       }
     }
-    return smoothAndClamp(raw, config: config, current: current).map { withExpectations($0, config: config, current: current) }
+    return smoothAndClamp(raw, config: config, current: current, overrides: overrides).map {
+      withExpectations($0, config: config, current: current)
+    }
   }
 
   /// The cell-level multiplier (no band, no smoothing, bounds only) of a historical cell: what the
@@ -198,9 +200,11 @@ public enum MultiplierPolicy {
     }
   }
 
-  static func smoothAndClamp(_ raw: [CandidateMultiplier], config: PolicyConfig, current: [String: Double])
-    -> [CandidateMultiplier]
-  {
+  static func smoothAndClamp(
+    _ raw: [CandidateMultiplier], config: PolicyConfig, current: [String: Double], overrides: [PriceOverride] = []
+  ) -> [CandidateMultiplier] {
+    let overridesByCategory = Dictionary(grouping: overrides, by: \.category)
+    let bounds = allowedRange(previous: nil, config: config)
     // Group by (category, city, band), ordered by date.
     var groups: [String: [Int]] = [:]
     for (index, candidate) in raw.enumerated() {
@@ -222,9 +226,36 @@ public enum MultiplierPolicy {
         let rounded = min(max((smoothed * 10_000).rounded() / 10_000, range.lowerBound), range.upperBound)
         candidate.factors.clamp = rounded / smoothed
         candidate.multiplier = rounded
+        if let scoped = overridesByCategory[candidate.category] {
+          candidate = applyOverrides(
+            candidate, unlimited: min(max(smoothed, bounds.lowerBound), bounds.upperBound),
+            overrides: scoped, bounds: bounds)
+        }
         result[index] = candidate
       }
     }
+    return result
+  }
+
+  /// The candidate with the overrides that apply to its cell (`PriceOverride.resolve`), starting from its
+  /// dynamic multiplier within the bounds but not the daily-change limit (which never holds an override back);
+  /// unchanged when none applies. Records the dynamic multiplier, the override's factor and the overrides.
+  public static func applyOverrides(
+    _ candidate: CandidateMultiplier, unlimited: Double, overrides: [PriceOverride], bounds: ClosedRange<Double>
+  ) -> CandidateMultiplier {
+    let applicable = overrides.filter {
+      $0.applies(category: candidate.category, city: candidate.city, band: candidate.band, date: candidate.date)
+    }
+    guard let resolution = PriceOverride.resolve(dynamic: unlimited, overrides: applicable, bounds: bounds) else {
+      return candidate
+    }
+    var result = candidate
+    result.factors.dynamic = candidate.multiplier
+    result.factors.override = resolution.multiplier / candidate.multiplier
+    result.factors.overrides = resolution.applied.map(MultiplierFactors.OverrideNote.init)
+    result.factors.override_fixed = resolution.fixed
+    result.factors.binding = Binding.override.rawValue
+    result.multiplier = resolution.multiplier
     return result
   }
 
@@ -232,7 +263,7 @@ public enum MultiplierPolicy {
   /// currently published multiplier, both on the 4-decimal grid of `numeric(6,4)`. The bounds win: when the
   /// published multiplier lies so far outside them (the bounds were tightened) that the limit's range misses
   /// them, the range is the bound nearest to it, so a policy change takes effect at the next run.
-  static func allowedRange(previous: Double?, config: PolicyConfig) -> ClosedRange<Double> {
+  public static func allowedRange(previous: Double?, config: PolicyConfig) -> ClosedRange<Double> {
     // Up or down to the grid, a value within 1e-7 of a grid point being that point (1.15 x 10^4 is
     // 11499.999999999998 in binary).
     func up(_ value: Double) -> Double { (value * 10_000 - 1e-7).rounded(.up) / 10_000 }
@@ -285,6 +316,13 @@ public enum MultiplierPolicy {
       lines.append(line)
     }
     if let binding = f.binding.flatMap(Binding.init(rawValue:)) { lines.append("  binding: \(describe(binding))") }
+    if let notes = f.overrides, let dynamic = f.dynamic {
+      lines.append("  overridden: the policy's multiplier was \(n(dynamic)); x \(n(f.override ?? 1)) by")
+      for note in notes {
+        let value = note.value.map { " \(n($0))" } ?? ""
+        lines.append("    override \(note.id) (\(note.kind)\(value)) by \(note.created_by): \(note.reason)")
+      }
+    }
     if f.clamp < 0.9999 { lines.append("  capped: the bound or the daily-change limit lowered it") }
     if f.clamp > 1.0001 { lines.append("  raised by the bound or the daily-change limit") }
     if let fallback = f.fallback { lines.append("  fallback: \(fallback)") }
@@ -301,6 +339,7 @@ public enum MultiplierPolicy {
     case .maxUtilisation: return "max_utilisation (the price rises until expected utilisation is at most the setting)"
     case .minVolume: return "min_volume_ratio (the price falls until expected bookings reach the setting's share)"
     case .dailyLimit: return "daily-change limit (against the published multiplier)"
+    case .override: return "a manual override"
     case .uncertainty:
       return "the elasticity's interval (the price that earns most in the worst case within elasticity_margin standard errors)"
     case .target: return "target utilisation"

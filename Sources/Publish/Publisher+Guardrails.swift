@@ -47,6 +47,8 @@ extension Publisher {
     /// Cells whose current multiplier lies outside the bounds: moved by a policy change (the bounds win
     /// over the daily limit), not counted in the drift.
     var movedByBounds = 0
+    /// Cells a manual override decides: not counted in the drift (docs/overrides.md).
+    var overridden = 0
   }
 
   /// The named checks, the candidate's row count, and the largest moves against the current version
@@ -127,7 +129,8 @@ extension Publisher {
           format: "%d of %d cells move more than %.0f%%; mean absolute change %.2f%%", drift.beyond, drift.compared,
           dailyLimit * 100,
           meanChange * 100)
-          + (drift.movedByBounds > 0 ? "; \(drift.movedByBounds) cells brought inside new bounds not counted" : "")))
+          + (drift.movedByBounds > 0 ? "; \(drift.movedByBounds) cells brought inside new bounds not counted" : "")
+          + (drift.overridden > 0 ? "; \(drift.overridden) overridden cells not counted" : "")))
     checks.append(try pacer.run { try impact(run: run, against: current?.run, bounds: low...max(low, high)) })
     return GuardrailFindings(
       checks: checks, rows: rows, largestMoves: drift.largest.map(\.text), workSeconds: pacer.workSeconds,
@@ -154,7 +157,8 @@ extension Publisher {
   /// `settings.impactMaxBookingsDrop`. Aggregated in the server from the candidates' factors; a run whose
   /// factors carry no demand (fitted before impact estimates) passes with a note. The current table is judged
   /// within `bounds` (its cells outside them clamped to them), as the drift leaves out the cells a changed
-  /// bound moves: a policy change is not a loss the guardrail refuses.
+  /// bound moves: a policy change is not a loss the guardrail refuses. Cells a manual override decides, in
+  /// the candidate or in the current table, are left out (docs/overrides.md).
   func impact(run: Int64, against current: Int64?, bounds: ClosedRange<Double>? = nil) throws -> GuardrailCheck {
     let totals = try impactTotals(run: run, against: current, bounds: bounds)
     guard !totals.isEmpty else {
@@ -225,9 +229,14 @@ extension Publisher {
         JOIN \(schema.table("candidate_factors")) f USING (run_id, category, city, experience_band, valid_on)
         """)
     }
+    // Overridden cells (in the candidate or in the current table) are the admins' decision, not the policy's:
+    // not judged.
     query.append(
       """
-       WHERE m.run_id = \(run) AND f.factors->>'list_price' IS NOT NULL),
+       WHERE m.run_id = \(run) AND f.factors->>'list_price' IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM \(schema.table("candidate_overrides")) o
+                         WHERE o.run_id IN (m.run_id, \(current ?? run)) AND o.category = m.category AND o.city = m.city
+                           AND o.experience_band = m.experience_band AND o.valid_on = m.valid_on)),
       s AS (
         SELECT currency, price, m, mc,
                CASE WHEN demand > 0 AND capacity > 0 THEN least(demand * power(m, e), capacity) ELSE 0 END AS served,
@@ -270,13 +279,20 @@ extension Publisher {
   /// Rows, NaN and out-of-bounds multipliers per category, in the database's order of categories: one scan
   /// of the run's candidates.
   private func categoryCounts(run: Int64, low: Double, high: Double) throws -> [CategoryCounts] {
+    // A `fixed` override may leave the policy's bounds (never the table's hard CHECK): those cells are not
+    // counted outside them (docs/overrides.md).
     try connection.query(
       """
-      SELECT category, count(*), count(*) FILTER (WHERE multiplier = 'NaN'::numeric),
-             count(*) FILTER (WHERE multiplier <> 'NaN'::numeric
-                              AND (multiplier < \(low)::numeric OR multiplier > \(high)::numeric))
-      FROM \(schema.table("candidate_multipliers")) WHERE run_id = \(run)
-      GROUP BY category ORDER BY category
+      SELECT c.category, count(*), count(*) FILTER (WHERE c.multiplier = 'NaN'::numeric),
+             count(*) FILTER (WHERE c.multiplier <> 'NaN'::numeric
+                              AND (c.multiplier < \(low)::numeric OR c.multiplier > \(high)::numeric)
+                              AND o.run_id IS NULL)
+      FROM \(schema.table("candidate_multipliers")) c
+      LEFT JOIN \(schema.table("candidate_overrides")) o
+        ON o.run_id = c.run_id AND o.category = c.category AND o.city = c.city
+       AND o.experience_band = c.experience_band AND o.valid_on = c.valid_on AND o.fixed
+      WHERE c.run_id = \(run)
+      GROUP BY c.category ORDER BY c.category
       """
     ).rows.map {
       CategoryCounts(
@@ -363,24 +379,29 @@ extension Publisher {
       WITH changes AS MATERIALIZED (
         SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
                abs(c.multiplier::float8 / p.multiplier::float8 - 1) AS change,
-               p.multiplier < \(bounds.lowerBound)::numeric OR p.multiplier > \(bounds.upperBound)::numeric AS by_bounds
+               p.multiplier < \(bounds.lowerBound)::numeric OR p.multiplier > \(bounds.upperBound)::numeric AS by_bounds,
+               o.run_id IS NOT NULL AS by_override
         FROM \(candidates) c JOIN \(candidates) p
           ON p.run_id = \(currentRun) AND p.category = c.category AND p.city = c.city
          AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
+        LEFT JOIN \(schema.table("candidate_overrides")) o
+          ON o.run_id = c.run_id AND o.category = c.category AND o.city = c.city
+         AND o.experience_band = c.experience_band AND o.valid_on = c.valid_on
         WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric
           AND c.category BETWEEN \(range.first) AND \(range.last)
           AND p.category BETWEEN \(range.first) AND \(range.last)),
       totals AS (
-        SELECT count(*) FILTER (WHERE NOT by_bounds) AS compared,
-               coalesce(sum(change) FILTER (WHERE NOT by_bounds), 0)::float8 AS total,
-               count(*) FILTER (WHERE change > \(dailyLimit) + 0.0001 AND NOT by_bounds) AS beyond,
-               count(*) FILTER (WHERE by_bounds) AS by_bounds
+        SELECT count(*) FILTER (WHERE NOT by_bounds AND NOT by_override) AS compared,
+               coalesce(sum(change) FILTER (WHERE NOT by_bounds AND NOT by_override), 0)::float8 AS total,
+               count(*) FILTER (WHERE change > \(dailyLimit) + 0.0001 AND NOT by_bounds AND NOT by_override) AS beyond,
+               count(*) FILTER (WHERE by_bounds AND NOT by_override) AS by_bounds,
+               count(*) FILTER (WHERE by_override) AS by_override
         FROM changes)
       SELECT t.compared, t.total, t.beyond, t.by_bounds, top.change,
              top.category || ' in ' || top.city || ', ' || top.experience_band || ', ' || top.valid_on || ': '
-               || top.before || ' -> ' || top.after
+               || top.before || ' -> ' || top.after, t.by_override
       FROM totals t LEFT JOIN LATERAL (
-        SELECT * FROM changes WHERE NOT by_bounds ORDER BY change DESC, category, city, experience_band, valid_on LIMIT 5) top ON true
+        SELECT * FROM changes WHERE NOT by_bounds AND NOT by_override ORDER BY change DESC, category, city, experience_band, valid_on LIMIT 5) top ON true
       ORDER BY top.change DESC, top.category, top.city, top.experience_band, top.valid_on
       """)
     var part = DriftPart()
@@ -389,6 +410,7 @@ extension Publisher {
       part.totalChange = try row.decode(Double.self, at: 1)
       part.beyond = try row.decode(Int.self, at: 2)
       part.movedByBounds = try row.decode(Int.self, at: 3)
+      part.overridden = try row.decode(Int.self, at: 6)
       if let change = try row.decode(Double?.self, at: 4) {
         part.largest.append(Move(change: change, text: try row.decode(String.self, at: 5)))
       }
@@ -413,6 +435,7 @@ extension Publisher {
     }
     return DriftPart(
       compared: earlier.compared + later.compared, totalChange: earlier.totalChange + later.totalChange,
-      beyond: earlier.beyond + later.beyond, largest: merged, movedByBounds: earlier.movedByBounds + later.movedByBounds)
+      beyond: earlier.beyond + later.beyond, largest: merged, movedByBounds: earlier.movedByBounds + later.movedByBounds,
+      overridden: earlier.overridden + later.overridden)
   }
 }

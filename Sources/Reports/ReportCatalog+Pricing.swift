@@ -108,7 +108,58 @@ extension ReportCatalog {
         """),
   ]
 
-  static let pricingTables: [ReportTableSpec] = pricingImpactTables + [
+  static let overrideTables: [ReportTableSpec] = [
+    ReportTableSpec(
+      id: "manual_overrides", title: "Manual overrides",
+      caption:
+        "Overrides in force during the period or ended in it (docs/overrides.md). Cells: those of the prices being served that the override decides, with their expected GMV at the override's price and at the model's; realised: bookings and booked GMV in the override's scope on its days within the period, up to yesterday. Money per currency.",
+      sql: """
+        WITH o AS (
+          SELECT * FROM {{schema}}.price_overrides
+          WHERE created_at::date <= $2 AND valid_to >= $1 AND (revoked_at IS NULL OR revoked_at::date >= $1)),
+        cells AS (
+          SELECT ov AS override_id, f.factors->>'currency' AS currency, count(*) AS cells,
+                 sum((f.factors->>'expected_gmv')::float8) AS gmv_override,
+                 sum((f.factors->>'expected_gmv_dynamic')::float8) AS gmv_model
+          FROM {{schema}}.current_version cur
+          JOIN {{schema}}.candidate_overrides co ON co.run_id = cur.run_id
+          CROSS JOIN LATERAL unnest(co.override_ids) ov
+          JOIN {{schema}}.candidate_factors f
+            ON f.run_id = co.run_id AND f.category = co.category AND f.city = co.city
+           AND f.experience_band = co.experience_band AND f.valid_on = co.valid_on
+          GROUP BY 1, 2),
+        realised AS (
+          SELECT o.override_id, b.currency, count(*) AS bookings, sum(b.charged_price) AS gmv
+          FROM o
+          LEFT JOIN {{schema}}.experience_bands eb ON eb.band = o.experience_band
+          JOIN {{schema}}.booking_facts b
+            ON b.category = o.category AND (o.city IS NULL OR b.city = o.city) AND NOT b.source_deleted
+           AND b.local_date BETWEEN greatest(o.valid_from, $1::date)
+                                AND least(o.valid_to, $2::date, (now() AT TIME ZONE 'UTC')::date - 1,
+                                          coalesce(o.revoked_at::date, 'infinity'::date),
+                                          coalesce(o.expires_at::date - 1, 'infinity'::date))
+          WHERE o.experience_band IS NULL
+             OR (b.experience_years >= eb.min_years AND (eb.max_years IS NULL OR b.experience_years < eb.max_years))
+          GROUP BY 1, 2)
+        SELECT o.override_id,
+               CASE WHEN o.revoked_at IS NOT NULL THEN 'revoked'
+                    WHEN o.expires_at IS NOT NULL AND o.expires_at <= now() THEN 'expired'
+                    WHEN o.valid_to < (now() AT TIME ZONE 'UTC')::date THEN 'ended'
+                    WHEN o.valid_from > (now() AT TIME ZONE 'UTC')::date THEN 'scheduled'
+                    ELSE 'active' END AS status,
+               o.kind, o.value, o.category, coalesce(o.city, 'all') AS city,
+               coalesce(o.experience_band, 'all') AS experience_band, o.valid_from, o.valid_to, o.reason, o.created_by,
+               coalesce(c.currency, r.currency) AS currency, coalesce(c.cells, 0) AS cells,
+               round(c.gmv_override::numeric, 2) AS expected_gmv_override, round(c.gmv_model::numeric, 2) AS expected_gmv_model,
+               coalesce(r.bookings, 0) AS realised_bookings, r.gmv AS realised_gmv
+        FROM o
+        LEFT JOIN cells c ON c.override_id = o.override_id
+        LEFT JOIN realised r ON r.override_id = o.override_id AND (c.currency IS NULL OR r.currency = c.currency)
+        ORDER BY o.override_id DESC, 12
+        """),
+  ]
+
+  static let pricingTables: [ReportTableSpec] = pricingImpactTables + overrideTables + [
     ReportTableSpec(
       id: "price_version", title: "Prices being served",
       caption: "The published version the booking service reads (pricing.current_multipliers), its age and horizon.",
@@ -282,6 +333,10 @@ extension ReportCatalog {
         .table("pricing_impact"),
         .table("promised_vs_realised"),
       ]),
+    ReportSectionSpec(
+      id: "overrides", title: "Manual overrides",
+      intro: "Prices set by hand: which overrides were in force, the cells they decide, and what they brought.",
+      blocks: [.table("manual_overrides")]),
     ReportSectionSpec(
       id: "prices", title: "Prices",
       intro: "The multipliers the booking service applies to list prices now, and how they moved.",

@@ -64,4 +64,26 @@ struct ReportImpactTests {
     let early = try fixture.report(try ReportPeriod(from: LocalDate(iso: "2026-01-01")!, to: LocalDate(iso: "2026-02-01")!))
     #expect(early["promised_vs_realised"]?.isEmpty == true)
   }
+
+  @Test("manual overrides: in force or ended in the period, the served cells they decide, what they brought")
+  func overrides() throws {
+    let fixture = try ReportFixture.handMade()
+    try fixture.connection.execute(
+      """
+      INSERT INTO pricing.price_overrides (category, city, valid_from, valid_to, kind, value, reason, created_by, created_at)
+      VALUES ('cleaning', 'Berlin', '2026-03-02', '2026-03-03', 'fixed', 1.1, 'trade fair', 'ana', '2026-03-01 09:00+00'),
+             ('moving', NULL, '2025-01-01', '2025-01-31', 'freeze', NULL, 'long ago', 'ben', '2024-12-30 09:00+00');
+      INSERT INTO pricing.candidate_overrides VALUES
+        (1, 'cleaning', 'Berlin', 'junior', '2026-03-02', '{1}', true), (1, 'cleaning', 'Berlin', 'junior', '2026-03-03', '{1}', true);
+      UPDATE pricing.candidate_factors
+      SET factors = '{"currency": "EUR", "expected_gmv": 110, "expected_gmv_dynamic": 100}' WHERE run_id = 1;
+      """)
+    let report = try fixture.report()
+    // Two served cells at 110 against 100 at the model's price; realised on 2 and 3 March: booking 1 (100 EUR).
+    // The January 2025 freeze ended before the period.
+    #expect(
+      report.lines("manual_overrides") == [
+        "1,ended,fixed,1.1000,cleaning,Berlin,all,2026-03-02,2026-03-03,trade fair,ana,EUR,2,220.00,200.00,1,100.00"
+      ])
+  }
 }

@@ -1,0 +1,51 @@
+import Logging
+import Postgres
+
+/// The admins' role (docs/overrides.md): it may read the pricing tables and manage overrides (add and
+/// revoke them), and nothing else; it cannot write price versions, candidates or model runs (publishing,
+/// `--reapply-overrides` included, stays with the pipeline's own role).
+public struct AdminRole {
+  public let schema: WarehouseSchema
+  public let role: SQLIdentifier
+
+  public init(schema: WarehouseSchema, role: SQLIdentifier) {
+    self.schema = schema
+    self.role = role
+  }
+
+  /// The tables it reads.
+  static let readable = [
+    "current_multipliers", "published_multipliers", "price_versions", "current_version", "candidate_multipliers",
+    "candidate_factors", "candidate_overrides", "model_runs", "expected_outcomes", "publish_events",
+    "experience_bands", "price_overrides", "services", "cities", "runs", "run_steps",
+  ]
+
+  /// The statements, for a DBA to run when `pricing migrate` may not create roles.
+  public var sql: String {
+    let tables = Self.readable.map { schema.table($0).quoted }.joined(separator: ", ")
+    let overrides = schema.table("price_overrides").quoted
+    return """
+      DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(role.name)') THEN CREATE ROLE \(role.quoted) LOGIN; END IF;
+      END $$;
+      GRANT USAGE ON SCHEMA \(schema.name.quoted) TO \(role.quoted);
+      GRANT SELECT ON \(tables) TO \(role.quoted);
+      GRANT INSERT (category, city, experience_band, valid_from, valid_to, kind, value, reason, created_by, expires_at)
+        ON \(overrides) TO \(role.quoted);
+      GRANT UPDATE (revoked_at, revoked_by, revoke_reason) ON \(overrides) TO \(role.quoted);
+      GRANT USAGE ON SEQUENCE \(schema.table("price_overrides_override_id_seq").quoted) TO \(role.quoted);
+      """
+  }
+
+  /// Creates the role and its grants; returns false (and logs the SQL) when not permitted.
+  @discardableResult
+  public func apply(_ connection: Connection, logger: Logger) throws -> Bool {
+    do {
+      try connection.transaction { try $0.execute(sql) }
+      return true
+    } catch let error as PostgresError where error.sqlState == "42501" {
+      logger.warning("not permitted to create role \(role): ask a DBA to run:\n\(sql)")
+      return false
+    }
+  }
+}
