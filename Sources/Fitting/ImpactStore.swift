@@ -96,6 +96,10 @@ public struct ImpactStore {
         """)
     }
     query.append(" WHERE m.run_id = \(run) AND f.factors->>'list_price' IS NOT NULL")
+    // A run just written has no statistics yet: the planner would take it for one row and loop over the other
+    // table for each of its rows (minutes). Hash joins only.
+    try connection.execute("SET enable_nestloop = off")
+    defer { try? connection.execute("RESET enable_nestloop") }
     let rows = try connection.query(query).rows
     guard !rows.isEmpty else {
       throw FitError(

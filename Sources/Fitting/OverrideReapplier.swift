@@ -106,10 +106,33 @@ public struct OverrideReapplier {
     return Recomputed(servedRun: servedRun, candidates: candidates, changes: changes)
   }
 
-  /// Writes the recomputed table as a new model run (a copy of the served run's record, its candidates
-  /// replaced) and returns the run's id, for publish to take through the guardrails.
-  public func reapply(_ connection: Connection, conninfo: String) throws -> (run: Int64, changes: Int) {
+  /// Writes the recomputed table as a new model run (a copy of the served run's record, its candidates and its
+  /// impact estimate replaced) and returns the run's id, for publish to take through the guardrails; nil when
+  /// the overrides in force change no cell of the served table (nothing is written).
+  public func reapply(_ connection: Connection, conninfo: String) throws -> (run: Int64, changes: Int)? {
     let recomputed = try recompute(connection)
+    guard !recomputed.changes.isEmpty else { return nil }
+    // What the new table is expected to do, against flat prices and the table it replaces, with the served
+    // run's uncertainty.
+    let stored = try connection.query(
+      "SELECT coalesce(impact->'flat'->'uncertainty', 'null')::text FROM \(schema.table("model_runs")) WHERE run_id = \(recomputed.servedRun)"
+    ).scalar(String.self)
+    let uncertainty =
+      stored == "null"
+      ? PriceImpact.Uncertainty() : try JSONDecoder().decode(PriceImpact.Uncertainty.self, from: Data(stored.utf8))
+    let bounds = MultiplierPolicy.allowedRange(previous: nil, config: policy)
+    let served = Dictionary(
+      recomputed.changes.map { ($0.from.key, $0.from.multiplier) }, uniquingKeysWith: { first, _ in first })
+    let impact = [
+      "flat": PriceImpact.estimate(
+        ImpactStore.cells(recomputed.candidates, against: nil), against: "flat", bounds: bounds, uncertainty: uncertainty),
+      "current": PriceImpact.estimate(
+        ImpactStore.cells(recomputed.candidates, against: served.isEmpty ? nil : served.merging(
+          recomputed.candidates.filter { served[$0.key] == nil }.map { ($0.key, $0.multiplier) }, uniquingKeysWith: { a, _ in a })),
+        against: "run \(recomputed.servedRun)", bounds: bounds, uncertainty: uncertainty),
+    ]
+    let encoder = ModelRunStore.encoder()
+    let impactJSON = String(decoding: try encoder.encode(impact), as: UTF8.self)
     let recorderConnection = try Connection(conninfo: conninfo, logger: logger)
     let recorder = try RunRecorder(
       connection: recorderConnection, schema: schema, command: "reapply-overrides",
@@ -126,7 +149,7 @@ public struct OverrideReapplier {
           SELECT \(run), as_of, history_start, holdout_start, horizon_days, family, theta, converged, iterations,
                  status, reasons, config, coefficients, elasticities,
                  metrics || jsonb_build_object('overrides_reapplied_to_run', \(recomputed.servedRun)::bigint),
-                 '{}', impact
+                 '{}', \(impactJSON)::jsonb
           FROM \(schema.table("model_runs")) WHERE run_id = \(recomputed.servedRun)
           """)
         try ModelRunStore(schema: schema).writeCandidates(connection, runID: run, candidates: recomputed.candidates)

@@ -152,6 +152,17 @@ public struct OverrideStore {
         throw fail("--expires \(expires) is not a timestamp (2026-12-31 18:00, with or without a zone)")
       }
       guard valid else { throw fail("--expires \(expires) is not in the future") }
+      // An override applies to the days before its expiry's date (UTC): one that expires before its first
+      // day still to come would change nothing.
+      let first = max(request.from, serverToday)
+      let covers = try connection.query(
+        "SELECT (\(expires)::timestamptz AT TIME ZONE 'UTC')::date > \(first)::date"
+      ).scalar(Bool.self)
+      guard covers else {
+        throw fail(
+          "--expires \(expires) leaves no day to override: an override applies to the days before its expiry's date "
+            + "(UTC), and its first day still to come is \(first)")
+      }
     }
     guard request.kind == .min || request.kind == .max, let value = request.value else { return }
     let opposite = request.kind == .min ? "max" : "min"

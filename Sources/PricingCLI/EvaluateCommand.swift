@@ -5,7 +5,8 @@ import Marketplace
 import Postgres
 
 /// `pricing evaluate --truth FILE [--run N] [--format text|json]`: a model run's prices judged under the true
-/// demand of the market `pricing seed` generated (synthetic markets only; Benchmarks/pricing-value.sh).
+/// demand of the market `pricing seed` generated (synthetic markets only; Benchmarks/pricing-value.sh). The
+/// table is judged as served, manual overrides included.
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
@@ -32,6 +33,9 @@ struct EvaluateCommand: ParsableCommand {
       let (connection, schema) = try options.connectWarehouse(
         settings, logger: options.makeLogger("evaluate", settings: settings))
       let truth: MarketplaceTruth
+      guard FileManager.default.isReadableFile(atPath: self.truth) else {
+        throw CommandFailure(status: .dataError, message: "\(self.truth): no such file, or not readable")
+      }
       do {
         truth = try JSONDecoder().decode(MarketplaceTruth.self, from: Data(contentsOf: URL(fileURLWithPath: self.truth)))
       } catch {

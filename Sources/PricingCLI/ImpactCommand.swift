@@ -91,7 +91,7 @@ struct ImpactCommand: ParsableCommand {
       value.map { "[\(percent($0.low)), \(percent($0.high))]" } ?? ""
     }
     var lines = [
-      "run \(run) against \(against): expected over its \(estimate.cells) priced band-days (90% intervals from the model's uncertainty)",
+      "run \(run) against \(against): expected over its \(estimate.cells) band-days with providers (90% intervals from the model's uncertainty)",
       String(
         format: "at the floor %.1f%%, at the ceiling %.1f%%, held back by the daily-change limit %.1f%% of cells",
         estimate.share_at_floor * 100, estimate.share_at_ceiling * 100, estimate.share_held_by_daily_limit * 100),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Postgres
 import Warehouse
 
@@ -14,6 +15,12 @@ struct MigrateCommand: ParsableCommand {
 
   @Option(name: .customLong("admin-role"), help: "Also create this role for admins: read the pricing tables, manage overrides.")
   var adminRole: String?
+
+  func validate() throws {
+    if let readerRole, readerRole == adminRole {
+      throw ValidationError("--reader-role and --admin-role must differ: the booking service must not see overrides")
+    }
+  }
 
   func run() throws {
     try reportingFailures {
@@ -35,6 +42,15 @@ struct MigrateCommand: ParsableCommand {
       }
       if let adminRole {
         let role = AdminRole(schema: schema, role: try SQLIdentifier(adminRole))
+        let before = try role.existing(connection)
+        if before.superuser {
+          throw CommandFailure(
+            status: .usage, message: "--admin-role \(adminRole) is a superuser: name a role of its own for the admins")
+        }
+        if before.exists {
+          FileHandle.standardError.write(
+            Data("pricing: role \(adminRole) existed: it keeps its other rights and gains the admins'\n".utf8))
+        }
         if try role.apply(connection, logger: logger) {
           print(
             "role \(adminRole) may read the pricing tables and add and revoke overrides (\(schema.name).price_overrides)")

@@ -52,7 +52,10 @@ struct PublishCommand: ParsableCommand {
           print("dry run: reapplying today's overrides would change \(changes.count) cells of the current table")
           return
         }
-        let reapplied = try reapplier.reapply(connection, conninfo: settings.warehouseConninfo)
+        guard let reapplied = try reapplier.reapply(connection, conninfo: settings.warehouseConninfo) else {
+          print("nothing to change: the table being served already has today's overrides")
+          return
+        }
         print("run \(reapplied.run): the current table with today's overrides (\(reapplied.changes) cells changed)")
         runID = reapplied.run
       }
@@ -74,10 +77,13 @@ struct PublishCommand: ParsableCommand {
     }
   }
 
-  /// Who is publishing, for the record: $PRICING_ACTOR, else $USER, else the process owner's id.
+  /// Who is publishing, for the record: $PRICING_ACTOR, else $USER, else the process owner's name (its id
+  /// when it has none).
   static func actor() -> String {
     let environment = ProcessInfo.processInfo.environment
-    return environment["PRICING_ACTOR"] ?? environment["USER"] ?? "uid \(getuid())"
+    if let actor = environment["PRICING_ACTOR"] ?? environment["USER"], !actor.isEmpty { return actor }
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+    return "uid \(getuid())"
   }
 }
 

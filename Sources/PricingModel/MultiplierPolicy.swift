@@ -239,7 +239,8 @@ public enum MultiplierPolicy {
 
   /// The candidate with the overrides that apply to its cell (`PriceOverride.resolve`), starting from its
   /// dynamic multiplier within the bounds but not the daily-change limit (which never holds an override back);
-  /// unchanged when none applies. Records the dynamic multiplier, the override's factor and the overrides.
+  /// unchanged when none applies. Records that dynamic multiplier (the policy's price for the cell, the one
+  /// it returns toward when the override ends), the override's factor and the overrides.
   public static func applyOverrides(
     _ candidate: CandidateMultiplier, unlimited: Double, overrides: [PriceOverride], bounds: ClosedRange<Double>
   ) -> CandidateMultiplier {
@@ -250,8 +251,9 @@ public enum MultiplierPolicy {
       return candidate
     }
     var result = candidate
-    result.factors.dynamic = candidate.multiplier
-    result.factors.override = resolution.multiplier / candidate.multiplier
+    let dynamic = (unlimited * 10_000).rounded() / 10_000
+    result.factors.dynamic = dynamic
+    result.factors.override = resolution.multiplier / dynamic
     result.factors.overrides = resolution.applied.map(MultiplierFactors.OverrideNote.init)
     result.factors.override_fixed = resolution.fixed
     result.factors.binding = Binding.override.rawValue
@@ -285,7 +287,17 @@ public enum MultiplierPolicy {
     func n(_ value: Double) -> String { String(format: "%.4f", value) }
     func two(_ value: Double) -> String { String(format: "%.2f", value) }
     var lines = ["\(candidate.category) in \(candidate.city) on \(candidate.date), band \(candidate.band): multiplier \(n(candidate.multiplier))"]
-    if f.objective == PricingObjective.gmv.rawValue, let optimum = f.optimum {
+    if let notes = f.overrides, let dynamic = f.dynamic {
+      lines.append("  = the policy's multiplier \(n(dynamic)) x override \(n(f.override ?? 1)), by")
+      for note in notes {
+        let value = note.value.map { " \(n($0))" } ?? ""
+        lines.append("    override \(note.id) (\(note.kind)\(value)) by \(note.created_by): \(note.reason)")
+      }
+      if let optimum = f.optimum {
+        lines.append(
+          "  the policy's: GMV optimum at the elasticity's estimate \(n(optimum)) x uncertainty pull \(n(f.shrink ?? 1)) x smoothing \(n(f.smoothing)), within the bounds")
+      }
+    } else if f.objective == PricingObjective.gmv.rawValue, let optimum = f.optimum {
       lines.append(
         "  = GMV optimum at the elasticity's estimate \(n(optimum)) x uncertainty pull \(n(f.shrink ?? 1)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))")
     } else {
@@ -316,13 +328,6 @@ public enum MultiplierPolicy {
       lines.append(line)
     }
     if let binding = f.binding.flatMap(Binding.init(rawValue:)) { lines.append("  binding: \(describe(binding))") }
-    if let notes = f.overrides, let dynamic = f.dynamic {
-      lines.append("  overridden: the policy's multiplier was \(n(dynamic)); x \(n(f.override ?? 1)) by")
-      for note in notes {
-        let value = note.value.map { " \(n($0))" } ?? ""
-        lines.append("    override \(note.id) (\(note.kind)\(value)) by \(note.created_by): \(note.reason)")
-      }
-    }
     if f.clamp < 0.9999 { lines.append("  capped: the bound or the daily-change limit lowered it") }
     if f.clamp > 1.0001 { lines.append("  raised by the bound or the daily-change limit") }
     if let fallback = f.fallback { lines.append("  fallback: \(fallback)") }

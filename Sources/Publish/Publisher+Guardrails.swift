@@ -23,6 +23,8 @@ extension Publisher {
     var rows: Int
     var nan: Int
     var outside: Int
+    /// Outside the bounds, decided by a `fixed` override: exempt.
+    var exempt = 0
   }
 
   /// A run of consecutive categories (in the database's order) whose drift is one query.
@@ -47,7 +49,8 @@ extension Publisher {
     /// Cells whose current multiplier lies outside the bounds: moved by a policy change (the bounds win
     /// over the daily limit), not counted in the drift.
     var movedByBounds = 0
-    /// Cells a manual override decides: not counted in the drift (docs/overrides.md).
+    /// Cells a manual override decides, in the candidate or in the current table: not counted in the drift
+    /// (docs/overrides.md).
     var overridden = 0
   }
 
@@ -101,12 +104,14 @@ extension Publisher {
     let rows = categories.reduce(0) { $0 + $1.rows }
     let nan = categories.reduce(0) { $0 + $1.nan }
     let outside = categories.reduce(0) { $0 + $1.outside }
+    let exempt = categories.reduce(0) { $0 + $1.exempt }
     checks.append(
       GuardrailCheck(name: "no_nan", passed: nan == 0, overridable: false, detail: "\(nan) NaN multipliers"))
     checks.append(
       GuardrailCheck(
         name: "bounds", passed: outside == 0, overridable: false,
-        detail: "\(outside) multipliers outside [\(low), \(high)]"))
+        detail: "\(outside) multipliers outside [\(low), \(high)]"
+          + (exempt > 0 ? "; \(exempt) cells of fixed overrides outside them, exempt" : "")))
     checks.append(try pacer.run { try coverage(run: run, asOf: asOf, horizon: horizon) })
     checks.append(try serving(asOf: asOf, horizon: horizon))
 
@@ -286,7 +291,9 @@ extension Publisher {
       SELECT c.category, count(*), count(*) FILTER (WHERE c.multiplier = 'NaN'::numeric),
              count(*) FILTER (WHERE c.multiplier <> 'NaN'::numeric
                               AND (c.multiplier < \(low)::numeric OR c.multiplier > \(high)::numeric)
-                              AND o.run_id IS NULL)
+                              AND o.run_id IS NULL),
+             count(*) FILTER (WHERE (c.multiplier < \(low)::numeric OR c.multiplier > \(high)::numeric)
+                              AND o.run_id IS NOT NULL)
       FROM \(schema.table("candidate_multipliers")) c
       LEFT JOIN \(schema.table("candidate_overrides")) o
         ON o.run_id = c.run_id AND o.category = c.category AND o.city = c.city
@@ -297,7 +304,8 @@ extension Publisher {
     ).rows.map {
       CategoryCounts(
         category: try $0.decode(String.self, at: 0), rows: try $0.decode(Int.self, at: 1),
-        nan: try $0.decode(Int.self, at: 2), outside: try $0.decode(Int.self, at: 3))
+        nan: try $0.decode(Int.self, at: 2), outside: try $0.decode(Int.self, at: 3),
+        exempt: try $0.decode(Int.self, at: 4))
     }
   }
 
@@ -380,13 +388,16 @@ extension Publisher {
         SELECT c.category, c.city, c.experience_band, c.valid_on, p.multiplier AS before, c.multiplier AS after,
                abs(c.multiplier::float8 / p.multiplier::float8 - 1) AS change,
                p.multiplier < \(bounds.lowerBound)::numeric OR p.multiplier > \(bounds.upperBound)::numeric AS by_bounds,
-               o.run_id IS NOT NULL AS by_override
+               o.run_id IS NOT NULL OR q.run_id IS NOT NULL AS by_override
         FROM \(candidates) c JOIN \(candidates) p
           ON p.run_id = \(currentRun) AND p.category = c.category AND p.city = c.city
          AND p.experience_band = c.experience_band AND p.valid_on = c.valid_on
         LEFT JOIN \(schema.table("candidate_overrides")) o
           ON o.run_id = c.run_id AND o.category = c.category AND o.city = c.city
          AND o.experience_band = c.experience_band AND o.valid_on = c.valid_on
+        LEFT JOIN \(schema.table("candidate_overrides")) q
+          ON q.run_id = p.run_id AND q.category = p.category AND q.city = p.city
+         AND q.experience_band = p.experience_band AND q.valid_on = p.valid_on
         WHERE c.run_id = \(run) AND c.multiplier <> 'NaN'::numeric
           AND c.category BETWEEN \(range.first) AND \(range.last)
           AND p.category BETWEEN \(range.first) AND \(range.last)),

@@ -297,8 +297,25 @@ public struct Publisher {
         code: .notFound,
         message: "no model run of pricing run to publish: run pricing run, or name a manual fit with --run ID")
     }
-    let newest = try connection.query("SELECT max(run_id) FROM \(schema.table("model_runs"))").single()
-      .decode(Int64?.self, at: 0)
+    // A table republished with overrides (`--reapply-overrides`) after that fit would lose them.
+    if let served = try connection.query(
+      """
+      SELECT c.run_id FROM \(schema.table("current_version")) c JOIN \(schema.table("runs")) r USING (run_id)
+      WHERE r.command = 'reapply-overrides' AND c.run_id > \(latest)
+      """
+    ).rows.first.map({ try $0.decode(Int64.self, at: 0) }) {
+      throw PublishError(
+        code: .invalidRequest,
+        message:
+          "the served table (run \(served)) has overrides reapplied after run \(latest), the latest fit of pricing run: "
+          + "publishing that fit would drop them; run pricing run (its fit applies the overrides), or name a run with --run")
+    }
+    let newest = try connection.query(
+      """
+      SELECT max(m.run_id) FROM \(schema.table("model_runs")) m JOIN \(schema.table("runs")) r USING (run_id)
+      WHERE r.command = 'fit'
+      """
+    ).single().decode(Int64?.self, at: 0)
     if let newest, newest > latest {
       logger.warning(
         "publishing run \(latest), the latest fit of pricing run; the newer manual fit \(newest) is published only with --run \(newest)")

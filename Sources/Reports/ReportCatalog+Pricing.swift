@@ -112,7 +112,7 @@ extension ReportCatalog {
     ReportTableSpec(
       id: "manual_overrides", title: "Manual overrides",
       caption:
-        "Overrides in force during the period or ended in it (docs/overrides.md). Cells: those of the prices being served that the override decides, with their expected GMV at the override's price and at the model's; realised: bookings and booked GMV in the override's scope on its days within the period, up to yesterday. Money per currency.",
+        "Overrides in force during the period or ended in it (docs/overrides.md). Cells: those of the prices being served that the override decides, with their expected GMV at the override's price and at the model's (bands with providers); realised: bookings and booked GMV in the override's scope on its days within the period from the day it was added, up to yesterday. Money per currency.",
       sql: """
         WITH o AS (
           SELECT * FROM {{schema}}.price_overrides
@@ -127,6 +127,7 @@ extension ReportCatalog {
           JOIN {{schema}}.candidate_factors f
             ON f.run_id = co.run_id AND f.category = co.category AND f.city = co.city
            AND f.experience_band = co.experience_band AND f.valid_on = co.valid_on
+          WHERE f.factors->>'currency' IS NOT NULL
           GROUP BY 1, 2),
         realised AS (
           SELECT o.override_id, b.currency, count(*) AS bookings, sum(b.charged_price) AS gmv
@@ -134,7 +135,7 @@ extension ReportCatalog {
           LEFT JOIN {{schema}}.experience_bands eb ON eb.band = o.experience_band
           JOIN {{schema}}.booking_facts b
             ON b.category = o.category AND (o.city IS NULL OR b.city = o.city) AND NOT b.source_deleted
-           AND b.local_date BETWEEN greatest(o.valid_from, $1::date)
+           AND b.local_date BETWEEN greatest(o.valid_from, o.created_at::date, $1::date)
                                 AND least(o.valid_to, $2::date, (now() AT TIME ZONE 'UTC')::date - 1,
                                           coalesce(o.revoked_at::date, 'infinity'::date),
                                           coalesce(o.expires_at::date - 1, 'infinity'::date))

@@ -17,7 +17,7 @@ public struct AdminRole {
   static let readable = [
     "current_multipliers", "published_multipliers", "price_versions", "current_version", "candidate_multipliers",
     "candidate_factors", "candidate_overrides", "model_runs", "expected_outcomes", "publish_events",
-    "experience_bands", "price_overrides", "services", "cities", "runs", "run_steps",
+    "experience_bands", "price_overrides", "services", "cities", "runs", "run_steps", "schema_migrations",
   ]
 
   /// The statements, for a DBA to run when `pricing migrate` may not create roles.
@@ -33,8 +33,18 @@ public struct AdminRole {
       GRANT INSERT (category, city, experience_band, valid_from, valid_to, kind, value, reason, created_by, expires_at)
         ON \(overrides) TO \(role.quoted);
       GRANT UPDATE (revoked_at, revoked_by, revoke_reason) ON \(overrides) TO \(role.quoted);
+      -- The booking service's grants (--reader-role) are not the admins': a role cannot be both.
       GRANT USAGE ON SEQUENCE \(schema.table("price_overrides_override_id_seq").quoted) TO \(role.quoted);
       """
+  }
+
+  /// Whether the role exists already (its grants are added to whatever it had), and whether it is a superuser
+  /// (whom grants do not limit).
+  public func existing(_ connection: Connection) throws -> (exists: Bool, superuser: Bool) {
+    let row = try connection.query(
+      "SELECT count(*) > 0, coalesce(bool_or(rolsuper), false) FROM pg_roles WHERE rolname = \(role.name)"
+    ).single()
+    return (try row.decode(Bool.self, at: 0), try row.decode(Bool.self, at: 1))
   }
 
   /// Creates the role and its grants; returns false (and logs the SQL) when not permitted.

@@ -128,6 +128,15 @@ struct OverrideTests {
     #expect(
       expires.standardError
         == "pricing: error: --expires next tuesday is not a timestamp (2026-12-31 18:00, with or without a zone)\n")
+    let soon = try add(["--kind", "freeze", "--expires", "now"], from: today, to: today)
+    #expect(soon.status == 65)
+    #expect(soon.standardError == "pricing: error: --expires now is not in the future\n")
+    let tonight = try add(
+      ["--kind", "freeze", "--expires", "\(today.adding(days: 1)) 00:00+00"], from: today.adding(days: 1), to: today.adding(days: 3))
+    #expect(tonight.status == 65)
+    #expect(
+      tonight.standardError
+        == "pricing: error: --expires \(today.adding(days: 1)) 00:00+00 leaves no day to override: an override applies to the days before its expiry's date (UTC), and its first day still to come is \(today.adding(days: 1))\n")
     let revoked = try fixture.pricing(["override", "revoke", "\(maxID)", "--reason", "done"], actor: "ben")
     #expect(revoked.status == 0)
     let again = try fixture.pricing(["override", "revoke", "\(maxID)", "--reason", "done"])
@@ -188,9 +197,13 @@ struct OverrideTests {
     let explain = try fixture.pricing([
       "explain", "--category", "cleaning", "--city", "Berlin", "--date", "\(today)", "--band", "senior",
     ])
-    #expect(explain.standardOutput.contains("  overridden: the policy's multiplier was 1.1000; x 1.8182 by\n"))
+    #expect(explain.standardOutput.contains("  = the policy's multiplier 1.1000 x override 1.8182, by\n"))
     #expect(explain.standardOutput.contains("    override 1 (fixed 2.0000) by ana: trade fair\n"))
 
+    let again = try fixture.pricing(["publish", "--reapply-overrides"])
+    #expect(again.status == 0)
+    #expect(again.standardOutput == "nothing to change: the table being served already has today's overrides\n")
+    #expect(try fixture.connection.query("SELECT count(*) FROM pricing.price_versions").scalar(Int.self) == 2)
     for id in [1, 2] {
       #expect(try fixture.pricing(["override", "revoke", "\(id)", "--reason", "called off"]).status == 0)
     }
@@ -239,6 +252,12 @@ struct OverrideTests {
     let migrated = try fixture.pricing(["migrate", "--admin-role", admin, "--reader-role", reader])
     #expect(migrated.status == 0, "\(migrated.standardError)")
     #expect(migrated.standardOutput.contains("role \(admin) may read the pricing tables and add and revoke overrides"))
+    let same = try fixture.pricing(["migrate", "--admin-role", reader, "--reader-role", reader])
+    #expect(same.status == 64)
+    // The admin role runs the override commands (the schema check reads schema_migrations).
+    let listed = try PricingBinary.run(
+      ["override", "list", "--warehouse", fixture.conninfo + " user=\(admin)"], environment: ["PRICING_ACTOR": "ana"])
+    #expect(listed.status == 0, "\(listed.standardError)")
     func attempt(_ role: String, _ statement: String) throws -> String? {
       try fixture.connection.execute("SET ROLE \(role)")
       defer { try? fixture.connection.execute("RESET ROLE") }
@@ -262,6 +281,20 @@ struct OverrideTests {
     #expect(try attempt(admin, "DELETE FROM pricing.current_version") == "42501")
     #expect(try attempt(admin, "INSERT INTO pricing.price_versions (run_id, rows) VALUES (1, 0)") == "42501")
     #expect(try attempt(admin, "UPDATE pricing.price_overrides SET value = 2") == "42501")
+    // A revocation is set once; a revoked override cannot change; none can be deleted.
+    #expect(try attempt(admin, "UPDATE pricing.price_overrides SET revoked_at = NULL, revoked_by = NULL") == "42501")
+    #expect(try attempt(admin, "UPDATE pricing.price_overrides SET value = 50") == "42501")
+    #expect(
+      try attempt(
+        admin,
+        """
+        INSERT INTO pricing.price_overrides (category, valid_from, valid_to, kind, value, reason, created_by)
+        VALUES ('cleaning', current_date, current_date, 'fixed', 50, 'x', 'x')
+        """) == "23514")
+    #expect(try attempt("postgres", "DELETE FROM pricing.price_overrides") == "42501")
+    #expect(
+      try fixture.connection.query("SELECT recorded_by FROM pricing.price_overrides ORDER BY override_id LIMIT 1")
+        .scalar(String.self) == admin)
     #expect(try attempt(reader, "SELECT * FROM pricing.price_overrides") == "42501")
     #expect(
       try attempt(
