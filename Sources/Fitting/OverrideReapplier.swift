@@ -22,15 +22,17 @@ public struct OverrideReapplier {
   public struct Recomputed {
     public var servedRun: Int64
     public var candidates: [CandidateMultiplier]
+    /// The served multipliers by candidate key.
+    public var served: [String: Double]
     /// The cells whose multiplier changes: (served, new).
     public var changes: [(from: CandidateMultiplier, to: CandidateMultiplier)]
   }
 
-  /// The current version's candidates with `overrides` (by default those in force) applied. A cell an override
+  /// The current version's candidates with the overrides in force (and `adding`, a proposed one) applied. A cell an override
   /// decides gets the override's multiplier from its dynamic one (the policy's, kept in its factors); a cell an
   /// override decided before and no longer does returns toward its dynamic multiplier by at most the daily
   /// limit; every other cell keeps its multiplier.
-  public func recompute(_ connection: Connection, overrides given: [PriceOverride]? = nil) throws -> Recomputed {
+  public func recompute(_ connection: Connection, adding proposed: PriceOverride? = nil) throws -> Recomputed {
     guard
       let servedRun = try connection.query("SELECT run_id FROM \(schema.table("current_version"))").rows.first
         .map({ try $0.decode(Int64.self, at: 0) })
@@ -62,14 +64,11 @@ public struct OverrideReapplier {
     }
     let first = served.map(\.date).min().map { LocalDate(daysSinceEpoch: $0.daysSinceEpoch) }
     let last = served.map(\.date).max().map { LocalDate(daysSinceEpoch: $0.daysSinceEpoch) }
-    let overrides: [PriceOverride]
-    if let given {
-      overrides = given
-    } else if let first, let last {
+    var overrides: [PriceOverride] = []
+    if let first, let last {
       overrides = try OverrideStore(schema: schema).inForce(connection, from: first, through: last)
-    } else {
-      overrides = []
     }
+    if let proposed { overrides.append(proposed) }
     let byCategory = Dictionary(grouping: overrides, by: \.category)
     let bounds = MultiplierPolicy.allowedRange(previous: nil, config: policy)
     let current = Dictionary(served.map { ($0.key, $0.multiplier) }, uniquingKeysWith: { first, _ in first })
@@ -103,7 +102,7 @@ public struct OverrideReapplier {
       if abs(next.multiplier - cell.multiplier) > 1e-9 { changes.append((cell, next)) }
       candidates.append(next)
     }
-    return Recomputed(servedRun: servedRun, candidates: candidates, changes: changes)
+    return Recomputed(servedRun: servedRun, candidates: candidates, served: current, changes: changes)
   }
 
   /// Writes the recomputed table as a new model run (a copy of the served run's record, its candidates and its
@@ -121,14 +120,11 @@ public struct OverrideReapplier {
       stored == "null"
       ? PriceImpact.Uncertainty() : try JSONDecoder().decode(PriceImpact.Uncertainty.self, from: Data(stored.utf8))
     let bounds = MultiplierPolicy.allowedRange(previous: nil, config: policy)
-    let served = Dictionary(
-      recomputed.changes.map { ($0.from.key, $0.from.multiplier) }, uniquingKeysWith: { first, _ in first })
     let impact = [
       "flat": PriceImpact.estimate(
         ImpactStore.cells(recomputed.candidates, against: nil), against: "flat", bounds: bounds, uncertainty: uncertainty),
       "current": PriceImpact.estimate(
-        ImpactStore.cells(recomputed.candidates, against: served.isEmpty ? nil : served.merging(
-          recomputed.candidates.filter { served[$0.key] == nil }.map { ($0.key, $0.multiplier) }, uniquingKeysWith: { a, _ in a })),
+        ImpactStore.cells(recomputed.candidates, against: recomputed.served),
         against: "run \(recomputed.servedRun)", bounds: bounds, uncertainty: uncertainty),
     ]
     let encoder = ModelRunStore.encoder()

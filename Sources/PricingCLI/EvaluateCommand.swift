@@ -81,11 +81,7 @@ struct EvaluateCommand: ParsableCommand {
         from: asOf, through: asOf.adding(days: horizon - 1), bands: bands)
       let evaluation = MarketValue.evaluate(cells, table: table, bounds: bounds)
       if format == "json" {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-          positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        FileHandle.standardOutput.write(try encoder.encode(evaluation) + Data("\n".utf8))
+        try JSONOutput.write(evaluation)
       } else {
         func percent(_ value: Double?) -> String { value.map { String(format: "%+.2f%%", $0 * 100) } ?? "n/a" }
         print("run \(run), \(asOf) + \(horizon) days, under the true demand of seed \(truth.seed):")

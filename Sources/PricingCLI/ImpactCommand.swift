@@ -66,12 +66,7 @@ struct ImpactCommand: ParsableCommand {
       var estimate = try ImpactStore(schema: schema).estimate(connection, run: run, against: comparison)
       if format == "json" {
         estimate.against = label
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-          positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let object = try encoder.encode(ImpactJSON(run_id: run, estimate: estimate))
-        FileHandle.standardOutput.write(object + Data("\n".utf8))
+        try JSONOutput.write(ImpactJSON(run_id: run, estimate: estimate))
       } else {
         print(Self.text(estimate, run: run, against: label))
       }

@@ -70,24 +70,13 @@ struct OverrideCommand: ParsableCommand {
         let store = OverrideStore(schema: schema)
         if dryRun {
           try store.check(connection, request)
-          let reapplier = OverrideReapplier(schema: schema, policy: settings.policy, logger: logger)
-          let served = try reapplier.recompute(connection)
-          let first = served.candidates.map(\.date).min()
-          let last = served.candidates.map(\.date).max()
-          var overrides = try first.flatMap { first in
-            try last.map { last in
-              try store.inForce(
-                connection, from: LocalDate(daysSinceEpoch: first.daysSinceEpoch),
-                through: LocalDate(daysSinceEpoch: last.daysSinceEpoch))
-            }
-          } ?? []
-          overrides.append(
-            PriceOverride(
-              id: Int64.max, category: request.category, city: request.city, band: request.band,
-              from: CalendarDay(daysSinceEpoch: request.from.daysSinceEpoch),
-              to: CalendarDay(daysSinceEpoch: request.to.daysSinceEpoch), kind: request.kind, value: request.value,
-              reason: request.reason, createdBy: PublishCommand.actor()))
-          let changes = try reapplier.recompute(connection, overrides: overrides).changes
+          let proposed = PriceOverride(
+            id: Int64.max, category: request.category, city: request.city, band: request.band,
+            from: CalendarDay(daysSinceEpoch: request.from.daysSinceEpoch),
+            to: CalendarDay(daysSinceEpoch: request.to.daysSinceEpoch), kind: request.kind, value: request.value,
+            reason: request.reason, createdBy: PublishCommand.actor())
+          let changes = try OverrideReapplier(schema: schema, policy: settings.policy, logger: logger)
+            .recompute(connection, adding: proposed).changes
           print("dry run: \(changes.count) published cells would change (nothing recorded)")
           for change in changes.prefix(50) {
             print(
@@ -124,9 +113,7 @@ struct OverrideCommand: ParsableCommand {
           settings, logger: options.makeLogger("override", settings: settings))
         let records = try OverrideStore(schema: schema).list(connection, activeOnly: active)
         if format == "json" {
-          let encoder = JSONEncoder()
-          encoder.outputFormatting = [.sortedKeys]
-          FileHandle.standardOutput.write(try encoder.encode(records) + Data("\n".utf8))
+          try JSONOutput.write(records)
           return
         }
         if records.isEmpty { print(active ? "no override in force" : "no override") }
@@ -154,9 +141,7 @@ struct OverrideCommand: ParsableCommand {
           settings, logger: options.makeLogger("override", settings: settings))
         let record = try OverrideStore(schema: schema).show(connection, id: id)
         if format == "json" {
-          let encoder = JSONEncoder()
-          encoder.outputFormatting = [.sortedKeys]
-          FileHandle.standardOutput.write(try encoder.encode(record) + Data("\n".utf8))
+          try JSONOutput.write(record)
           return
         }
         print(OverrideCommand.line(record))

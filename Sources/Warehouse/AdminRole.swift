@@ -1,10 +1,9 @@
-import Logging
 import Postgres
 
 /// The admins' role (docs/overrides.md): it may read the pricing tables and manage overrides (add and
 /// revoke them), and nothing else; it cannot write price versions, candidates or model runs (publishing,
 /// `--reapply-overrides` included, stays with the pipeline's own role).
-public struct AdminRole {
+public struct AdminRole: GrantedRole {
   public let schema: WarehouseSchema
   public let role: SQLIdentifier
 
@@ -45,17 +44,5 @@ public struct AdminRole {
       "SELECT count(*) > 0, coalesce(bool_or(rolsuper), false) FROM pg_roles WHERE rolname = \(role.name)"
     ).single()
     return (try row.decode(Bool.self, at: 0), try row.decode(Bool.self, at: 1))
-  }
-
-  /// Creates the role and its grants; returns false (and logs the SQL) when not permitted.
-  @discardableResult
-  public func apply(_ connection: Connection, logger: Logger) throws -> Bool {
-    do {
-      try connection.transaction { try $0.execute(sql) }
-      return true
-    } catch let error as PostgresError where error.sqlState == "42501" {
-      logger.warning("not permitted to create role \(role): ask a DBA to run:\n\(sql)")
-      return false
-    }
   }
 }

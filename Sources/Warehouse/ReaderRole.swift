@@ -1,10 +1,9 @@
-import Logging
 import Postgres
 
 /// The booking service's read-only role: it may read the published view and the experience bands, and call
 /// the lookup function `multiplier(...)`, and nothing else (the view and the function read their tables
 /// with their owner's rights).
-public struct ReaderRole {
+public struct ReaderRole: GrantedRole {
   public let schema: WarehouseSchema
   public let role: SQLIdentifier
 
@@ -23,17 +22,5 @@ public struct ReaderRole {
     GRANT SELECT ON \(schema.table("current_multipliers").quoted), \(schema.table("experience_bands").quoted) TO \(role.quoted);
     GRANT EXECUTE ON FUNCTION \(schema.table("multiplier").quoted)(text, text, numeric, date) TO \(role.quoted);
     """
-  }
-
-  /// Creates the role and its grants; returns false (and logs the SQL) when not permitted.
-  @discardableResult
-  public func apply(_ connection: Connection, logger: Logger) throws -> Bool {
-    do {
-      try connection.transaction { try $0.execute(sql) }
-      return true
-    } catch let error as PostgresError where error.sqlState == "42501" {
-      logger.warning("not permitted to create role \(role): ask a DBA to run:\n\(sql)")
-      return false
-    }
   }
 }
