@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `pricing report` over every booking of a 10M-booking warehouse against the same SQL run by psql into
-# CSV files, measured in the same run, alternating, release build.
-#   eval "$(jobs/pg env)"; Benchmarks/report.sh [REPETITIONS]       (default 3)
+# `pricing report` on a 10M-booking warehouse against the same SQL run by psql into CSV files, measured in
+# the same run, alternating, release build.
+#   eval "$(jobs/pg env)"; Benchmarks/report.sh [REPETITIONS] [nightly|whole]      (default 3 nightly)
+# nightly: the period `pricing run` reports each night (report.days = 91 days ending on the as-of date, the
+# day after the newest booking was made); whole: every booking (the first slot date to the last).
 # Needs the warehouse of Benchmarks/ingest.sh (bench_wh); migrates it and publishes prices if it has none.
 # Baseline: `pricing report --print-sql` emits the report's queries as one psql script (COPY (...) TO
 # STDOUT \g file, one REPEATABLE READ READ ONLY transaction, the period as psql variables); psql runs it.
@@ -9,6 +11,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 reps=${1:-3}
+mode=${2:-nightly}
 cd "$repo"
 swift build -c release --product pricing >&2
 pricing=$(swift build -c release --show-bin-path)/pricing
@@ -19,11 +22,17 @@ if [ "$(psql -d "$wh" -tAc "SELECT count(*) FROM pricing.current_version")" = 0 
   as_of=$(psql -d "$wh" -tAc "SELECT (max(booking_time) AT TIME ZONE 'UTC')::date + 1 FROM pricing.booking_facts")
   echo "fitting and publishing as of $as_of" >&2
   "$pricing" fit --warehouse "dbname=$wh" --as-of "$as_of" --quiet >/dev/null
-  "$pricing" publish --warehouse "dbname=$wh" --quiet >/dev/null
+  "$pricing" publish --warehouse "dbname=$wh" --run "$(psql -d "$wh" -tAc "SELECT max(run_id) FROM pricing.model_runs")" --force --quiet >/dev/null
 fi
 psql -d "$wh" -qc "VACUUM ANALYZE" >/dev/null
-read -r from to bookings < <(psql -d "$wh" -tA -F ' ' -c "SELECT min(local_date), max(local_date), count(*) FROM pricing.booking_facts")
-echo "period $from to $to, $bookings bookings" >&2
+case $mode in
+  whole) read -r from to < <(psql -d "$wh" -tA -F ' ' -c "SELECT min(local_date), max(local_date) FROM pricing.booking_facts") ;;
+  nightly) read -r from to < <(psql -d "$wh" -tA -F ' ' -c \
+    "SELECT d - 90, d FROM (SELECT (max(booking_time) AT TIME ZONE 'UTC')::date + 1 AS d FROM pricing.booking_facts) t") ;;
+  *) echo "report.sh: mode must be nightly or whole" >&2; exit 64 ;;
+esac
+bookings=$(psql -d "$wh" -tAc "SELECT count(*) FROM pricing.booking_facts WHERE local_date BETWEEN '$from' AND '$to' AND NOT source_deleted")
+echo "period $from to $to ($mode), $bookings bookings" >&2
 rm -rf "$out" && mkdir -p "$out/psql"
 "$pricing" report --out "$out/psql" --from "$from" --to "$to" --print-sql >"$out/report.sql"
 
@@ -40,10 +49,10 @@ done
 differ=0
 for file in "$out"/psql/*.csv; do
   name=$(basename "$file")
-  case $name in ingest_freshness.csv|price_version.csv|recent_runs.csv|last_pipeline_run.csv) continue ;; esac  # ages in hours move
+  case $name in ingest_freshness.csv|price_version.csv|recent_runs.csv|last_pipeline_run.csv|attention_facts.csv) continue ;; esac  # ages in hours move
   cmp -s <(tr -d '\r' <"$out/swift/$name") "$file" || { echo "differs: $name" >&2; differ=1; }
 done
 median() { printf '%s\n' "$@" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 s=$(median "${swift_times[@]}")
 p=$(median "${psql_times[@]}")
-echo "bookings=$bookings tables=$(ls "$out"/psql/*.csv | wc -l) pricing_report_s=$s psql_s=$p ratio=$(awk -v a="$s" -v b="$p" 'BEGIN {printf "%.3f", a / b}') csv_identical=$([ $differ = 0 ] && echo yes || echo no)"
+echo "mode=$mode bookings=$bookings tables=$(ls "$out"/psql/*.csv | wc -l) pricing_report_s=$s psql_s=$p ratio=$(awk -v a="$s" -v b="$p" 'BEGIN {printf "%.3f", a / b}') csv_identical=$([ $differ = 0 ] && echo yes || echo no)"

@@ -132,6 +132,7 @@ public struct Ingestor {
     let reconciliation = Reconciliation(schema: options.warehouse)
     try reconciliation.refresh(warehouse, runID: runID, everything: full)
     try DemandCells(schema: options.warehouse).refresh(warehouse, runID: runID, everything: full)
+    try CustomerFirstBookings(schema: options.warehouse).refresh(warehouse, runID: runID, everything: full)
     let open = try warehouse.query("SELECT count(*) FROM \(options.warehouse.table("reconciliation_exceptions"))")
       .scalar(Int.self)
     return IngestSummary(runID: runID, tables: tables, openExceptions: open, skippedTables: skipped)

@@ -164,7 +164,7 @@ extension TableLoad {
       "CASE WHEN pt.booking_id IS NOT NULL THEN pt.payments WHEN {{incremental}} THEN old.payment_count ELSE 0 END AS payment_count",
       "old.category AS old_category", "old.city AS old_city", "old.local_date AS old_local_date",
       "old.price_ratio AS old_price_ratio", "old.source_deleted AS old_source_deleted",
-      "old.currency AS old_currency",
+      "old.currency AS old_currency", "old.user_id AS old_user_id",
     ],
     joins: """
       LEFT JOIN {{schema}}.services sv ON sv.service_id = s.service_id

@@ -43,6 +43,8 @@ public struct PipelineConfig: Sendable {
   /// The report folder; "" = no report step.
   public var reportDirectory = "report"
   public var reportDays = ReportPeriod.defaultDays
+  /// The attention thresholds and the archive.
+  public var report = ReportSettings()
 
   // MARK: - [retry]
   public var retryMaxAttempts = 5

@@ -226,10 +226,12 @@ public struct PipelineRunner {
     case .report:
       let period = try ReportPeriod(from: today.adding(days: 1 - config.reportDays), to: today)
       let connection = try Connection(conninfo: config.warehouseConninfo, logger: logger)
-      let outcome = try ReportBuilder(schema: schema, logger: logger)
+      let outcome = try ReportBuilder(schema: schema, settings: config.report, logger: logger)
         .build(
-          connection, period: period, into: URL(fileURLWithPath: config.reportDirectory),
-          warnings: [config.calendar?.problem(today: today)].compactMap { $0 })
+          connection, period: period, into: URL(fileURLWithPath: config.reportDirectory), calendar: config.calendar,
+          today: today)
+      // The current report is written; a failed archive still fails the step (exit 73).
+      if let error = outcome.archiveError { throw error }
       return StepOutput(
         rows: Int64(outcome.rows), details: ["path": outcome.directory.appendingPathComponent("index.html").path])
     }

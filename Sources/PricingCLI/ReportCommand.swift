@@ -47,11 +47,13 @@ struct ReportCommand: ParsableCommand {
         return
       }
       let (connection, schema) = try options.connectWarehouse(settings, logger: logger)
-      let outcome = try ReportBuilder(schema: schema, logger: logger)
+      let outcome = try ReportBuilder(schema: schema, settings: settings.report, logger: logger)
         .build(
-          connection, period: period, into: URL(fileURLWithPath: out),
-          warnings: [settings.calendar?.problem(today: SeedCommand.todayUTC())].compactMap { $0 })
+          connection, period: period, into: URL(fileURLWithPath: out), calendar: settings.calendar,
+          today: SeedCommand.todayUTC())
       print(outcome.directory.appendingPathComponent("index.html").path)
+      // The current report is written; a failed archive is still a failure (exit 73).
+      if let error = outcome.archiveError { throw error }
     }
   }
 }

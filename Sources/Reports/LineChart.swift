@@ -1,6 +1,8 @@
 /// Lines over an ordered category axis (weeks): one polyline per series, each with its own colour,
 /// dash pattern and marker shape, a legend naming them, y ticks from zero, and a NULL value breaking
-/// its line.
+/// its line. Points marked partial (a week reaching outside the report's period, counted in part) are
+/// drawn hollow, and the segments leading to them lighter and dotted, so that a short last week does not
+/// read as a collapse.
 public struct LineChart {
   public struct Series {
     public let name: String
@@ -14,11 +16,16 @@ public struct LineChart {
 
   public let xLabels: [String]
   public let series: [Series]
+  /// Per x position: whether it is partial (shorter than the others). Missing positions are complete.
+  public let partial: [Bool]
 
-  public init(xLabels: [String], series: [Series]) {
+  public init(xLabels: [String], series: [Series], partial: [Bool] = []) {
     self.xLabels = xLabels
     self.series = series
+    self.partial = partial
   }
+
+  func isPartial(_ index: Int) -> Bool { index < partial.count && partial[index] }
 
   static let left = 60.0
   static let top = 30.0
@@ -65,31 +72,43 @@ public struct LineChart {
           ["x": ChartStyle.coordinate(x(index)), "y": ChartStyle.coordinate(bottom + 16), "text-anchor": "middle"],
           text: label)
       }
-      // Series.
+      // Series: solid between complete points, lighter and dotted into and out of partial ones.
       for (number, line) in series.enumerated() {
         let colour = ChartStyle.palette[number % ChartStyle.palette.count]
-        var segments: [[(Double, Double)]] = [[]]
+        var segments: [(partial: Bool, points: [(Double, Double)])] = []
+        var previous: (index: Int, point: (Double, Double))?
         for (index, value) in line.values.enumerated() {
-          if let value, value.isFinite {
-            segments[segments.count - 1].append((x(index), y(value)))
-          } else if !(segments.last?.isEmpty ?? true) {
-            segments.append([])
+          guard let value, value.isFinite else {
+            previous = nil
+            continue
           }
+          let point = (x(index), y(value))
+          if let last = previous {
+            let partial = isPartial(last.index) || isPartial(index)
+            if let current = segments.last, current.partial == partial, current.points.last! == last.point {
+              segments[segments.count - 1].points.append(point)
+            } else {
+              segments.append((partial, [last.point, point]))
+            }
+          }
+          previous = (index, point)
         }
         svg.element("g", ["class": "series"]) { group in
-          for segment in segments where segment.count > 1 {
+          for segment in segments {
             group.void(
               "polyline",
               [
-                "points": segment.map { "\(ChartStyle.coordinate($0.0)),\(ChartStyle.coordinate($0.1))" }.joined(
-                  separator: " "),
+                "points": segment.points.map { "\(ChartStyle.coordinate($0.0)),\(ChartStyle.coordinate($0.1))" }
+                  .joined(separator: " "),
                 "fill": "none", "stroke": colour, "stroke-width": "2",
-                "stroke-dasharray": ChartStyle.dashes[number % ChartStyle.dashes.count],
+                "stroke-dasharray": segment.partial ? "2 4" : ChartStyle.dashes[number % ChartStyle.dashes.count],
+                "stroke-opacity": segment.partial ? "0.45" : nil,
               ])
           }
           for (index, value) in line.values.enumerated() {
             guard let value, value.isFinite else { continue }
-            LineChart.marker(number, x: x(index), y: y(value), colour: colour, into: &group)
+            LineChart.marker(
+              number, x: x(index), y: y(value), colour: colour, hollow: isPartial(index), into: &group)
           }
         }
       }
@@ -112,17 +131,21 @@ public struct LineChart {
   }
 
   /// Circle, square, triangle, diamond: the series' shape, so that lines differ without colour.
-  static func marker(_ series: Int, x: Double, y: Double, colour: String, into svg: inout HTMLBuilder) {
+  static func marker(
+    _ series: Int, x: Double, y: Double, colour: String, hollow: Bool = false, into svg: inout HTMLBuilder
+  ) {
     let cx = ChartStyle.coordinate(x)
     let cy = ChartStyle.coordinate(y)
+    let fill = hollow ? "#fff" : colour
+    let stroke: String? = hollow ? colour : nil
     switch series % 4 {
-    case 0: svg.void("circle", ["cx": cx, "cy": cy, "r": "3", "fill": colour])
+    case 0: svg.void("circle", ["cx": cx, "cy": cy, "r": "3", "fill": fill, "stroke": stroke])
     case 1:
       svg.void(
         "rect",
         [
           "x": ChartStyle.coordinate(x - 3), "y": ChartStyle.coordinate(y - 3), "width": "6", "height": "6",
-          "fill": colour,
+          "fill": fill, "stroke": stroke,
         ])
     case 2:
       svg.void(
@@ -130,7 +153,7 @@ public struct LineChart {
         [
           "points":
             "\(cx),\(ChartStyle.coordinate(y - 4)) \(ChartStyle.coordinate(x - 4)),\(ChartStyle.coordinate(y + 3)) \(ChartStyle.coordinate(x + 4)),\(ChartStyle.coordinate(y + 3))",
-          "fill": colour,
+          "fill": fill, "stroke": stroke,
         ])
     default:
       svg.void(
@@ -138,7 +161,7 @@ public struct LineChart {
         [
           "points":
             "\(cx),\(ChartStyle.coordinate(y - 4)) \(ChartStyle.coordinate(x + 4)),\(cy) \(cx),\(ChartStyle.coordinate(y + 4)) \(ChartStyle.coordinate(x - 4)),\(cy)",
-          "fill": colour,
+          "fill": fill, "stroke": stroke,
         ])
     }
   }

@@ -1,23 +1,27 @@
 import Postgres
 
-/// A computed report: when and for what period it was made, and every table of `ReportCatalog`.
+/// A computed report: when and for what period it was made, every table of `ReportCatalog`, and what
+/// needs an admin's attention.
 public struct Report: Sendable {
   public let period: ReportPeriod
   /// UTC, `YYYY-MM-DD HH:MM:SS`.
   public let generatedAt: String
   public let database: String
   public let tables: [String: ReportTable]
-  /// Warnings shown at the top of the page (the holiday calendar running out before the horizon).
-  public var warnings: [String] = []
+  /// The "Needs attention" list at the top of the page (`NeedsAttention`).
+  public var attention: [AttentionItem] = []
+  /// Whether the report folder keeps an archive (the page then links to `archive/index.html`).
+  public var archived = false
 
   public init(
-    period: ReportPeriod, generatedAt: String, database: String, tables: [String: ReportTable], warnings: [String] = []
+    period: ReportPeriod, generatedAt: String, database: String, tables: [String: ReportTable],
+    attention: [AttentionItem] = []
   ) {
     self.period = period
     self.generatedAt = generatedAt
     self.database = database
     self.tables = tables
-    self.warnings = warnings
+    self.attention = attention
   }
 
   public subscript(id: String) -> ReportTable? { tables[id] }

@@ -40,9 +40,13 @@ extension ReportCatalog {
         "What ingest refused or could not reconcile, and how fresh the copied data is. Keys only, no personal data.",
       blocks: [
         .chart(
-          .bars(
-            table: "quarantine_by_rule", label: "rule", value: "rows", title: "Quarantined rows by rule",
-            description: "Number of source rows held in quarantine for each validation rule.")),
+          ReportChart(
+            .bars(
+              table: "quarantine_by_rule", label: "rule", value: "rows", title: "Quarantined rows by rule",
+              description: "Number of source rows held in quarantine for each validation rule."),
+            howToRead:
+              "Each bar counts the source rows held back by one validation rule; a bar that grows from one report to the next points at a change upstream (docs/ingest.md explains each rule)."
+          )),
         .table("quarantine_by_rule"),
         .table("reconciliation_by_kind"),
         .table("ingest_freshness"),

@@ -9,36 +9,38 @@ extension ReportCatalog {
   }
 
   /// Work tables the marketplace tables share, built once per report (temporary, dropped at its end):
-  /// the period's bookings summed per week and service (one scan of the facts instead of one per table),
-  /// and the period's ratings per provider and rating (one join of feedback and bookings).
+  /// the period's bookings summed per week and service, and the period's ratings per provider and
+  /// rating. Both read the per-day sums the warehouse keeps as the facts change (`booking_service_days`,
+  /// `rating_days`, migration 13), so their cost follows the period's days, not the history's bookings.
+  ///
+  /// The weekly sums also hold the summary's comparison weeks (the week before the last complete one and
+  /// the week 52 weeks earlier) when they lie outside the period: those rows have `in_period` false, and
+  /// every table of the period reads `WHERE in_period`.
   static let marketplaceWorkTables: [ReportWorkTable] = [
     ReportWorkTable(
       id: "report_service_weeks",
       sql: """
         CREATE TEMP TABLE report_service_weeks ON COMMIT DROP AS
-        SELECT \(monday("b.local_date")) AS week, b.service_id, b.provider_id, b.category, b.city, b.currency,
-               count(*) AS bookings,
-               count(*) FILTER (WHERE b.status = 'completed') AS completed,
-               count(*) FILTER (WHERE b.status = 'cancelled') AS cancelled,
-               count(*) FILTER (WHERE b.status = 'confirmed') AS confirmed,
-               count(*) FILTER (WHERE b.status = 'pending') AS pending,
-               coalesce(sum(b.charged_price) FILTER (WHERE b.status IN ('confirmed', 'completed')), 0) AS gmv,
-               count(*) FILTER (WHERE b.status IN ('confirmed', 'completed')) AS gmv_bookings,
-               sum(b.refunded_amount) AS refunds, sum(b.paid_amount) AS paid,
-               count(*) FILTER (WHERE b.refunded_amount > 0) AS refunded_bookings,
-               count(*) FILTER (WHERE b.paid_amount > 0) AS paid_bookings,
-               sum(b.failed_attempts) AS failed_attempts, sum(b.payment_count) AS payments
-        FROM {{schema}}.booking_facts b
-        WHERE \(periodBookings)
-        GROUP BY 1, 2, 3, 4, 5, 6
+        SELECT \(monday("d.local_date")) AS week, d.local_date BETWEEN $1 AND $2 AS in_period, d.service_id,
+               d.provider_id, d.category, d.city, d.currency, sum(d.bookings)::bigint AS bookings,
+               sum(d.completed)::bigint AS completed, sum(d.cancelled)::bigint AS cancelled,
+               sum(d.confirmed)::bigint AS confirmed, sum(d.pending)::bigint AS pending, sum(d.gmv) AS gmv,
+               sum(d.gmv_bookings)::bigint AS gmv_bookings, sum(d.refunds) AS refunds, sum(d.paid) AS paid,
+               sum(d.refunded_bookings)::bigint AS refunded_bookings, sum(d.paid_bookings)::bigint AS paid_bookings,
+               sum(d.failed_attempts)::bigint AS failed_attempts, sum(d.payments)::bigint AS payments,
+               sum(d.ratio_sum) AS ratio_sum
+        FROM {{schema}}.booking_service_days d
+        WHERE d.local_date BETWEEN $1 AND $2
+           OR d.local_date BETWEEN \(lastCompleteWeek) - 7 AND \(lastCompleteWeek) - 1
+           OR d.local_date BETWEEN \(lastCompleteWeek) - 364 AND \(lastCompleteWeek) - 358
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
         """),
     ReportWorkTable(
       id: "report_ratings",
       sql: """
         CREATE TEMP TABLE report_ratings ON COMMIT DROP AS
-        SELECT b.provider_id, b.category, b.currency, f.rating, count(*) AS ratings
-        FROM {{schema}}.feedback_facts f JOIN {{schema}}.booking_facts b ON b.booking_id = f.booking_id
-        WHERE \(periodBookings) AND NOT f.source_deleted
+        SELECT provider_id, category, currency, rating, sum(ratings)::bigint AS ratings
+        FROM {{schema}}.rating_days WHERE local_date BETWEEN $1 AND $2
         GROUP BY 1, 2, 3, 4
         """),
   ]
@@ -63,7 +65,7 @@ extension ReportCatalog {
       htmlRowLimit: 40,
       sql: """
         SELECT week, category, city, currency, \(weeklyMeasures)
-        FROM report_service_weeks GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
+        FROM report_service_weeks WHERE in_period GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
         """),
     ReportTableSpec(
       id: "weekly_totals", title: "Marketplace by week",
@@ -71,7 +73,7 @@ extension ReportCatalog {
         "All categories and cities per week and currency (money is never added across currencies). Payment failure rate = failed attempts / attempts; per booking = failed attempts / bookings.",
       sql: """
         SELECT week, currency, \(weeklyMeasures)
-        FROM report_service_weeks GROUP BY 1, 2 ORDER BY 1, 2
+        FROM report_service_weeks WHERE in_period GROUP BY 1, 2 ORDER BY 1, 2
         """),
     ReportTableSpec(
       id: "bookings_by_status", title: "Bookings by status and week",
@@ -79,27 +81,33 @@ extension ReportCatalog {
       sql: """
         SELECT week, sum(bookings) AS bookings, sum(completed) AS completed, sum(confirmed) AS confirmed,
                sum(pending) AS pending, sum(cancelled) AS cancelled
-        FROM report_service_weeks GROUP BY 1 ORDER BY 1
+        FROM report_service_weeks WHERE in_period GROUP BY 1 ORDER BY 1
         """),
     ReportTableSpec(
       id: "customers_weekly", title: "New and repeat customers by week",
       caption:
         "A customer is new in the week of their first booking ever (any status); repeat otherwise. Repeat rate = repeat / customers.",
       sql: """
-        WITH ordered AS (
-          -- each customer's bookings in slot order (the index booking_facts_user_date): the first
-          -- booking's week, and whether this booking starts a new week for the customer
-          SELECT week, first_value(week) OVER w AS first_week, lag(week) OVER w AS previous_week
-          FROM (SELECT user_id, local_date, \(monday("local_date")) AS week FROM {{schema}}.booking_facts
-                WHERE NOT source_deleted AND local_date <= $2) AS b
-          WINDOW w AS (PARTITION BY user_id ORDER BY local_date)
+        WITH weeks AS (
+          -- distinct customers per week: each customer's bookings of the period in slot order (the index
+          -- booking_facts_user_date), counting a customer again only when the week changes
+          SELECT week, count(*) AS customers
+          FROM (SELECT week, lag(week) OVER (PARTITION BY user_id ORDER BY local_date) AS previous_week
+                FROM (SELECT user_id, local_date, \(monday("local_date")) AS week FROM {{schema}}.booking_facts
+                      WHERE NOT source_deleted AND local_date BETWEEN \(monday("$1::date")) AND $2) AS b) AS ordered
+          WHERE previous_week IS DISTINCT FROM week
+          GROUP BY 1
+        ), firsts AS (
+          -- a customer is new in the week of their first booking, which is one of their weeks here
+          SELECT \(monday("first_date")) AS week, count(*) AS new_customers
+          FROM {{schema}}.customer_first_bookings WHERE first_date BETWEEN \(monday("$1::date")) AND $2
+          GROUP BY 1
         )
-        SELECT week, count(*) AS customers, count(*) FILTER (WHERE week = first_week) AS new_customers,
-               count(*) FILTER (WHERE week > first_week) AS repeat_customers,
-               round(count(*) FILTER (WHERE week > first_week)::numeric / count(*), 4) AS repeat_rate
-        FROM ordered
-        WHERE previous_week IS DISTINCT FROM week AND week >= \(monday("$1::date"))
-        GROUP BY 1 ORDER BY 1
+        SELECT w.week, w.customers, coalesce(f.new_customers, 0) AS new_customers,
+               w.customers - coalesce(f.new_customers, 0) AS repeat_customers,
+               round((w.customers - coalesce(f.new_customers, 0))::numeric / w.customers, 4) AS repeat_rate
+        FROM weeks w LEFT JOIN firsts f USING (week)
+        ORDER BY 1
         """),
     ReportTableSpec(
       id: "cohort_retention", title: "Monthly cohort retention",
@@ -107,14 +115,15 @@ extension ReportCatalog {
         "Customers grouped by the month of their first booking (cohorts starting in the period); retention = share of the cohort booking again n months later.",
       htmlRowLimit: 80,
       sql: """
-        WITH ordered AS (
-          SELECT month, first_value(month) OVER w AS cohort, lag(month) OVER w AS previous_month
-          FROM (SELECT user_id, local_date, date_trunc('month', local_date::timestamp)::date AS month
-                FROM {{schema}}.booking_facts WHERE NOT source_deleted AND local_date <= $2) AS b
-          WINDOW w AS (PARTITION BY user_id ORDER BY local_date)
+        WITH active AS (
+          SELECT DISTINCT b.user_id, date_trunc('month', b.local_date::timestamp)::date AS month
+          FROM {{schema}}.booking_facts b
+          JOIN {{schema}}.customer_first_bookings f
+            ON f.user_id = b.user_id AND f.first_date >= date_trunc('month', $1::timestamp)::date
+          WHERE NOT b.source_deleted AND b.local_date BETWEEN date_trunc('month', $1::timestamp)::date AND $2
         ), counted AS (
-          SELECT cohort, month, count(*) AS customers FROM ordered
-          WHERE previous_month IS DISTINCT FROM month AND cohort >= date_trunc('month', $1::timestamp)::date
+          SELECT date_trunc('month', f.first_date::timestamp)::date AS cohort, a.month, count(*) AS customers
+          FROM active a JOIN {{schema}}.customer_first_bookings f USING (user_id)
           GROUP BY 1, 2
         )
         SELECT cohort,
@@ -134,7 +143,7 @@ extension ReportCatalog {
           SELECT DISTINCT provider_id, category, city FROM {{schema}}.services WHERE active AND NOT source_deleted
         ), booked AS (
           SELECT provider_id, category, city, sum(bookings - cancelled) AS slots
-          FROM report_service_weeks GROUP BY 1, 2, 3
+          FROM report_service_weeks WHERE in_period GROUP BY 1, 2, 3
         )
         SELECT pc.category, pc.city, count(*) AS providers, coalesce(sum(bk.slots), 0) AS booked_slots,
                round(sum(p.weekly_capacity) * ($2::date - $1::date + 1) / 7.0, 1) AS capacity_slots,
@@ -176,7 +185,7 @@ extension ReportCatalog {
         WITH per_provider AS (
           SELECT provider_id, currency, min(category) AS category, min(city) AS city, sum(bookings) AS bookings,
                  sum(completed) AS completed, round(sum(paid) - sum(refunds), 2) AS net_revenue
-          FROM report_service_weeks GROUP BY 1, 2
+          FROM report_service_weeks WHERE in_period GROUP BY 1, 2
         ), ranked AS (
           SELECT *, row_number() OVER (PARTITION BY currency ORDER BY net_revenue DESC, provider_id) AS rank
           FROM per_provider
@@ -197,6 +206,7 @@ extension ReportCatalog {
         SELECT w.service_id, s.title, w.category, w.city, sum(w.bookings) AS bookings, sum(w.cancelled) AS cancelled,
                w.currency, round(sum(w.gmv), 2) AS gmv
         FROM report_service_weeks w JOIN {{schema}}.services s ON s.service_id = w.service_id
+        WHERE w.in_period
         GROUP BY w.service_id, s.title, w.category, w.city, w.currency
         ORDER BY bookings DESC, w.service_id LIMIT 20
         """),
@@ -228,10 +238,14 @@ extension ReportCatalog {
       intro: "Bookings, money and payment health by the week of the booked slot.",
       blocks: [
         .chart(
-          .lines(
-            table: "bookings_by_status", x: "week", series: ["bookings", "completed", "cancelled"],
-            title: "Bookings per week",
-            description: "All bookings, completed and cancelled bookings per week of the slot date.")),
+          ReportChart(
+            .lines(
+              table: "bookings_by_status", x: "week", series: ["bookings", "completed", "cancelled"],
+              title: "Bookings per week",
+              description: "All bookings, completed and cancelled bookings per week of the slot date."),
+            howToRead:
+              "Each point is one week of slot dates (its Monday on the axis), and the axis starts at zero. Read a dip against the other two lines: fewer bookings with more cancellations tells a different story from fewer bookings overall.",
+            axis: .weeks)),
         .table("bookings_by_status"),
         .table("weekly_totals"),
         .table("marketplace_weekly"),
@@ -241,16 +255,24 @@ extension ReportCatalog {
       intro: "New against repeat customers, and how monthly cohorts come back.",
       blocks: [
         .chart(
-          .lines(
-            table: "customers_weekly", x: "week", series: ["new_customers", "repeat_customers"],
-            title: "New and repeat customers per week",
-            description: "Distinct customers with a booking in the week, split by whether it was their first week.")),
+          ReportChart(
+            .lines(
+              table: "customers_weekly", x: "week", series: ["new_customers", "repeat_customers"],
+              title: "New and repeat customers per week",
+              description: "Distinct customers with a booking in the week, split by whether it was their first week."),
+            howToRead:
+              "Each point counts the distinct customers with a booking in that week; new ones booked for the first time ever. A rising repeat line means customers come back.",
+            axis: .weeks)),
         .table("customers_weekly"),
         .chart(
-          .heatMap(
-            table: "cohort_retention", row: "cohort", column: "months_since", value: "retention", splitBy: nil,
-            midpoint: nil, title: "Cohort retention",
-            description: "Share of each monthly cohort with a booking n months after its first; darker is higher.")),
+          ReportChart(
+            .heatMap(
+              table: "cohort_retention", row: "cohort", column: "months_since", value: "retention", splitBy: nil,
+              midpoint: nil, title: "Cohort retention",
+              description: "Share of each monthly cohort with a booking n months after its first; darker is higher."),
+            howToRead:
+              "Each row is a cohort (the month of its first booking), each column the months since; month 0 is always 1, the whole cohort. Read along a row to see how a cohort comes back; read down a column to compare newer cohorts with older ones.",
+            axis: .months)),
         .table("cohort_retention"),
       ]),
     ReportSectionSpec(
@@ -258,25 +280,37 @@ extension ReportCatalog {
       intro: "How full the providers are, how customers rate them, and who leads.",
       blocks: [
         .chart(
-          .heatMap(
-            table: "provider_utilisation", row: "category", column: "city", value: "utilisation", splitBy: nil,
-            midpoint: nil, title: "Provider utilisation",
-            description: "Booked slots over capacity per category and city; darker is fuller.")),
+          ReportChart(
+            .heatMap(
+              table: "provider_utilisation", row: "category", column: "city", value: "utilisation", splitBy: nil,
+              midpoint: nil, title: "Provider utilisation",
+              description: "Booked slots over capacity per category and city; darker is fuller."),
+            howToRead:
+              "Each cell is booked slots over capacity for a category in a city, printed in the cell: 0.8 means 80% of the weekly slots were booked. Darker is fuller; cells near 1 are sold out and are where higher prices pay."
+          )),
         .table("provider_utilisation"),
         .chart(
-          .bars(
-            table: "rating_distribution", label: "rating", value: "ratings", title: "Ratings",
-            description: "Number of ratings with 1 to 5 stars.")),
+          ReportChart(
+            .bars(
+              table: "rating_distribution", label: "rating", value: "ratings", title: "Ratings",
+              description: "Number of ratings with 1 to 5 stars."),
+            howToRead:
+              "Each bar counts the ratings with that many stars; their shares are in the table. Watch the 1- and 2-star bars: the comments are under \"Recent low ratings\"."
+          )),
         .table("rating_distribution"),
         .table("ratings_by_category"),
         .table("low_rating_comments"),
         .table("provider_leaderboard"),
         .table("top_services"),
         .chart(
-          .heatMap(
-            table: "catalogue_coverage", row: "category", column: "city", value: "active_services", splitBy: nil,
-            midpoint: nil, title: "Active services",
-            description: "Active services per category and city; an empty cell has none.")),
+          ReportChart(
+            .heatMap(
+              table: "catalogue_coverage", row: "category", column: "city", value: "active_services", splitBy: nil,
+              midpoint: nil, title: "Active services",
+              description: "Active services per category and city; an empty cell has none."),
+            howToRead:
+              "Each cell counts the active services of a category in a city; an empty cell means customers there cannot book that category at all."
+          )),
         .table("catalogue_coverage"),
       ]),
   ]

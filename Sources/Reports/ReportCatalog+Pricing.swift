@@ -344,18 +344,27 @@ extension ReportCatalog {
       blocks: [
         .table("price_version"),
         .chart(
-          .heatMap(
-            table: "multipliers_by_cell", row: "category", column: "city", value: "mean_multiplier",
-            splitBy: "experience_band", midpoint: 1.0, title: "Mean multiplier",
-            description:
-              "Mean multiplier over the horizon per category and city; warm above 1 (prices raised), cool below 1 (lowered)."
+          ReportChart(
+            .heatMap(
+              table: "multipliers_by_cell", row: "category", column: "city", value: "mean_multiplier",
+              splitBy: "experience_band", midpoint: 1.0, title: "Mean multiplier",
+              description:
+                "Mean multiplier over the horizon per category and city; warm above 1 (prices raised), cool below 1 (lowered)."
+            ),
+            howToRead:
+              "One map per experience band; each cell is the mean multiplier over the horizon, printed in the cell. The colour scale diverges at 1: orange cells are priced above list, blue ones below, white is the list price."
           )),
         .table("multipliers_by_cell"),
         .chart(
-          .bars(
-            table: "multiplier_distribution", label: "bucket_from", value: "multipliers",
-            title: "Distribution of multipliers",
-            description: "Number of current multipliers per bucket of width 0.05, labelled by the bucket's lower end.")),
+          ReportChart(
+            .bars(
+              table: "multiplier_distribution", label: "bucket_from", value: "multipliers",
+              title: "Distribution of multipliers",
+              description: "Number of current multipliers per bucket of width 0.05, labelled by the bucket's lower end."
+            ),
+            howToRead:
+              "Each bar counts the multipliers (category, city, band and day) in a bucket 0.05 wide, labelled by its lower end: a tall first bar means many prices at the lower bound."
+          )),
         .table("multiplier_distribution"),
         .table("multiplier_changes"),
         .table("largest_changes"),
@@ -367,17 +376,26 @@ extension ReportCatalog {
         .table("model_run"),
         .table("holdout_metrics"),
         .chart(
-          .lines(
-            table: "predicted_vs_actual", x: "week", series: ["actual", "predicted", "baseline"],
-            title: "Predicted against actual bookings",
-            description: "Bookings per held-out week: actual, the model's prediction and the seasonal-naive baseline.")),
+          ReportChart(
+            .lines(
+              table: "predicted_vs_actual", x: "week", series: ["actual", "predicted", "baseline"],
+              title: "Predicted against actual bookings",
+              description: "Bookings per held-out week: actual, the model's prediction and the seasonal-naive baseline."
+            ),
+            howToRead:
+              "Each point is a held-out week the model did not see when it was fitted: the closer the predicted line follows the actual one, and the closer than the baseline, the better the forecast."
+          )),
         .table("predicted_vs_actual"),
         .table("calibration"),
         .chart(
-          .bars(
-            table: "elasticities", label: "category", value: "estimate", title: "Price elasticity by category",
-            description:
-              "Estimated elasticity per category (negative: demand falls as price rises); intervals in the table.")),
+          ReportChart(
+            .bars(
+              table: "elasticities", label: "category", value: "estimate", title: "Price elasticity by category",
+              description:
+                "Estimated elasticity per category (negative: demand falls as price rises); intervals in the table."),
+            howToRead:
+              "Each bar is a category's elasticity: -1.5 means 1% higher prices bring about 1.5% fewer bookings. Between 0 and -1 demand is inelastic and higher prices earn more; the 95% intervals are in the table."
+          )),
         .table("elasticities"),
       ]),
     ReportSectionSpec(

@@ -2,7 +2,9 @@
 /// `ReportCatalog+Marketplace.swift`, `+DataQuality.swift` and `+Pricing.swift`; docs/reports.md lists
 /// each table's columns and definitions.
 public enum ReportCatalog {
-  public static var tables: [ReportTableSpec] { marketplaceTables + dataQualityTables + pricingTables + runTables }
+  public static var tables: [ReportTableSpec] {
+    summaryTables + marketplaceTables + dataQualityTables + pricingTables + runTables
+  }
 
   public static var sections: [ReportSectionSpec] {
     marketplaceSections + dataQualitySections + pricingSections + runSections
@@ -45,6 +47,6 @@ public enum ReportCatalog {
     ReportSectionSpec(
       id: "runs", title: "Pipeline runs",
       intro: "What ran recently and how it ended; a failed step names its error here.",
-      blocks: [.table("recent_runs")])
+      blocks: [.table("recent_runs"), .table("attention_facts")])
   ]
 }

@@ -34,3 +34,27 @@ public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
 
   public var description: String { "\(from) to \(to)" }
 }
+
+extension ReportPeriod {
+  /// The Monday of the newest week (Monday to Sunday) lying wholly inside the period, or nil when the
+  /// period holds no whole week. The summary compares this week with the one before and with the week 52
+  /// weeks earlier (the same weekdays a year ago).
+  public var lastCompleteWeek: LocalDate? {
+    let monday = to.adding(days: 1).mondayOfWeek.adding(days: -7)
+    return monday >= from ? monday : nil
+  }
+
+  /// Whether the week starting on `monday` reaches outside the period (its bookings are counted only in
+  /// part): the first and last weeks of most periods.
+  public func isPartial(weekStarting monday: LocalDate) -> Bool {
+    monday < from || monday.adding(days: 6) > to
+  }
+
+  /// Whether the calendar month starting on `first` reaches outside the period.
+  public func isPartial(monthStarting first: LocalDate) -> Bool {
+    let last =
+      LocalDate(
+        year: first.year, month: first.month, day: LocalDate.daysIn(month: first.month, year: first.year)) ?? first
+    return first < from || last > to
+  }
+}

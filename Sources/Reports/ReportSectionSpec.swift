@@ -1,7 +1,7 @@
 /// A section of the report: a heading, a sentence on what it shows, and its charts and tables in order.
 public struct ReportSectionSpec: Sendable {
   public enum Block: Sendable {
-    case chart(ChartSpec)
+    case chart(ReportChart)
     case table(String)
   }
 

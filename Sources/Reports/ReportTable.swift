@@ -48,3 +48,15 @@ public struct ReportTable: Sendable {
     return digits > 0 && text.utf8.last != UInt8(ascii: ".")
   }
 }
+
+extension ReportTable {
+  /// A number as people write it: no trailing ".0", at most four decimals ("12", "0.5", "36.5").
+  public static func plain(_ value: Double) -> String {
+    guard value.isFinite else { return "n/a" }
+    let rounded = (value * 10_000).rounded() / 10_000
+    if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int64(rounded)) }
+    var text = String(format: "%.4f", rounded)
+    while text.hasSuffix("0") { text.removeLast() }
+    return text
+  }
+}

@@ -56,6 +56,20 @@ public struct ReportWriter {
   /// Writes `files` (name -> contents) and returns the folder.
   @discardableResult
   public func write(_ files: [(name: String, contents: String)]) throws -> URL {
+    try write(files, archive: nil).directory
+  }
+
+  /// What a write did: the folder, and, when an archive was asked for, why it failed (nil: archived).
+  public struct Written: Sendable {
+    public let directory: URL
+    public let archiveError: ReportError?
+  }
+
+  /// Writes `files` as the current report and, with `archive`, also into the archive under it. A failing
+  /// archive never stops the current report: its error is returned for the caller to report. The old
+  /// archive is never lost: it moves into the new folder, and back if the write fails; should it fail
+  /// to move, the old report folder holding it is kept beside the new one and the error names it.
+  public func write(_ files: [(name: String, contents: String)], archive: ReportArchive?) throws -> Written {
     let parent = directory.deletingLastPathComponent().path
     let name = directory.lastPathComponent
     let pid = getpid()
@@ -66,6 +80,8 @@ public struct ReportWriter {
     try ReportWriter.makeDirectories(parent)
     ReportWriter.removeTree(partial)
     try ReportWriter.check(mkdir(partial, 0o755), partial)
+    var archiveError: ReportError?
+    var archiveCarried = false
     do {
       for file in files {
         do {
@@ -79,6 +95,11 @@ public struct ReportWriter {
       try ReportWriter.writeFile(
         "\(partial)/\(ReportWriter.markerName)",
         "Written by pricing report; the next report replaces this folder whole.\n")
+      if let archive {
+        let result = archive.assemble(partial: partial, live: directory.path, files: files)
+        archiveCarried = result.carried
+        archiveError = result.error
+      }
       var moved = false
       if rename(directory.path, previous) == 0 {
         moved = true
@@ -90,12 +111,28 @@ public struct ReportWriter {
         if moved { _ = rename(previous, directory.path) }
         throw failure
       }
-      if moved { ReportWriter.removeTree(previous) }
+      if moved {
+        if archive == nil || archiveCarried {
+          ReportWriter.removeTree(previous)
+        } else {
+          let kept = "\(parent)/.\(name).archive-kept-\(pid)"
+          _ = rename(previous, kept)
+          archiveError = ReportError(
+            code: .output,
+            message:
+              "\(archiveError?.message ?? "the archive could not be moved"); the previous report and its archive were kept at \(kept)",
+            context: archiveError?.context)
+        }
+      }
     } catch {
+      // Put the old archive back where it was before dropping the new folder.
+      if archiveCarried {
+        _ = rename("\(partial)/\(ReportArchive.folderName)", "\(directory.path)/\(ReportArchive.folderName)")
+      }
       ReportWriter.removeTree(partial)
       throw error
     }
-    return directory
+    return Written(directory: directory, archiveError: archiveError)
   }
 
   /// Puts back a previous report that a killed process had moved aside (when no report is in place), and

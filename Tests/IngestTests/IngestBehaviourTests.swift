@@ -270,6 +270,127 @@ struct IngestBehaviourTests {
     #expect(try fixture.scalar("SELECT sum(bookings) FROM pricing.demand_cells", as: Int.self) == 1)
   }
 
+  @Test("first bookings follow every change: new, moved, deleted, refused and re-assigned bookings, full runs")
+  func firstBookings() throws {
+    let fixture = try IngestFixture()
+    let expected = """
+      SELECT coalesce(string_agg(user_id || ':' || first, ',' ORDER BY user_id), '')
+      FROM (SELECT user_id, min(local_date) AS first FROM pricing.booking_facts WHERE NOT source_deleted
+            GROUP BY user_id) t
+      """
+    let actual = """
+      SELECT coalesce(string_agg(user_id || ':' || first_date, ',' ORDER BY user_id), '')
+      FROM pricing.customer_first_bookings
+      """
+    try fixture.ingest()
+    #expect(try fixture.scalar(actual, as: String.self) == "2:2024-05-03")
+    try fixture.connection.execute(
+      """
+      INSERT INTO users VALUES (4, 'Customer 4', 'customer', 'c4@example.test', 'Berlin', '2023-03-01');
+      INSERT INTO bookings VALUES (101, 10, 2, 'confirmed', '2024-04-01', '2024-04-20 10:00+00', 45, 'EUR', now()),
+                                  (102, 10, 4, 'pending', '2024-04-01', '2024-06-01 10:00+00', 45, 'EUR', now());
+      """)
+    try fixture.ingest()
+    #expect(try fixture.scalar(actual, as: String.self) == "2:2024-04-20,4:2024-06-01")
+    // The earliest booking moves later, and customer 4's only booking goes to customer 2.
+    try fixture.connection.execute(
+      """
+      UPDATE bookings SET scheduled_for = '2024-05-10 09:00+00', updated_at = now() WHERE booking_id = 101;
+      UPDATE bookings SET user_id = 2, scheduled_for = '2024-05-01 09:00+00', updated_at = now() WHERE booking_id = 102;
+      """)
+    try fixture.ingest()
+    #expect(try fixture.scalar(actual, as: String.self) == "2:2024-05-01")
+    #expect(try fixture.scalar(actual, as: String.self) == fixture.scalar(expected, as: String.self))
+    // A booking that turns bad upstream leaves the facts for quarantine, and with it its first booking.
+    try fixture.connection.execute(
+      "UPDATE bookings SET price = -1, updated_at = now() WHERE booking_id = 102")
+    try fixture.ingest()
+    #expect(try fixture.scalar(actual, as: String.self) == "2:2024-05-03")
+    // Deleted at the source: a full run marks the facts deleted; a customer without bookings leaves.
+    try fixture.connection.execute("DELETE FROM bookings WHERE booking_id IN (100, 101, 102)")
+    try fixture.ingest(full: true)
+    #expect(try fixture.scalar(actual, as: String.self) == "")
+    #expect(try fixture.scalar(actual, as: String.self) == fixture.scalar(expected, as: String.self))
+  }
+
+  @Test("the report's day sums follow every write: new, moved, cancelled, paid, refused and deleted bookings, ratings")
+  func reportDaySums() throws {
+    let fixture = try IngestFixture()
+    let keys = "local_date, service_id, provider_id, category, city, currency"
+    let measures = [
+      "bookings", "completed", "cancelled", "confirmed", "pending", "gmv", "gmv_bookings", "refunds", "paid",
+      "refunded_bookings", "paid_bookings", "failed_attempts", "payments", "ratio_sum",
+    ]
+    func listed(_ from: String) -> String {
+      """
+      SELECT coalesce(string_agg(concat_ws(':', \(keys), \(measures.map { "round(\($0)::numeric, 6)" }.joined(separator: ", "))),
+                                 ',' ORDER BY \(keys)), '')
+      FROM (\(from)) t
+      """
+    }
+    let expectedDays = listed(
+      """
+      SELECT \(keys), count(*) AS bookings, count(*) FILTER (WHERE status = 'completed') AS completed,
+             count(*) FILTER (WHERE status = 'cancelled') AS cancelled, count(*) FILTER (WHERE status = 'confirmed') AS confirmed,
+             count(*) FILTER (WHERE status = 'pending') AS pending,
+             coalesce(sum(charged_price) FILTER (WHERE status IN ('confirmed', 'completed')), 0) AS gmv,
+             count(*) FILTER (WHERE status IN ('confirmed', 'completed')) AS gmv_bookings,
+             sum(refunded_amount) AS refunds, sum(paid_amount) AS paid,
+             count(*) FILTER (WHERE refunded_amount > 0) AS refunded_bookings,
+             count(*) FILTER (WHERE paid_amount > 0) AS paid_bookings,
+             sum(failed_attempts) AS failed_attempts, sum(payment_count) AS payments, sum(price_ratio) AS ratio_sum
+      FROM pricing.booking_facts WHERE NOT source_deleted GROUP BY \(keys)
+      """)
+    let actualDays = listed("SELECT * FROM pricing.booking_service_days")
+    let expectedRatings = """
+      SELECT coalesce(string_agg(concat_ws(':', local_date, provider_id, category, currency, rating, ratings), ',' ORDER BY 1), '')
+      FROM (SELECT b.local_date, b.provider_id, b.category, b.currency, f.rating, count(*) AS ratings
+            FROM pricing.feedback_facts f JOIN pricing.booking_facts b ON b.booking_id = f.booking_id
+            WHERE NOT f.source_deleted AND NOT b.source_deleted GROUP BY 1, 2, 3, 4, 5) t
+      """
+    let actualRatings = """
+      SELECT coalesce(string_agg(concat_ws(':', local_date, provider_id, category, currency, rating, ratings), ',' ORDER BY 1), '')
+      FROM pricing.rating_days
+      """
+    func check(_ comment: Comment) throws {
+      #expect(try fixture.scalar(actualDays, as: String.self) == fixture.scalar(expectedDays, as: String.self), comment)
+      #expect(
+        try fixture.scalar(actualRatings, as: String.self) == fixture.scalar(expectedRatings, as: String.self), comment)
+      #expect(
+        try fixture.scalar("SELECT count(*) FROM pricing.booking_service_days WHERE bookings = 0", as: Int.self) == 0)
+      #expect(try fixture.scalar("SELECT count(*) FROM pricing.rating_days WHERE ratings = 0", as: Int.self) == 0)
+    }
+    try fixture.ingest()
+    try check("first run")
+    #expect(try fixture.scalar("SELECT count(*) FROM pricing.booking_service_days", as: Int.self) == 1)
+    try fixture.connection.execute(
+      """
+      INSERT INTO bookings VALUES (101, 10, 2, 'confirmed', '2024-05-01', '2024-05-03 12:00+00', 45, 'EUR', now()),
+                                  (102, 10, 2, 'pending', '2024-05-01', '2024-05-04 12:00+00', 50, 'EUR', now());
+      INSERT INTO payments VALUES (501, 101, 45.00, 'EUR', 'succeeded', 0, now(), now());
+      INSERT INTO feedbacks VALUES (900, 100, 5, 'great', now()), (901, 101, 2, 'late', now());
+      """)
+    try fixture.ingest()
+    try check("new bookings, a payment and ratings")
+    #expect(try fixture.scalar("SELECT count(*) FROM pricing.rating_days", as: Int.self) == 2)
+    try fixture.connection.execute(
+      """
+      UPDATE bookings SET scheduled_for = '2024-05-09 09:00+00', updated_at = now() WHERE booking_id = 100;
+      UPDATE bookings SET status = 'cancelled', updated_at = now() WHERE booking_id = 101;
+      UPDATE payments SET refunded_amount = 45.00, updated_at = now() WHERE payment_id = 501;
+      """)
+    try fixture.ingest()
+    try check("a moved booking, a cancellation and a refund")
+    try fixture.connection.execute("UPDATE bookings SET price = -1, updated_at = now() WHERE booking_id = 102")
+    try fixture.ingest()
+    try check("a booking refused by validation")
+    try fixture.connection.execute(
+      "DELETE FROM bookings WHERE booking_id = 100; DELETE FROM feedbacks WHERE feedback_id = 901")
+    try fixture.ingest(full: true)
+    try check("deletions found by a full run")
+    #expect(try fixture.scalar("SELECT count(*) FROM pricing.rating_days", as: Int.self) == 0)
+  }
+
   @Test("each run is recorded with its per-table counts")
   func runRecords() throws {
     let fixture = try IngestFixture()

@@ -75,4 +75,40 @@ struct RunAndReportCommandTests {
     #expect(unwritable.status == 73)
     #expect(unwritable.standardError == "pricing: error: report output \(blocker.path): Not a directory\n")
   }
+
+  @Test("report.archive keeps dated copies; an archive that cannot be written still writes the report and exits 73")
+  func archive() throws {
+    let (conninfo, connection) = try TestDatabase.connect(label: "reportcli")
+    try Migrator(schema: try WarehouseSchema(), logger: TestDatabase.quietLogger).migrate(connection)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let environment = ["PRICING_REPORT_ARCHIVE": "true", "PRICING_REPORT_KEEP_DAYS": "10"]
+    let arguments = ["report", "--warehouse", conninfo, "--out", folder.path, "--to", "2026-12-06", "--quiet"]
+    let first = try PricingBinary.run(arguments, environment: environment)
+    #expect(first.status == 0)
+    let archived = try FileManager.default.contentsOfDirectory(
+      atPath: folder.appendingPathComponent("archive").path
+    ).sorted()
+    #expect(archived == ["2026-12-06", "index.html"])
+    let files = try FileManager.default.contentsOfDirectory(
+      atPath: folder.appendingPathComponent("archive/2026-12-06").path)
+    #expect(files.contains("summary.json") && files.contains("summary.csv") && files.contains("index.html"))
+    let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(page.contains("<a href=\"archive/index.html\">Earlier reports</a>"))
+
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("archive"))
+    try Data("x".utf8).write(to: folder.appendingPathComponent("archive"))
+    let failing = try PricingBinary.run(arguments, environment: environment)
+    #expect(failing.status == 73)
+    #expect(failing.standardOutput == folder.appendingPathComponent("index.html").path + "\n")
+    #expect(
+      failing.standardError == "pricing: error: report output \(folder.path)/archive: exists and is not a folder\n")
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("summary.json").path))
+
+    let bad = try PricingBinary.run(arguments, environment: ["PRICING_REPORT_KEEP_DAYS": "0"])
+    #expect(bad.status == 78)
+    #expect(
+      bad.standardError
+        == "pricing: error: config PRICING_REPORT_KEEP_DAYS: report.keep_days must be between 1 and 36500\n")
+  }
 }

@@ -100,13 +100,20 @@ struct ReportRenderingTests {
     #expect(ReportCSVExporter.csv(try #require(report["marketplace_weekly"])).hasPrefix("week,category,city,"))
   }
 
-  @Test("warnings (the holiday calendar running out) head the page, escaped; untrusted text is cleaned and cut")
-  func warningsAndUntrustedText() throws {
+  @Test(
+    "the attention list heads the page, escaped, each item linking to its section; untrusted text is cleaned and cut")
+  func attentionAndUntrustedText() throws {
     var report = try ReportFixture.empty().report()
-    report.warnings = ["the holiday calendar <x> ends on 2026-12-28"]
+    report.attention = [
+      AttentionItem(condition: "calendar", message: "the holiday calendar <x> ends on 2026-12-28", section: "model")
+    ]
     let html = HTMLReportRenderer().render(report)
     #expect(parseErrors(html) == nil)
-    #expect(html.contains("<p class=\"warning\" role=\"alert\">Warning: the holiday calendar &lt;x&gt; ends on 2026-12-28</p>"))
+    #expect(
+      html.contains(
+        "<h3>Needs attention (1)</h3><ul><li>the holiday calendar &lt;x&gt; ends on 2026-12-28 <a href=\"#model\">Details</a></li></ul>"
+      ))
+    #expect(html.firstRange(of: "Needs attention")!.lowerBound < html.firstRange(of: "id=\"marketplace\"")!.lowerBound)
     #expect(UntrustedText.cleaned("a\u{1B}[31mred\u{07} \u{202E}txet") == "a[31mred txet")
     #expect(UntrustedText.cleaned("line\nnext\ttab") == "line\nnext\ttab")
     let long = String(repeating: "x", count: 1_000_000)

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Reports
 import Testing
 
@@ -138,5 +139,80 @@ struct ReportWriterTests {
     try ReportWriter(directory: out).write([("index.html", "new")])
     #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "new")
     #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
+  }
+}
+
+@Suite("Report archive: dated copies under the report folder, an index, retention")
+struct ReportArchiveTests {
+  func scratch() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+  @Test("each night goes into archive/DAY; the index lists them newest first; the current report stays in place")
+  func archives() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let out = parent.appendingPathComponent("report")
+    let writer = ReportWriter(directory: out)
+    for (day, text) in [("2026-12-05", "fifth"), ("2026-12-06", "sixth"), ("2026-12-07", "seventh")] {
+      let written = try writer.write(
+        [("index.html", text), ("summary.csv", day)], archive: ReportArchive(day: LocalDate(iso: day)!, keepDays: 90))
+      #expect(written.archiveError == nil)
+    }
+    #expect(try read(out.appendingPathComponent("index.html")) == "seventh")
+    #expect(try read(out.appendingPathComponent("archive/2026-12-05/index.html")) == "fifth")
+    #expect(try read(out.appendingPathComponent("archive/2026-12-06/summary.csv")) == "2026-12-06")
+    let index = try read(out.appendingPathComponent("archive/index.html"))
+    #expect(parseErrors(index) == nil)
+    let seventh = try #require(index.range(of: "href=\"2026-12-07/index.html\"")).lowerBound
+    let fifth = try #require(index.range(of: "href=\"2026-12-05/index.html\"")).lowerBound
+    #expect(seventh < fifth)
+    #expect(index.contains("<a href=\"../index.html\">The current report</a>"))
+    // A re-run of a day replaces that day's copy; nothing is left behind beside the report folder.
+    try writer.write(
+      [("index.html", "seventh again")], archive: ReportArchive(day: LocalDate(iso: "2026-12-07")!, keepDays: 90))
+    #expect(try read(out.appendingPathComponent("archive/2026-12-07/index.html")) == "seventh again")
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("archive/2026-12-07/summary.csv").path))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
+    // Turning the archive off keeps nothing of it in the next report.
+    try writer.write([("index.html", "plain")])
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("archive").path))
+  }
+
+  @Test("reports older than keep_days before the newest are removed; other entries are left alone")
+  func retention() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let out = parent.appendingPathComponent("report")
+    let writer = ReportWriter(directory: out)
+    try writer.write([("index.html", "old")], archive: ReportArchive(day: LocalDate(iso: "2026-11-01")!, keepDays: 30))
+    try FileManager.default.createDirectory(
+      at: out.appendingPathComponent("archive/notes"), withIntermediateDirectories: true)
+    try writer.write([("index.html", "edge")], archive: ReportArchive(day: LocalDate(iso: "2026-11-07")!, keepDays: 30))
+    try writer.write([("index.html", "new")], archive: ReportArchive(day: LocalDate(iso: "2026-12-07")!, keepDays: 30))
+    let names = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("archive").path).sorted()
+    #expect(names == ["2026-11-07", "2026-12-07", "index.html", "notes"])
+  }
+
+  @Test("an archive that cannot be written: the current report still is, the error names the path, nothing is lost")
+  func failingArchive() throws {
+    let parent = try scratch()
+    defer { try? FileManager.default.removeItem(at: parent) }
+    let out = parent.appendingPathComponent("report")
+    let writer = ReportWriter(directory: out)
+    try writer.write([("index.html", "first")])
+    // Something that is not a folder sits where the archive goes.
+    try Data("keep me".utf8).write(to: out.appendingPathComponent("archive"))
+    let written = try writer.write(
+      [("index.html", "second")], archive: ReportArchive(day: LocalDate(iso: "2026-12-07")!, keepDays: 30))
+    #expect(try read(out.appendingPathComponent("index.html")) == "second")
+    let error = try #require(written.archiveError)
+    #expect(error.code == .output)
+    #expect(error.description == "report output \(out.path)/archive: exists and is not a folder")
+    #expect(try read(out.appendingPathComponent("archive")) == "keep me")
   }
 }

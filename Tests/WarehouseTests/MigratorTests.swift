@@ -17,10 +17,10 @@ struct MigratorTests {
     ).scalar(String.self)
     #expect(
       tables
-        == "booking_facts,candidate_factors,candidate_multipliers,candidate_overrides,cities,current_multipliers,"
-        + "current_version,demand_cells,expected_outcomes,experience_bands,"
+        == "booking_facts,booking_service_days,candidate_factors,candidate_multipliers,candidate_overrides,cities,current_multipliers,"
+        + "current_version,customer_first_bookings,demand_cells,expected_outcomes,experience_bands,"
         + "feedback_facts,ingest_watermarks,model_runs,payment_facts,price_overrides,price_versions,providers,publish_events,"
-        + "published_multipliers,quarantine,quote_facts,reconciliation_exceptions,run_steps,runs,schema_migrations,"
+        + "published_multipliers,quarantine,quote_facts,rating_days,reconciliation_exceptions,run_steps,runs,schema_migrations,"
         + "services,users")
     let second = try migrator.migrate(connection)
     #expect(second.appliedVersions == [])
