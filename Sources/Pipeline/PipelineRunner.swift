@@ -226,9 +226,11 @@ public struct PipelineRunner {
     case .report:
       let period = try ReportPeriod(from: today.adding(days: 1 - config.reportDays), to: today)
       let connection = try Connection(conninfo: config.warehouseConninfo, logger: logger)
+      // A second session runs the customer scans beside the rest; without one the report runs serially.
+      let beside = try? Connection(conninfo: config.warehouseConninfo, logger: logger)
       let outcome = try ReportBuilder(schema: schema, settings: config.report, logger: logger)
         .build(
-          connection, period: period, into: URL(fileURLWithPath: config.reportDirectory), calendar: config.calendar,
+          connection, beside: beside, period: period, into: URL(fileURLWithPath: config.reportDirectory), calendar: config.calendar,
           today: today)
       // The current report is written; a failed archive still fails the step (exit 73).
       if let error = outcome.archiveError { throw error }

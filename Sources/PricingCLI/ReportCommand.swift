@@ -47,9 +47,11 @@ struct ReportCommand: ParsableCommand {
         return
       }
       let (connection, schema) = try options.connectWarehouse(settings, logger: logger)
+      // A second session runs the customer scans beside the rest; without one the report runs serially.
+      let beside = try? Connection(conninfo: settings.warehouseConninfo, logger: logger)
       let outcome = try ReportBuilder(schema: schema, settings: settings.report, logger: logger)
         .build(
-          connection, period: period, into: URL(fileURLWithPath: out), calendar: settings.calendar,
+          connection, beside: beside, period: period, into: URL(fileURLWithPath: out), calendar: settings.calendar,
           today: SeedCommand.todayUTC())
       print(outcome.directory.appendingPathComponent("index.html").path)
       // The current report is written; a failed archive is still a failure (exit 73).

@@ -37,7 +37,7 @@ extension HTMLReportRenderer {
       if yearAgoBookings == 0 {
         html.element(
           "p", ["class": "note"],
-          text: "No bookings a year earlier (the history is shorter than a year): the year-on-year changes read n/a.")
+          text: "No bookings in the same week a year earlier: the year-on-year changes read n/a.")
       }
       html.element("ul", ["class": "cards"]) { list in
         for (measure, label) in HTMLReportRenderer.summaryMeasures {
@@ -73,7 +73,7 @@ extension HTMLReportRenderer {
         html.element(
           "p",
           text:
-            "The newest run, fit and publish succeeded, prices are served, ingest is fresh and the calendar reaches past the horizon."
+            "None of the checked conditions holds: a failed pipeline run, a rejected fit, a refused publish, no prices served, prices at their floor, a quarantine spike, stale ingest, a holiday calendar running out."
         )
         return
       }
@@ -148,7 +148,7 @@ struct SummaryValue {
   /// "+5.2% (from 1,234)", "-1.3 points (from 12.0%)", or "n/a" with the reason.
   func change(_ change: Double?, other: Double?) -> String {
     guard let other, other.isFinite, !(measure == "bookings" && other == 0) else {
-      return "n/a (no bookings that week)"
+      return measure == "utilisation" ? "n/a (no capacity)" : "n/a (no bookings that week)"
     }
     guard let change, change.isFinite else { return "n/a (from \(format(other)))" }
     let sign = change > 0 ? "+" : change < 0 ? "-" : "±"

@@ -30,9 +30,9 @@ public struct HTMLReportRenderer {
             meta.text("Slot dates \(report.period.from) to \(report.period.to) (\(report.period.days) days). ")
             meta.text("Generated \(report.generatedAt) UTC from database \(report.database). ")
             meta.text("Every table is also a CSV file in this folder.")
-            if report.archived {
+            if let link = report.archiveLink {
               meta.text(" ")
-              meta.element("a", ["href": "archive/index.html"], text: "Earlier reports")
+              meta.element("a", ["href": link], text: "Earlier reports")
               meta.text(".")
             }
           }

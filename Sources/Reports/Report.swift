@@ -10,8 +10,9 @@ public struct Report: Sendable {
   public let tables: [String: ReportTable]
   /// The "Needs attention" list at the top of the page (`NeedsAttention`).
   public var attention: [AttentionItem] = []
-  /// Whether the report folder keeps an archive (the page then links to `archive/index.html`).
-  public var archived = false
+  /// Where the page links to the list of earlier reports, when the folder keeps an archive:
+  /// `archive/index.html` from the current report, `../index.html` from an archived copy.
+  public var archiveLink: String?
 
   public init(
     period: ReportPeriod, generatedAt: String, database: String, tables: [String: ReportTable],

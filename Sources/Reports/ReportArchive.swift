@@ -16,50 +16,75 @@ public struct ReportArchive: Sendable {
 
   /// The dated folder this report goes into: the period's last day.
   public let day: LocalDate
+  /// The files of the dated copy (the report as seen from `archive/DAY/`).
+  public let files: [(name: String, contents: String)]
   public let keepDays: Int
+  /// Retention counts back from the newest archived day, but never from a day after `today`: a report
+  /// for a mistyped future period cannot prune the archive.
+  public let today: LocalDate
 
-  public init(day: LocalDate, keepDays: Int) {
+  public init(day: LocalDate, files: [(name: String, contents: String)], keepDays: Int, today: LocalDate) {
     self.day = day
+    self.files = files
     self.keepDays = keepDays
+    self.today = today
   }
 
-  /// Moves the old report's archive (`live/archive`) into the new report folder `partial`, adds today's
-  /// copy of `files` and rewrites the index. Returns whether the old archive is now inside `partial` (so
-  /// the old report folder may go) and the error, if any, that stopped the archive.
-  func assemble(partial: String, live: String, files: [(name: String, contents: String)]) -> (
-    carried: Bool, error: ReportError?
-  ) {
-    let source = "\(live)/\(ReportArchive.folderName)"
-    let target = "\(partial)/\(ReportArchive.folderName)"
+  /// What happened to the archive while a new report folder was assembled.
+  struct Assembly {
+    /// The old report's archive now sits in the new folder (it must go back if the write fails).
+    var moved = false
+    /// The old report's archive could not be moved: the old folder must not be deleted.
+    var stranded = false
+    var error: ReportError?
+  }
+
+  /// Moves the old report's archive (`live/archive`) into the new report folder `partial` whenever there
+  /// is one, and with `archive` adds its dated copy and rewrites the index.
+  static func assemble(_ archive: ReportArchive?, partial: String, live: String) -> Assembly {
+    let source = "\(live)/\(folderName)"
+    let target = "\(partial)/\(folderName)"
+    var assembly = Assembly()
     var status = stat()
     if lstat(source, &status) == 0 {
       // Moved whatever it is, so that nothing under the old report is lost with it.
-      if rename(source, target) != 0 {
-        return (false, ReportWriter.error(source))
+      guard rename(source, target) == 0 else {
+        assembly.stranded = true
+        assembly.error = ReportWriter.error(source)
+        return assembly
       }
+      assembly.moved = true
       guard (status.st_mode & S_IFMT) == S_IFDIR else {
-        return (true, ReportError(code: .output, message: "exists and is not a folder", context: source))
+        if archive != nil {
+          assembly.error = ReportError(code: .output, message: "exists and is not a folder", context: source)
+        }
+        return assembly
       }
     } else if errno != ENOENT && errno != ENOTDIR {
-      return (false, ReportWriter.error(source))
-    } else if mkdir(target, 0o755) != 0 {
-      return (true, ReportWriter.error(target))
+      assembly.stranded = true
+      assembly.error = ReportWriter.error(source)
+      return assembly
+    }
+    guard let archive else { return assembly }
+    if !assembly.moved && mkdir(target, 0o755) != 0 {
+      assembly.error = ReportWriter.error(target)
+      return assembly
     }
     do {
-      try addCopy(of: files, into: target)
-      let reports = try prune(target)
+      try archive.addCopy(into: target)
+      let reports = try archive.prune(target)
       try ReportWriter.writeFile("\(target)/index.html", ReportArchive.index(reports))
-      return (true, nil)
     } catch let error as ReportError {
-      return (true, error)
+      assembly.error = error
     } catch {
-      return (true, ReportError(code: .output, message: "\(error)", context: target))
+      assembly.error = ReportError(code: .output, message: "\(error)", context: target)
     }
+    return assembly
   }
 
   /// Writes `archive/DAY/` whole: into a hidden sibling first, then renamed into place (a report of the
   /// same day is replaced).
-  private func addCopy(of files: [(name: String, contents: String)], into archive: String) throws {
+  private func addCopy(into archive: String) throws {
     let final = "\(archive)/\(day)"
     let staging = "\(archive)/.\(day).partial-\(getpid())"
     ReportWriter.removeTree(staging)
@@ -74,24 +99,24 @@ public struct ReportArchive: Sendable {
     }
   }
 
-  /// Removes dated reports older than `keepDays` before this one (and staging folders of dead writes);
-  /// returns the dates kept, newest first.
+  /// Removes dated reports more than `keepDays` before the newest (never counting from after `today`)
+  /// and the staging folders of writers that are gone; returns the dates kept, newest first.
   private func prune(_ archive: String) throws -> [LocalDate] {
-    var kept: [LocalDate] = []
-    let oldest = day.adding(days: -keepDays)
+    var dates: [LocalDate] = []
     for name in try ReportWriter.entries(archive) {
-      if name.hasPrefix("."), name.contains(".partial-") {
+      let prefix = name.split(separator: ".", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+      if name.hasPrefix("."), let range = name.range(of: ".partial-"), let pid = Int32(name[range.upperBound...]),
+        pid != getpid(), LocalDate(iso: prefix) != nil, kill(pid, 0) != 0, errno == ESRCH
+      {
         ReportWriter.removeTree("\(archive)/\(name)")
         continue
       }
-      guard let date = LocalDate(iso: name), name == date.description else { continue }
-      if date < oldest {
-        ReportWriter.removeTree("\(archive)/\(name)")
-      } else {
-        kept.append(date)
-      }
+      if let date = LocalDate(iso: name), name == date.description { dates.append(date) }
     }
-    return kept.sorted(by: >)
+    let newest = min(dates.max() ?? day, today)
+    let oldest = newest.adding(days: -keepDays)
+    for date in dates where date < oldest { ReportWriter.removeTree("\(archive)/\(date)") }
+    return dates.filter { $0 >= oldest }.sorted(by: >)
   }
 
   /// The archive's `index.html`: every kept report, newest first, and a link to the current one.

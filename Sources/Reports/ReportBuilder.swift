@@ -27,15 +27,18 @@ public struct ReportBuilder {
     self.logger = logger
   }
 
-  /// Computes and writes the report. `calendar` is judged for a horizon starting `today`.
+  /// Computes and writes the report. `calendar` is judged for a horizon starting `today`. A second
+  /// session to the warehouse (`beside`), when given, runs the customer scans at the same time as the
+  /// rest (`ReportGenerator`).
   public func build(
-    _ connection: Connection, period: ReportPeriod, into directory: URL, calendar: StatusReport.Calendar? = nil,
-    today: LocalDate
+    _ connection: Connection, beside: Connection? = nil, period: ReportPeriod, into directory: URL,
+    calendar: StatusReport.Calendar? = nil, today: LocalDate
   ) throws -> Outcome {
     try ReportWriter(directory: directory).checkDestination()
-    var report = try ReportGenerator(schema: schema, logger: logger).generate(connection, period: period)
+    var report = try ReportGenerator(schema: schema, logger: logger).generate(
+      connection, beside: beside, period: period)
     report.attention = NeedsAttention(settings: settings).evaluate(report, calendar: calendar, today: today)
-    return try write(report, into: directory)
+    return try write(report, into: directory, today: today)
   }
 
   /// The files of a computed report: `index.html`, one CSV per table and `summary.json`.
@@ -49,11 +52,20 @@ public struct ReportBuilder {
     return files
   }
 
-  public func write(_ report: Report, into directory: URL) throws -> Outcome {
+  /// Writes a computed report (and, with `settings.archive`, its dated copy; retention never counts from
+  /// after `today`, the period's last day when not given).
+  public func write(_ report: Report, into directory: URL, today: LocalDate? = nil) throws -> Outcome {
     var report = report
-    report.archived = settings.archive
+    var archive: ReportArchive?
+    if settings.archive {
+      var copy = report
+      copy.archiveLink = "../index.html"
+      archive = ReportArchive(
+        day: report.period.to, files: ReportBuilder.files(copy), keepDays: settings.keepDays,
+        today: today ?? report.period.to)
+      report.archiveLink = "\(ReportArchive.folderName)/index.html"
+    }
     let files = ReportBuilder.files(report)
-    let archive = settings.archive ? ReportArchive(day: report.period.to, keepDays: settings.keepDays) : nil
     let written = try ReportWriter(directory: directory).write(files, archive: archive)
     let rows = report.tables.values.reduce(0) { $0 + $1.rows.count }
     logger.info(

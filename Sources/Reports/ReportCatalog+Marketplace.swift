@@ -87,6 +87,7 @@ extension ReportCatalog {
       id: "customers_weekly", title: "New and repeat customers by week",
       caption:
         "A customer is new in the week of their first booking ever (any status); repeat otherwise. Repeat rate = repeat / customers.",
+      runsBeside: true,
       sql: """
         WITH weeks AS (
           -- distinct customers per week: each customer's bookings of the period in slot order (the index
@@ -113,7 +114,7 @@ extension ReportCatalog {
       id: "cohort_retention", title: "Monthly cohort retention",
       caption:
         "Customers grouped by the month of their first booking (cohorts starting in the period); retention = share of the cohort booking again n months later.",
-      htmlRowLimit: 80,
+      htmlRowLimit: 80, runsBeside: true,
       sql: """
         WITH active AS (
           SELECT DISTINCT b.user_id, date_trunc('month', b.local_date::timestamp)::date AS month

@@ -78,7 +78,7 @@ extension ReportCatalog {
     ReportTableSpec(
       id: "attention_facts", title: "What the attention list is judged on",
       caption:
-        "The newest fit, publish decision and pipeline run, the share of the served table at its lower bound, rows first quarantined in the last 24 hours, and the age of the stalest ingest; the configuration's [report] thresholds decide what needs attention.",
+        "The newest fit, publish decision and finished pipeline run, the share of the served table at its lower bound, rows first quarantined in the last 24 hours, and the age of the stalest ingest; the configuration's [report] thresholds decide what needs attention.",
       sql: """
         WITH fit AS (
           SELECT run_id, status, array_to_string(reasons, '; ') AS reasons FROM {{schema}}.model_runs
@@ -89,7 +89,9 @@ extension ReportCatalog {
                   WHERE g->>'passed' = 'false') AS failed_guardrails
           FROM {{schema}}.publish_events ORDER BY event_id DESC LIMIT 1
         ), run AS (
-          SELECT run_id, status, error FROM {{schema}}.runs WHERE command = 'run' ORDER BY run_id DESC LIMIT 1
+          -- the newest finished run (inside `pricing run` the newest is the one writing this report)
+          SELECT run_id, status, error FROM {{schema}}.runs WHERE command = 'run' AND status <> 'running'
+          ORDER BY run_id DESC LIMIT 1
         ), \(describedModel), floor_share AS (
           SELECT round(count(*) FILTER (
                    WHERE m.multiplier <= (SELECT (config->>'min_multiplier')::numeric FROM model) + 0.00005

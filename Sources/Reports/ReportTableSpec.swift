@@ -10,12 +10,18 @@ public struct ReportTableSpec: ReportSQL {
   public let sql: String
   /// The HTML shows at most this many rows and says where the rest is (the CSV always has every row).
   public let htmlRowLimit: Int
+  /// The query reads no work table and may run on a second session sharing the report's snapshot,
+  /// beside the others (`ReportGenerator`): the long customer scans.
+  public let runsBeside: Bool
 
-  public init(id: String, title: String, caption: String, htmlRowLimit: Int = 60, sql: String) {
+  public init(
+    id: String, title: String, caption: String, htmlRowLimit: Int = 60, runsBeside: Bool = false, sql: String
+  ) {
     self.id = id
     self.title = title
     self.caption = caption
     self.sql = sql
     self.htmlRowLimit = htmlRowLimit
+    self.runsBeside = runsBeside
   }
 }

@@ -65,10 +65,12 @@ public struct ReportWriter {
     public let archiveError: ReportError?
   }
 
-  /// Writes `files` as the current report and, with `archive`, also into the archive under it. A failing
+  /// Writes `files` as the current report and, with `archive`, also its copy (`archive.files`) into the
+  /// archive under it; an existing archive is kept either way. A failing
   /// archive never stops the current report: its error is returned for the caller to report. The old
   /// archive is never lost: it moves into the new folder, and back if the write fails; should it fail
   /// to move, the old report folder holding it is kept beside the new one and the error names it.
+  @discardableResult
   public func write(_ files: [(name: String, contents: String)], archive: ReportArchive?) throws -> Written {
     let parent = directory.deletingLastPathComponent().path
     let name = directory.lastPathComponent
@@ -81,7 +83,7 @@ public struct ReportWriter {
     ReportWriter.removeTree(partial)
     try ReportWriter.check(mkdir(partial, 0o755), partial)
     var archiveError: ReportError?
-    var archiveCarried = false
+    var assembly = ReportArchive.Assembly()
     do {
       for file in files {
         do {
@@ -95,11 +97,10 @@ public struct ReportWriter {
       try ReportWriter.writeFile(
         "\(partial)/\(ReportWriter.markerName)",
         "Written by pricing report; the next report replaces this folder whole.\n")
-      if let archive {
-        let result = archive.assemble(partial: partial, live: directory.path, files: files)
-        archiveCarried = result.carried
-        archiveError = result.error
-      }
+      // The archive moves into the new folder whether or not this report adds to it: turning
+      // `report.archive` off, or one report run without it, keeps the past reports.
+      assembly = ReportArchive.assemble(archive, partial: partial, live: directory.path)
+      archiveError = assembly.error
       var moved = false
       if rename(directory.path, previous) == 0 {
         moved = true
@@ -112,7 +113,7 @@ public struct ReportWriter {
         throw failure
       }
       if moved {
-        if archive == nil || archiveCarried {
+        if !assembly.stranded {
           ReportWriter.removeTree(previous)
         } else {
           let kept = "\(parent)/.\(name).archive-kept-\(pid)"
@@ -126,7 +127,7 @@ public struct ReportWriter {
       }
     } catch {
       // Put the old archive back where it was before dropping the new folder.
-      if archiveCarried {
+      if assembly.moved {
         _ = rename("\(partial)/\(ReportArchive.folderName)", "\(directory.path)/\(ReportArchive.folderName)")
       }
       ReportWriter.removeTree(partial)
@@ -136,18 +137,29 @@ public struct ReportWriter {
   }
 
   /// Puts back a previous report that a killed process had moved aside (when no report is in place), and
-  /// removes the partial and previous folders of processes that are gone.
+  /// removes the partial and previous folders of processes that are gone. A dead process's partial folder
+  /// may hold the archive it was carrying across (`ReportArchive`): that goes back under the report first.
   static func recoverLeftovers(parent: String, name: String) throws {
     guard let names = try? entries(parent) else { return }
-    let prefixes = [".\(name).partial-", ".\(name).previous-"]
+    func dead(_ entry: String, _ prefix: String) -> Bool {
+      guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else {
+        return false
+      }
+      return kill(pid, 0) != 0 && errno == ESRCH
+    }
     var destinationExists = access("\(parent)/\(name)", F_OK) == 0
-    for entry in names.sorted() {
-      guard let prefix = prefixes.first(where: { entry.hasPrefix($0) }),
-        let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
-      else { continue }
-      if prefix.hasSuffix("previous-") && !destinationExists && rename("\(parent)/\(entry)", "\(parent)/\(name)") == 0 {
+    for entry in names.sorted() where dead(entry, ".\(name).previous-") {
+      if !destinationExists && rename("\(parent)/\(entry)", "\(parent)/\(name)") == 0 {
         destinationExists = true
         continue
+      }
+      removeTree("\(parent)/\(entry)")
+    }
+    let archive = "\(parent)/\(name)/\(ReportArchive.folderName)"
+    for entry in names.sorted() where dead(entry, ".\(name).partial-") {
+      let carried = "\(parent)/\(entry)/\(ReportArchive.folderName)"
+      if destinationExists, access(carried, F_OK) == 0, access(archive, F_OK) != 0 {
+        _ = rename(carried, archive)
       }
       removeTree("\(parent)/\(entry)")
     }

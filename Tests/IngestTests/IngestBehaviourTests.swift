@@ -343,13 +343,15 @@ struct IngestBehaviourTests {
       """)
     let actualDays = listed("SELECT * FROM pricing.booking_service_days")
     let expectedRatings = """
-      SELECT coalesce(string_agg(concat_ws(':', local_date, provider_id, category, currency, rating, ratings), ',' ORDER BY 1), '')
+      SELECT coalesce(string_agg(concat_ws(':', local_date, provider_id, category, currency, rating, ratings), ','
+                                 ORDER BY local_date, provider_id, category, currency, rating), '')
       FROM (SELECT b.local_date, b.provider_id, b.category, b.currency, f.rating, count(*) AS ratings
             FROM pricing.feedback_facts f JOIN pricing.booking_facts b ON b.booking_id = f.booking_id
             WHERE NOT f.source_deleted AND NOT b.source_deleted GROUP BY 1, 2, 3, 4, 5) t
       """
     let actualRatings = """
-      SELECT coalesce(string_agg(concat_ws(':', local_date, provider_id, category, currency, rating, ratings), ',' ORDER BY 1), '')
+      SELECT coalesce(string_agg(concat_ws(':', local_date, provider_id, category, currency, rating, ratings), ','
+                                 ORDER BY local_date, provider_id, category, currency, rating), '')
       FROM pricing.rating_days
       """
     func check(_ comment: Comment) throws {

@@ -95,6 +95,8 @@ struct RunAndReportCommandTests {
     #expect(files.contains("summary.json") && files.contains("summary.csv") && files.contains("index.html"))
     let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(page.contains("<a href=\"archive/index.html\">Earlier reports</a>"))
+    let copy = try String(contentsOf: folder.appendingPathComponent("archive/2026-12-06/index.html"), encoding: .utf8)
+    #expect(copy.contains("<a href=\"../index.html\">Earlier reports</a>"))
 
     try FileManager.default.removeItem(at: folder.appendingPathComponent("archive"))
     try Data("x".utf8).write(to: folder.appendingPathComponent("archive"))

@@ -101,7 +101,7 @@ struct ReportFixture {
   }
 
   /// The report of the fixture's facts. Facts are written here by hand, not by ingest: first bookings are
-  /// recomputed from them as ingest keeps them (CustomerFirstBookingsTests checks ingest does).
+  /// recomputed from them as ingest keeps them (IngestBehaviourTests.firstBookings checks that ingest does).
   func report(_ period: ReportPeriod = ReportFixture.period) throws -> Report {
     try connection.execute(
       """

@@ -105,7 +105,7 @@ struct ReportSummaryTests {
     let page = HTMLReportRenderer().render(report)
     #expect(
       page.contains(
-        "No bookings a year earlier (the history is shorter than a year): the year-on-year changes read n/a."))
+        "No bookings in the same week a year earlier: the year-on-year changes read n/a."))
     #expect(page.contains("vs a year ago: n/a (no bookings that week)"))
     #expect(!page.contains("NaN"))
   }
@@ -173,5 +173,41 @@ struct ReportSummaryTests {
     }
     #expect(drawn >= 8)
     #expect(full.components(separatedBy: "<p class=\"reading\"><strong>How to read: </strong>").count - 1 == drawn)
+  }
+
+  @Test("a second session runs the customer tables on the same snapshot: the same report as one session")
+  func besideSession() throws {
+    let fixture = try ReportFixture.handMade()
+    let serial = try fixture.report()
+    let beside = try Connection(conninfo: fixture.conninfo, logger: TestDatabase.quietLogger)
+    let report = try ReportGenerator(schema: fixture.schema, logger: TestDatabase.quietLogger)
+      .generate(fixture.connection, beside: beside, period: ReportFixture.period)
+    #expect(report.tables.keys.sorted() == serial.tables.keys.sorted())
+    for spec in ReportCatalog.tables where !["recent_runs", "ingest_freshness", "price_version", "attention_facts"].contains(spec.id) {
+      #expect(report.lines(spec.id) == serial.lines(spec.id), "\(spec.id)")
+    }
+    #expect(!report.lines("customers_weekly").isEmpty)
+    // Both sessions ended: the second can run a query of its own, outside any transaction.
+    #expect(try beside.query("SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND pid = pg_backend_pid()").scalar(Int.self) == 0)
+  }
+
+  @Test("twelve currencies: one line each in the money cards, never a total across them")
+  func twelveCurrencies() throws {
+    let fixture = try ReportFixture.handMade()
+    let currencies = ["AUD", "BRL", "CAD", "CHF", "DKK", "GBP", "JPY", "NOK", "PLN", "SEK", "USD"]
+    try ReportSummaryTests.addBookings(
+      fixture,
+      currencies.enumerated().map { index, currency in
+        (100 + index, 1, "completed", "2026-04-08", "\(10 + index).00", "\(10 + index).00", "0.00", currency)
+      })
+    let report = try fixture.report()
+    let gmv = report.lines("summary").filter { $0.hasPrefix("gmv,") }
+    #expect(gmv.count == 12)
+    #expect(gmv.contains("gmv,USD,relative,20.00,,,,"))
+    let html = HTMLReportRenderer().render(report)
+    #expect(parseErrors(html) == nil)
+    for currency in currencies + ["EUR"] {
+      #expect(html.contains("<span class=\"currency\">\(currency) </span>"))
+    }
   }
 }

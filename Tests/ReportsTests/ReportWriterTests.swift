@@ -143,27 +143,35 @@ struct ReportWriterTests {
 }
 
 @Suite("Report archive: dated copies under the report folder, an index, retention")
-struct ReportArchiveTests {
-  func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+final class ReportArchiveTests {
+  /// A fresh folder per test (Swift Testing makes an instance per test), removed with it.
+  let parent: URL
+  var out: URL { parent.appendingPathComponent("report") }
+  var writer: ReportWriter { ReportWriter(directory: out) }
+
+  init() throws {
+    parent = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
   }
+
+  deinit { try? FileManager.default.removeItem(at: parent) }
 
   func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
+  /// An archive of `day` whose copy is `text` (and a CSV named after the day), retention `keep` days.
+  func archive(_ day: String, _ text: String, keep: Int = 90, today: String = "2026-12-31") -> ReportArchive {
+    ReportArchive(
+      day: LocalDate(iso: day)!, files: [("index.html", text), ("summary.csv", day)], keepDays: keep,
+      today: LocalDate(iso: today)!)
+  }
+
   @Test("each night goes into archive/DAY; the index lists them newest first; the current report stays in place")
   func archives() throws {
-    let parent = try scratch()
-    defer { try? FileManager.default.removeItem(at: parent) }
-    let out = parent.appendingPathComponent("report")
-    let writer = ReportWriter(directory: out)
     for (day, text) in [("2026-12-05", "fifth"), ("2026-12-06", "sixth"), ("2026-12-07", "seventh")] {
-      let written = try writer.write(
-        [("index.html", text), ("summary.csv", day)], archive: ReportArchive(day: LocalDate(iso: day)!, keepDays: 90))
+      let written = try writer.write([("index.html", "current " + text)], archive: archive(day, text))
       #expect(written.archiveError == nil)
     }
-    #expect(try read(out.appendingPathComponent("index.html")) == "seventh")
+    #expect(try read(out.appendingPathComponent("index.html")) == "current seventh")
     #expect(try read(out.appendingPathComponent("archive/2026-12-05/index.html")) == "fifth")
     #expect(try read(out.appendingPathComponent("archive/2026-12-06/summary.csv")) == "2026-12-06")
     let index = try read(out.appendingPathComponent("archive/index.html"))
@@ -173,46 +181,58 @@ struct ReportArchiveTests {
     #expect(seventh < fifth)
     #expect(index.contains("<a href=\"../index.html\">The current report</a>"))
     // A re-run of a day replaces that day's copy; nothing is left behind beside the report folder.
-    try writer.write(
-      [("index.html", "seventh again")], archive: ReportArchive(day: LocalDate(iso: "2026-12-07")!, keepDays: 90))
+    try writer.write([("index.html", "current")], archive: archive("2026-12-07", "seventh again"))
     #expect(try read(out.appendingPathComponent("archive/2026-12-07/index.html")) == "seventh again")
-    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("archive/2026-12-07/summary.csv").path))
     #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
-    // Turning the archive off keeps nothing of it in the next report.
+    // Turning the archive off adds nothing and keeps what is there.
     try writer.write([("index.html", "plain")])
-    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("archive").path))
+    #expect(try read(out.appendingPathComponent("index.html")) == "plain")
+    #expect(try read(out.appendingPathComponent("archive/2026-12-05/index.html")) == "fifth")
   }
 
-  @Test("reports older than keep_days before the newest are removed; other entries are left alone")
+  @Test("reports more than keep_days before the newest go, never counted from after today; other entries stay")
   func retention() throws {
-    let parent = try scratch()
-    defer { try? FileManager.default.removeItem(at: parent) }
-    let out = parent.appendingPathComponent("report")
-    let writer = ReportWriter(directory: out)
-    try writer.write([("index.html", "old")], archive: ReportArchive(day: LocalDate(iso: "2026-11-01")!, keepDays: 30))
+    try writer.write([("index.html", "x")], archive: archive("2026-11-01", "old", keep: 30, today: "2026-11-01"))
     try FileManager.default.createDirectory(
       at: out.appendingPathComponent("archive/notes"), withIntermediateDirectories: true)
-    try writer.write([("index.html", "edge")], archive: ReportArchive(day: LocalDate(iso: "2026-11-07")!, keepDays: 30))
-    try writer.write([("index.html", "new")], archive: ReportArchive(day: LocalDate(iso: "2026-12-07")!, keepDays: 30))
-    let names = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("archive").path).sorted()
-    #expect(names == ["2026-11-07", "2026-12-07", "index.html", "notes"])
+    try writer.write([("index.html", "x")], archive: archive("2026-11-07", "edge", keep: 30, today: "2026-11-07"))
+    // A mistyped future period is kept, but prunes from today (2026-11-10), not from 2099.
+    try writer.write([("index.html", "x")], archive: archive("2099-01-01", "typo", keep: 30, today: "2026-11-10"))
+    var names = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("archive").path)
+    #expect(names.sorted() == ["2026-11-01", "2026-11-07", "2099-01-01", "index.html", "notes"])
+    try writer.write([("index.html", "x")], archive: archive("2026-12-07", "new", keep: 30, today: "2026-12-07"))
+    names = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("archive").path)
+    #expect(names.sorted() == ["2026-11-07", "2026-12-07", "2099-01-01", "index.html", "notes"])
   }
 
   @Test("an archive that cannot be written: the current report still is, the error names the path, nothing is lost")
   func failingArchive() throws {
-    let parent = try scratch()
-    defer { try? FileManager.default.removeItem(at: parent) }
-    let out = parent.appendingPathComponent("report")
-    let writer = ReportWriter(directory: out)
     try writer.write([("index.html", "first")])
     // Something that is not a folder sits where the archive goes.
     try Data("keep me".utf8).write(to: out.appendingPathComponent("archive"))
-    let written = try writer.write(
-      [("index.html", "second")], archive: ReportArchive(day: LocalDate(iso: "2026-12-07")!, keepDays: 30))
+    let written = try writer.write([("index.html", "second")], archive: archive("2026-12-07", "copy"))
     #expect(try read(out.appendingPathComponent("index.html")) == "second")
     let error = try #require(written.archiveError)
     #expect(error.code == .output)
     #expect(error.description == "report output \(out.path)/archive: exists and is not a folder")
     #expect(try read(out.appendingPathComponent("archive")) == "keep me")
+  }
+
+  @Test("a writer killed while it carried the archive: the next write puts the archive back under the report")
+  func killedWriter() throws {
+    try writer.write([("index.html", "current")], archive: archive("2026-12-06", "sixth"))
+    // What a writer killed after moving the archive into its new folder leaves: the archive inside its
+    // partial folder, under the pid of a process that has exited.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/true")
+    try process.run()
+    process.waitUntilExit()
+    let partial = parent.appendingPathComponent(".report.partial-\(process.processIdentifier)")
+    try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+    try FileManager.default.moveItem(at: out.appendingPathComponent("archive"), to: partial.appendingPathComponent("archive"))
+    try writer.write([("index.html", "next")], archive: archive("2026-12-07", "seventh"))
+    #expect(try read(out.appendingPathComponent("archive/2026-12-06/index.html")) == "sixth")
+    #expect(try read(out.appendingPathComponent("archive/2026-12-07/index.html")) == "seventh")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
   }
 }
