@@ -225,6 +225,7 @@ public struct HTMLReportRenderer {
     .card p{margin:.15rem 0;overflow-wrap:anywhere}.card .value{font-size:1.25rem;font-weight:600}.card .delta{font-size:.8rem;color:#333}
     .attention{border-left:4px solid #D55E00;background:#fdf1e8;padding:.3rem .8rem;margin:.6rem 0}.attention.ok{border-color:#009E73;background:#eaf6f1}
     .attention h3{margin:.3rem 0}.attention li{margin:.2rem 0}.note,.partial-note{color:#444;font-size:.85rem}
+    .meta,.intro,.attention,.note,.partial-note,.reading,.more,.empty,figcaption{overflow-wrap:anywhere}
     .reading{font-size:.85rem;color:#333;margin:.2rem 0 .8rem}details{margin:.2rem 0 .8rem}summary{cursor:pointer;color:#0b5394}
     table{border-collapse:collapse;font-size:.82rem;margin:.3rem 0 .6rem;display:block;overflow-x:auto;max-width:100%}
     caption{caption-side:top;text-align:left;color:#333;padding:.2rem 0 .4rem;font-size:.85rem}
