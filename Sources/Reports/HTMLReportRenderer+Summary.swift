@@ -18,7 +18,7 @@ extension HTMLReportRenderer {
         html.element(
           "p", ["class": "empty"],
           text:
-            "The period \(report.period) holds no complete week (Monday to Sunday), so there is nothing to compare: choose a period of at least seven days ending on a Sunday or later."
+            "The period \(report.period) holds no complete week (Monday to Sunday), so there is nothing to compare: choose a period that contains a whole week from a Monday to a Sunday."
         )
         return
       }
@@ -147,6 +147,9 @@ struct SummaryValue {
 
   /// "+5.2% (from 1,234)", "-1.3 points (from 12.0%)", or "n/a" with the reason.
   func change(_ change: Double?, other: Double?) -> String {
+    if thisWeek == nil || (measure == "bookings" && thisWeek == 0) {
+      return measure == "utilisation" && thisWeek == nil ? "n/a (no capacity)" : "n/a (no bookings this week)"
+    }
     guard let other, other.isFinite, !(measure == "bookings" && other == 0) else {
       return measure == "utilisation" ? "n/a (no capacity)" : "n/a (no bookings that week)"
     }

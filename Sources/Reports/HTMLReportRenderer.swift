@@ -27,7 +27,8 @@ public struct HTMLReportRenderer {
         body.element("header") { header in
           header.element("h1", text: HTMLReportRenderer.title)
           header.element("p", ["class": "meta"]) { meta in
-            meta.text("Slot dates \(report.period.from) to \(report.period.to) (\(report.period.days) days). ")
+            meta.text(
+              "Slot dates \(report.period.from) to \(report.period.to) (\(report.period.days) day\(report.period.days == 1 ? "" : "s")). ")
             meta.text("Generated \(report.generatedAt) UTC from database \(report.database). ")
             meta.text("Every table is also a CSV file in this folder.")
             if let link = report.archiveLink {

@@ -12,7 +12,10 @@ public struct NeedsAttention: Sendable {
 
   /// Every condition that holds, in a fixed order (failures first). `today` is the first day the prices
   /// must cover, from which the calendar's horizon is counted.
-  public func evaluate(_ report: Report, calendar: StatusReport.Calendar?, today: LocalDate) -> [AttentionItem] {
+  /// `interrupted`: runs recorded as running whose process is gone (`RunRecorder.isInterrupted`).
+  public func evaluate(
+    _ report: Report, calendar: StatusReport.Calendar?, today: LocalDate, interrupted: [RunRecorder.OpenRun] = []
+  ) -> [AttentionItem] {
     var items: [AttentionItem] = []
     let facts = report["attention_facts"]
     func text(_ column: String) -> String? {
@@ -21,12 +24,27 @@ public struct NeedsAttention: Sendable {
     }
     func number(_ column: String) -> Double? { text(column).flatMap(ReportTable.number) }
 
-    if let status = text("pipeline_run_status"), status == "failed" || status == "rejected" {
-      let error = text("pipeline_run_error").map { ": " + $0 } ?? ""
+    if let status = text("pipeline_run_status") {
+      let id = text("pipeline_run_id") ?? "?"
+      if status == "failed" || status == "rejected" {
+        let error = text("pipeline_run_error").map { ": " + $0 } ?? ""
+        items.append(
+          AttentionItem(
+            condition: "run_failed", message: "The newest pipeline run (\(id)) \(status)\(error).", section: "runs"))
+      } else if status == "running", let step = text("pipeline_failed_step") {
+        // The run writing this report (or one still going): its failed step is already recorded.
+        let error = text("pipeline_step_error").map { ": " + $0 } ?? ""
+        items.append(
+          AttentionItem(
+            condition: "run_failed", message: "The pipeline run \(id), still going, failed at its \(step) step\(error).",
+            section: "runs"))
+      }
+    }
+    for run in interrupted {
       items.append(
         AttentionItem(
-          condition: "run_failed",
-          message: "The newest pipeline run (\(text("pipeline_run_id") ?? "?")) \(status)\(error).",
+          condition: "run_interrupted",
+          message: "Run \(run.runID) (\(run.command)) was interrupted: recorded as running, but its process is gone; the next pricing run closes it.",
           section: "runs"))
     }
     if text("fit_status") == "rejected" {

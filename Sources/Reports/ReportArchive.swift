@@ -56,7 +56,9 @@ public struct ReportArchive: Sendable {
       assembly.moved = true
       guard (status.st_mode & S_IFMT) == S_IFDIR else {
         if archive != nil {
-          assembly.error = ReportError(code: .output, message: "exists and is not a folder", context: source)
+          let what = (status.st_mode & S_IFMT) == S_IFLNK ? "is a symbolic link" : "exists and is not a folder"
+          assembly.error = ReportError(
+            code: .output, message: "\(what); the archive must be a folder (it was kept as it is)", context: source)
         }
         return assembly
       }
@@ -115,8 +117,10 @@ public struct ReportArchive: Sendable {
     }
     let newest = min(dates.max() ?? day, today)
     let oldest = newest.adding(days: -keepDays)
-    for date in dates where date < oldest { ReportWriter.removeTree("\(archive)/\(date)") }
-    return dates.filter { $0 >= oldest }.sorted(by: >)
+    // The copy just written stays whatever its day (a report asked for an old period); later writes prune it.
+    let kept = dates.filter { $0 >= oldest || $0 == day }
+    for date in dates where !kept.contains(date) { ReportWriter.removeTree("\(archive)/\(date)") }
+    return kept.sorted(by: >)
   }
 
   /// The archive's `index.html`: every kept report, newest first, and a link to the current one.

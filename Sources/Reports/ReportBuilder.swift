@@ -37,7 +37,11 @@ public struct ReportBuilder {
     try ReportWriter(directory: directory).checkDestination()
     var report = try ReportGenerator(schema: schema, logger: logger).generate(
       connection, beside: beside, period: period)
-    report.attention = NeedsAttention(settings: settings).evaluate(report, calendar: calendar, today: today)
+    let open = try RunRecorder.openRuns(connection, schema: schema)
+    let lockFree = open.isEmpty ? true : try !connection.isAdvisoryLockHeld(schema.runLockKey)
+    report.attention = NeedsAttention(settings: settings).evaluate(
+      report, calendar: calendar, today: today,
+      interrupted: open.filter { RunRecorder.isInterrupted($0, runLockFree: lockFree) })
     return try write(report, into: directory, today: today)
   }
 

@@ -40,18 +40,18 @@ extension ReportCatalog {
           FROM (SELECT DISTINCT currency FROM per_currency) cur CROSS JOIN totals t
           LEFT JOIN per_currency pc ON pc.currency = cur.currency AND pc.label = t.label
         ), measures AS (
-          SELECT 1 AS position, 'bookings' AS measure, '' AS currency, 'relative' AS change, label,
+          SELECT 1 AS position, 'bookings' AS measure, NULL::text AS currency, 'relative' AS change, label,
                  bookings::numeric AS value FROM totals
           UNION ALL
-          SELECT 2, 'completion_rate', '', 'points', label, round(completed::numeric / nullif(bookings, 0), 4) FROM totals
+          SELECT 2, 'completion_rate', NULL, 'points', label, round(completed::numeric / nullif(bookings, 0), 4) FROM totals
           UNION ALL
-          SELECT 3, 'cancellation_rate', '', 'points', label, round(cancelled::numeric / nullif(bookings, 0), 4)
+          SELECT 3, 'cancellation_rate', NULL, 'points', label, round(cancelled::numeric / nullif(bookings, 0), 4)
           FROM totals
           UNION ALL
-          SELECT 4, 'utilisation', '', 'points', label,
+          SELECT 4, 'utilisation', NULL, 'points', label,
                  round((bookings - cancelled) / nullif((SELECT slots FROM capacity), 0), 4) FROM totals
           UNION ALL
-          SELECT 5, 'mean_multiplier', '', 'relative', label, round(ratio_sum / nullif(bookings, 0), 4) FROM totals
+          SELECT 5, 'mean_multiplier', NULL, 'relative', label, round(ratio_sum / nullif(bookings, 0), 4) FROM totals
           UNION ALL
           SELECT 6, 'gmv', currency, 'relative', label, CASE WHEN bookings > 0 THEN round(coalesce(gmv, 0), 2) END
           FROM money
@@ -78,7 +78,7 @@ extension ReportCatalog {
     ReportTableSpec(
       id: "attention_facts", title: "What the attention list is judged on",
       caption:
-        "The newest fit, publish decision and finished pipeline run, the share of the served table at its lower bound, rows first quarantined in the last 24 hours, and the age of the stalest ingest; the configuration's [report] thresholds decide what needs attention.",
+        "The newest fit, publish decision and pipeline run (with its first failed step), the share of the served table at its lower bound, rows first quarantined in the last 24 hours, and the age of the stalest ingest; the configuration's [report] thresholds decide what needs attention.",
       sql: """
         WITH fit AS (
           SELECT run_id, status, array_to_string(reasons, '; ') AS reasons FROM {{schema}}.model_runs
@@ -89,9 +89,13 @@ extension ReportCatalog {
                   WHERE g->>'passed' = 'false') AS failed_guardrails
           FROM {{schema}}.publish_events ORDER BY event_id DESC LIMIT 1
         ), run AS (
-          -- the newest finished run (inside `pricing run` the newest is the one writing this report)
-          SELECT run_id, status, error FROM {{schema}}.runs WHERE command = 'run' AND status <> 'running'
-          ORDER BY run_id DESC LIMIT 1
+          -- the newest pipeline run, the one writing this report included, and its first failed step
+          SELECT r.run_id, r.status, r.error, s.step AS failed_step, s.error AS step_error
+          FROM {{schema}}.runs r
+          LEFT JOIN LATERAL (
+            SELECT step, error FROM {{schema}}.run_steps
+            WHERE run_id = r.run_id AND status IN ('failed', 'rejected') ORDER BY started_at LIMIT 1) s ON true
+          WHERE r.command = 'run' ORDER BY r.run_id DESC LIMIT 1
         ), \(describedModel), floor_share AS (
           SELECT round(count(*) FILTER (
                    WHERE m.multiplier <= (SELECT (config->>'min_multiplier')::numeric FROM model) + 0.00005
@@ -104,7 +108,8 @@ extension ReportCatalog {
                (SELECT run_id FROM decision) AS publish_run_id,
                (SELECT failed_guardrails FROM decision) AS publish_failed_guardrails,
                (SELECT run_id FROM run) AS pipeline_run_id, (SELECT status FROM run) AS pipeline_run_status,
-               (SELECT error FROM run) AS pipeline_run_error,
+               (SELECT error FROM run) AS pipeline_run_error, (SELECT failed_step FROM run) AS pipeline_failed_step,
+               (SELECT step_error FROM run) AS pipeline_step_error,
                (SELECT version_id FROM cur) AS served_version_id,
                (SELECT share FROM floor_share) AS share_at_floor,
                (SELECT count(*) FROM {{schema}}.quarantine WHERE first_seen > now() - interval '24 hours')

@@ -4,6 +4,9 @@ import Foundation
 /// (`.DIR.partial-<pid>`), which then replaces `DIR` by rename(2), so a reader or an interrupted run never
 /// sees a half-written report. The previous report stays in place until the new one is complete.
 ///
+/// Writers take turns: each holds an exclusive lock (flock(2)) on the folder that holds `DIR` while it
+/// writes, so two reports at once never lose each other's archive.
+///
 /// Only a report folder is ever replaced (`checkDestination`): a mistyped `--out` that names a home
 /// folder, a web root or a file is refused and left as it is, since replacing it would delete it. A
 /// symbolic link to a folder is followed: the report replaces the folder it names, and the link stays.
@@ -77,9 +80,18 @@ public struct ReportWriter {
     let pid = getpid()
     let partial = "\(parent)/.\(name).partial-\(pid)"
     let previous = "\(parent)/.\(name).previous-\(pid)"
-    try ReportWriter.recoverLeftovers(parent: parent, name: name)
     try checkDestination()
     try ReportWriter.makeDirectories(parent)
+    // One writer at a time: a second report waits, then carries the first one's archive. The lock is the
+    // parent folder's own (flock(2) on a directory), so no lock file is left behind.
+    let lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    try ReportWriter.check(lock, parent)
+    defer { close(lock) }
+    while flock(lock, LOCK_EX) != 0 {
+      if errno != EINTR { throw ReportWriter.error(parent) }
+    }
+    try ReportWriter.recoverLeftovers(parent: parent, name: name)
+    try checkDestination()
     ReportWriter.removeTree(partial)
     try ReportWriter.check(mkdir(partial, 0o755), partial)
     var archiveError: ReportError?

@@ -16,6 +16,14 @@ extension RunRecorder {
     public var host: String?
     public var pid: Int32?
     public var process: String?
+
+    public init(runID: Int64, command: String, host: String?, pid: Int32?, process: String?) {
+      self.runID = runID
+      self.command = command
+      self.host = host
+      self.pid = pid
+      self.process = process
+    }
   }
 
   /// This machine's name as runs record it.

@@ -104,7 +104,7 @@ struct RunAndReportCommandTests {
     #expect(failing.status == 73)
     #expect(failing.standardOutput == folder.appendingPathComponent("index.html").path + "\n")
     #expect(
-      failing.standardError == "pricing: error: report output \(folder.path)/archive: exists and is not a folder\n")
+      failing.standardError == "pricing: error: report output \(folder.path)/archive: exists and is not a folder; the archive must be a folder (it was kept as it is)\n")
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("summary.json").path))
 
     let bad = try PricingBinary.run(arguments, environment: ["PRICING_REPORT_KEEP_DAYS": "0"])

@@ -7,7 +7,8 @@ import Warehouse
 struct NeedsAttentionTests {
   static let columns = [
     "fit_run_id", "fit_status", "fit_reasons", "publish_event_id", "publish_action", "publish_run_id",
-    "publish_failed_guardrails", "pipeline_run_id", "pipeline_run_status", "pipeline_run_error", "served_version_id",
+    "publish_failed_guardrails", "pipeline_run_id", "pipeline_run_status", "pipeline_run_error",
+    "pipeline_failed_step", "pipeline_step_error", "served_version_id",
     "share_at_floor", "quarantined_last_24h", "stalest_ingest_age_hours",
   ]
 
@@ -17,7 +18,7 @@ struct NeedsAttentionTests {
       "publish_action": "publish",
       "publish_run_id": "7", "publish_failed_guardrails": nil, "pipeline_run_id": "9",
       "pipeline_run_status": "succeeded",
-      "pipeline_run_error": nil, "served_version_id": "4", "share_at_floor": "0.2100", "quarantined_last_24h": "3",
+      "pipeline_run_error": nil, "pipeline_failed_step": nil, "pipeline_step_error": nil, "served_version_id": "4", "share_at_floor": "0.2100", "quarantined_last_24h": "3",
       "stalest_ingest_age_hours": "2.5",
     ]
     let merged = healthy.merging(values) { _, new in new }
@@ -90,5 +91,31 @@ struct NeedsAttentionTests {
         "Ingest has never run.",
         "Warning: the holiday calendar data/holidays.csv ends on 2026-12-28, before the horizon's last day 2027-01-03: regenerate it (jobs/make-holidays).",
       ])
+  }
+
+  @Test("the run writing the report says when one of its steps failed; a run whose process is gone is flagged")
+  func runningAndInterrupted() throws {
+    let running = try Self.report([
+      "pipeline_run_id": "12", "pipeline_run_status": "running", "pipeline_failed_step": "ingest",
+      "pipeline_step_error": "cannot connect to the source",
+    ])
+    let interrupted = RunRecorder.OpenRun(runID: 11, command: "run", host: "db1", pid: 4242, process: nil)
+    let items = NeedsAttention(settings: ReportSettings()).evaluate(
+      running, calendar: nil, today: Self.today, interrupted: [interrupted])
+    #expect(
+      items == [
+        AttentionItem(
+          condition: "run_failed",
+          message: "The pipeline run 12, still going, failed at its ingest step: cannot connect to the source.",
+          section: "runs"),
+        AttentionItem(
+          condition: "run_interrupted",
+          message:
+            "Run 11 (run) was interrupted: recorded as running, but its process is gone; the next pricing run closes it.",
+          section: "runs"),
+      ])
+    // A run still going with no failed step needs nothing.
+    let fine = try Self.report(["pipeline_run_status": "running"])
+    #expect(NeedsAttention(settings: ReportSettings()).evaluate(fine, calendar: nil, today: Self.today) == [])
   }
 }

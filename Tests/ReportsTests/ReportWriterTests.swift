@@ -214,7 +214,9 @@ final class ReportArchiveTests {
     #expect(try read(out.appendingPathComponent("index.html")) == "second")
     let error = try #require(written.archiveError)
     #expect(error.code == .output)
-    #expect(error.description == "report output \(out.path)/archive: exists and is not a folder")
+    #expect(
+      error.description
+        == "report output \(out.path)/archive: exists and is not a folder; the archive must be a folder (it was kept as it is)")
     #expect(try read(out.appendingPathComponent("archive")) == "keep me")
   }
 
@@ -234,5 +236,30 @@ final class ReportArchiveTests {
     #expect(try read(out.appendingPathComponent("archive/2026-12-06/index.html")) == "sixth")
     #expect(try read(out.appendingPathComponent("archive/2026-12-07/index.html")) == "seventh")
     #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
+  }
+
+  @Test("two writers at once take turns: both nights stay in the archive")
+  func concurrentWriters() throws {
+    try writer.write([("index.html", "first")], archive: archive("2026-12-01", "first"))
+    let out = self.out
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      let day = index == 0 ? "2026-12-06" : "2026-12-07"
+      _ = try? ReportWriter(directory: out).write(
+        [("index.html", day)],
+        archive: ReportArchive(
+          day: LocalDate(iso: day)!, files: [("index.html", day)], keepDays: 90, today: LocalDate(iso: "2026-12-07")!))
+    }
+    let names = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("archive").path)
+    #expect(names.sorted() == ["2026-12-01", "2026-12-06", "2026-12-07", "index.html"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["report"])
+  }
+
+  @Test("a report for a period older than keep_days is kept when written; later writes prune it")
+  func oldPeriod() throws {
+    try writer.write([("index.html", "x")], archive: archive("2026-12-07", "now", keep: 30, today: "2026-12-07"))
+    try writer.write([("index.html", "x")], archive: archive("1990-03-31", "old", keep: 30, today: "2026-12-07"))
+    #expect(try read(out.appendingPathComponent("archive/1990-03-31/index.html")) == "old")
+    try writer.write([("index.html", "x")], archive: archive("2026-12-08", "next", keep: 30, today: "2026-12-08"))
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("archive/1990-03-31").path))
   }
 }
