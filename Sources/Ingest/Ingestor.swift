@@ -288,9 +288,7 @@ public struct Ingestor {
     try warehouse.execute("ANALYZE \(fact)")
     if sums {
       try warehouse.execute("SET LOCAL work_mem = '256MB'")
-      try warehouse.execute(
-        WarehouseMigrations.rebuildReportSums(after: sql.load.factTable).replacingOccurrences(
-          of: "{{schema}}", with: options.warehouse.name.quoted))
+      try warehouse.execute(WarehouseMigrations.rebuildReportSums(after: sql.load.factTable, schema: options.warehouse))
       try warehouse.execute("RESET work_mem")
     }
     return inserted

@@ -24,13 +24,8 @@ enum ChartStyle {
     return ticks
   }
 
-  /// A tick label: integers without decimals, otherwise up to 3 significant decimals.
-  static func label(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    var text = String(format: "%.3f", value)
-    while text.hasSuffix("0") { text.removeLast() }
-    return text
-  }
+  /// A tick label: integers without decimals, otherwise up to 3 decimals.
+  static func label(_ value: Double) -> String { ReportTable.plain(value, decimals: 3) }
 
   /// Sequential scale, 0 -> near white, 1 -> dark blue.
   static func sequential(_ t: Double) -> String {

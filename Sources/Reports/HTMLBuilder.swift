@@ -71,3 +71,23 @@ public struct HTMLBuilder {
     }
   }
 }
+
+extension HTMLBuilder {
+  /// A whole self-contained page: the doctype, `<html lang="en">`, a head with the charset, a viewport for
+  /// phones, `title` and the inline `css` (a constant of this module), and the body `content` writes.
+  static func page(title: String, css: String, content: (inout HTMLBuilder) -> Void) -> String {
+    var html = HTMLBuilder()
+    html.raw("<!DOCTYPE html>\n")
+    html.element("html", ["lang": "en"]) { html in
+      html.element("head") { head in
+        head.void("meta", ["charset": "utf-8"])
+        head.void("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+        head.element("title", text: title)
+        head.element("style") { $0.raw(css) }
+      }
+      html.element("body", content: content)
+    }
+    html.raw("\n")
+    return html.output
+  }
+}

@@ -14,39 +14,27 @@ public struct HTMLReportRenderer {
   public static let title = "Marketplace pricing and analytics report"
 
   public func render(_ report: Report) -> String {
-    var html = HTMLBuilder()
-    html.raw("<!DOCTYPE html>\n")
-    html.element("html", ["lang": "en"]) { html in
-      html.element("head") { head in
-        head.void("meta", ["charset": "utf-8"])
-        head.void("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
-        head.element("title", text: "\(HTMLReportRenderer.title), \(report.period)")
-        head.element("style") { $0.raw(HTMLReportRenderer.css) }
-      }
-      html.element("body") { body in
-        body.element("header") { header in
-          header.element("h1", text: HTMLReportRenderer.title)
-          header.element("p", ["class": "meta"]) { meta in
-            meta.text(
-              "Slot dates \(report.period.from) to \(report.period.to) (\(report.period.days) day\(report.period.days == 1 ? "" : "s")). ")
-            meta.text("Generated \(report.generatedAt) UTC from database \(report.database). ")
-            meta.text("Every table is also a CSV file in this folder.")
-            if let link = report.archiveLink {
-              meta.text(" ")
-              meta.element("a", ["href": link], text: "Earlier reports")
-              meta.text(".")
-            }
+    HTMLBuilder.page(title: "\(HTMLReportRenderer.title), \(report.period)", css: HTMLReportRenderer.css) { body in
+      body.element("header") { header in
+        header.element("h1", text: HTMLReportRenderer.title)
+        header.element("p", ["class": "meta"]) { meta in
+          meta.text(
+            "Slot dates \(report.period.from) to \(report.period.to) (\(report.period.days) day\(report.period.days == 1 ? "" : "s")). ")
+          meta.text("Generated \(report.generatedAt) UTC from database \(report.database). ")
+          meta.text("Every table is also a CSV file in this folder.")
+          if let link = report.archiveLink {
+            meta.text(" ")
+            meta.element("a", ["href": link], text: "Earlier reports")
+            meta.text(".")
           }
         }
-        renderSummary(report, into: &body)
-        renderContents(into: &body)
-        body.element("main") { main in
-          for section in sections { render(section, report, into: &main) }
-        }
+      }
+      renderSummary(report, into: &body)
+      renderContents(into: &body)
+      body.element("main") { main in
+        for section in sections { render(section, report, into: &main) }
       }
     }
-    html.raw("\n")
-    return html.output
   }
 
   // MARK: - Parts

@@ -125,38 +125,25 @@ public struct ReportArchive: Sendable {
 
   /// The archive's `index.html`: every kept report, newest first, and a link to the current one.
   static func index(_ reports: [LocalDate]) -> String {
-    var html = HTMLBuilder()
-    html.raw("<!DOCTYPE html>\n")
-    html.element("html", ["lang": "en"]) { html in
-      html.element("head") { head in
-        head.void("meta", ["charset": "utf-8"])
-        head.void("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
-        head.element("title", text: "Earlier reports")
-        head.element("style") {
-          $0.raw(
-            "body{font-family:system-ui,sans-serif;color:#1a1a1a;margin:0 auto;max-width:700px;padding:1rem 1.5rem;line-height:1.5}a{color:#0b5394}"
-          )
+    HTMLBuilder.page(title: "Earlier reports", css: indexCSS) { body in
+      body.element("main") { main in
+        main.element("h1", text: "Earlier reports")
+        main.element("p") { paragraph in
+          paragraph.text("Newest first, each named by the last day of its period. ")
+          paragraph.element("a", ["href": "../index.html"], text: "The current report")
+          paragraph.text(".")
         }
-      }
-      html.element("body") { body in
-        body.element("main") { main in
-          main.element("h1", text: "Earlier reports")
-          main.element("p") { paragraph in
-            paragraph.text("Newest first, each named by the last day of its period. ")
-            paragraph.element("a", ["href": "../index.html"], text: "The current report")
-            paragraph.text(".")
-          }
-          main.element("ul") { list in
-            for date in reports {
-              list.element("li") { item in
-                item.element("a", ["href": "\(date)/index.html"], text: "Report to \(date)")
-              }
+        main.element("ul") { list in
+          for date in reports {
+            list.element("li") { item in
+              item.element("a", ["href": "\(date)/index.html"], text: "Report to \(date)")
             }
           }
         }
       }
     }
-    html.raw("\n")
-    return html.output
   }
+
+  static let indexCSS =
+    "body{font-family:system-ui,sans-serif;color:#1a1a1a;margin:0 auto;max-width:700px;padding:1rem 1.5rem;line-height:1.5}a{color:#0b5394}"
 }

@@ -37,11 +37,9 @@ public struct ReportBuilder {
     try ReportWriter(directory: directory).checkDestination()
     var report = try ReportGenerator(schema: schema, logger: logger).generate(
       connection, beside: beside, period: period)
-    let open = try RunRecorder.openRuns(connection, schema: schema)
-    let lockFree = open.isEmpty ? true : try !connection.isAdvisoryLockHeld(schema.runLockKey)
     report.attention = NeedsAttention(settings: settings).evaluate(
       report, calendar: calendar, today: today,
-      interrupted: open.filter { RunRecorder.isInterrupted($0, runLockFree: lockFree) })
+      interrupted: try RunRecorder.interruptedRuns(connection, schema: schema))
     return try write(report, into: directory, today: today)
   }
 

@@ -16,45 +16,12 @@ struct ReportSummaryDocument: Encodable {
     }
   }
 
-  struct Measure: Encodable {
-    let measure: String
-    let currency: String?
-    let changeType: String
-    let thisWeek: Double?
-    let previousWeek: Double?
-    let yearAgoWeek: Double?
-    let changeVsPrevious: Double?
-    let changeVsYearAgo: Double?
-
-    enum CodingKeys: String, CodingKey {
-      case measure, currency
-      case changeType = "change_type"
-      case thisWeek = "this_week"
-      case previousWeek = "previous_week"
-      case yearAgoWeek = "year_ago_week"
-      case changeVsPrevious = "change_vs_previous"
-      case changeVsYearAgo = "change_vs_year_ago"
-    }
-
-    func encode(to encoder: Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(measure, forKey: .measure)
-      try container.encode(currency, forKey: .currency)
-      try container.encode(changeType, forKey: .changeType)
-      try container.encode(thisWeek, forKey: .thisWeek)
-      try container.encode(previousWeek, forKey: .previousWeek)
-      try container.encode(yearAgoWeek, forKey: .yearAgoWeek)
-      try container.encode(changeVsPrevious, forKey: .changeVsPrevious)
-      try container.encode(changeVsYearAgo, forKey: .changeVsYearAgo)
-    }
-  }
-
   let periodFrom: String
   let periodTo: String
   let generatedAtUTC: String
   /// nil when the period holds no complete week.
   let weeks: Weeks?
-  let measures: [Measure]
+  let measures: [SummaryValue]
   let needsAttention: [AttentionItem]
 
   enum CodingKeys: String, CodingKey {
@@ -85,19 +52,7 @@ struct ReportSummaryDocument: Encodable {
         yearAgoWeek: $0.adding(days: -364).description)
     }
     needsAttention = report.attention
-    guard let table = report["summary"] else {
-      measures = []
-      return
-    }
-    measures = table.rows.indices.map { row in
-      func number(_ column: String) -> Double? { table.numbers(column)[row] }
-      let currency = table.texts("currency")[row]
-      return Measure(
-        measure: table.texts("measure")[row], currency: currency.isEmpty ? nil : currency,
-        changeType: table.texts("change_type")[row], thisWeek: number("this_week"),
-        previousWeek: number("previous_week"), yearAgoWeek: number("year_ago_week"),
-        changeVsPrevious: number("change_vs_previous"), changeVsYearAgo: number("change_vs_year_ago"))
-    }
+    measures = report["summary"].map(SummaryValue.rows) ?? []
   }
 
   /// The document as pretty-printed JSON with sorted keys and a final newline.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One computed report table: the column names and rows as the warehouse formatted them (NULL is nil).
 public struct ReportTable: Sendable {
   public let spec: ReportTableSpec
@@ -50,12 +52,14 @@ public struct ReportTable: Sendable {
 }
 
 extension ReportTable {
-  /// A number as people write it: no trailing ".0", at most four decimals ("12", "0.5", "36.5").
-  public static func plain(_ value: Double) -> String {
+  /// A number as people write it: no trailing zeros or ".0", at most `decimals` decimals ("12", "0.5",
+  /// "36.5"); "n/a" when not finite.
+  public static func plain(_ value: Double, decimals: Int = 4) -> String {
     guard value.isFinite else { return "n/a" }
-    let rounded = (value * 10_000).rounded() / 10_000
+    let scale = pow(10, Double(decimals))
+    let rounded = (value * scale).rounded() / scale
     if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int64(rounded)) }
-    var text = String(format: "%.4f", rounded)
+    var text = String(format: "%.\(decimals)f", rounded)
     while text.hasSuffix("0") { text.removeLast() }
     return text
   }

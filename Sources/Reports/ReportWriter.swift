@@ -80,7 +80,6 @@ public struct ReportWriter {
     let pid = getpid()
     let partial = "\(parent)/.\(name).partial-\(pid)"
     let previous = "\(parent)/.\(name).previous-\(pid)"
-    try checkDestination()
     try ReportWriter.makeDirectories(parent)
     // One writer at a time: a second report waits, then carries the first one's archive. The lock is the
     // parent folder's own (flock(2) on a directory), so no lock file is left behind.

@@ -48,6 +48,15 @@ extension RunRecorder {
     }
   }
 
+  /// The runs recorded as running whose process is gone (`isInterrupted`), as `status` and the report
+  /// judge them: the run lock is read only when a run is open.
+  public static func interruptedRuns(_ connection: Connection, schema: WarehouseSchema) throws -> [OpenRun] {
+    let open = try openRuns(connection, schema: schema)
+    guard !open.isEmpty else { return [] }
+    let lockFree = try !connection.isAdvisoryLockHeld(schema.runLockKey)
+    return open.filter { isInterrupted($0, runLockFree: lockFree) }
+  }
+
   /// Whether an open run's process is known to be gone: never this process's own; a `pricing run` while
   /// nobody holds the run lock (`runLockFree`; one run holds it while it lives); a run of this machine
   /// whose pid is not running.

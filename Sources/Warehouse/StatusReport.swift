@@ -184,14 +184,10 @@ public struct StatusReport: Codable, Sendable {
     if let last = runs.first, last.status == "failed", last.run_id != reported {
       problems.append("the last run (\(last.run_id), \(last.command)) failed: \(last.error ?? "no message")")
     }
-    let open = try RunRecorder.openRuns(connection, schema: schema)
-    if !open.isEmpty {
-      let lockFree = try !connection.isAdvisoryLockHeld(schema.runLockKey)
-      for run in open where RunRecorder.isInterrupted(run, runLockFree: lockFree) {
-        problems.append(
-          "run \(run.runID) (\(run.command)) was interrupted: recorded as running, but its process "
-            + "(\(run.host ?? "?") pid \(run.pid.map(String.init) ?? "?")) is gone; the next pricing run closes it")
-      }
+    for run in try RunRecorder.interruptedRuns(connection, schema: schema) {
+      problems.append(
+        "run \(run.runID) (\(run.command)) was interrupted: recorded as running, but its process "
+          + "(\(run.host ?? "?") pid \(run.pid.map(String.init) ?? "?")) is gone; the next pricing run closes it")
     }
     if let version {
       if version.age_hours > maxAgeHours {

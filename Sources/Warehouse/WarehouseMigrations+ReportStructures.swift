@@ -90,6 +90,12 @@ extension WarehouseMigrations {
   static let serviceDayColumns =
     "local_date, service_id, provider_id, category, city, currency, status, charged_price, refunded_amount, paid_amount, failed_attempts, payment_count, price_ratio, source_deleted"
 
+  /// `(n.a, n.b) IS DISTINCT FROM (o.a, o.b)` over a comma-separated column list: an update that
+  /// changed one of them.
+  static func changed(_ columns: String) -> String {
+    "(n.\(columns.replacingOccurrences(of: ", ", with: ", n."))) IS DISTINCT FROM (o.\(columns.replacingOccurrences(of: ", ", with: ", o.")))"
+  }
+
   /// Applies the rows of `changes` (a query giving booking facts with a `sign` column) to the sums, then
   /// drops the (day, service) rows left without bookings.
   static func applyServiceDays(_ changes: String) -> String {
@@ -127,10 +133,10 @@ extension WarehouseMigrations {
     BEGIN
       \(applyServiceDays("""
         SELECT 1 AS sign, n.* FROM new_facts n JOIN old_facts o USING (booking_id)
-          WHERE (n.\(serviceDayColumns.replacingOccurrences(of: ", ", with: ", n."))) IS DISTINCT FROM (o.\(serviceDayColumns.replacingOccurrences(of: ", ", with: ", o.")))
+          WHERE \(changed(serviceDayColumns))
         UNION ALL
         SELECT -1, o.* FROM old_facts o JOIN new_facts n USING (booking_id)
-          WHERE (n.\(serviceDayColumns.replacingOccurrences(of: ", ", with: ", n."))) IS DISTINCT FROM (o.\(serviceDayColumns.replacingOccurrences(of: ", ", with: ", o.")))
+          WHERE \(changed(serviceDayColumns))
         """))
       RETURN NULL;
     END $body$;
@@ -197,9 +203,9 @@ extension WarehouseMigrations {
     CREATE FUNCTION {{schema}}.rating_days_bookings_update() RETURNS trigger LANGUAGE plpgsql AS $body$
     BEGIN
       \(applyRatingDays("""
-        \(ratingsOfBookings("(SELECT n.* FROM new_facts n JOIN old_facts o USING (booking_id) WHERE (n.\(bookingRatingColumns.replacingOccurrences(of: ", ", with: ", n."))) IS DISTINCT FROM (o.\(bookingRatingColumns.replacingOccurrences(of: ", ", with: ", o."))))", sign: "1"))
+        \(ratingsOfBookings("(SELECT n.* FROM new_facts n JOIN old_facts o USING (booking_id) WHERE \(changed(bookingRatingColumns)))", sign: "1"))
         UNION ALL
-        \(ratingsOfBookings("(SELECT o.* FROM old_facts o JOIN new_facts n USING (booking_id) WHERE (n.\(bookingRatingColumns.replacingOccurrences(of: ", ", with: ", n."))) IS DISTINCT FROM (o.\(bookingRatingColumns.replacingOccurrences(of: ", ", with: ", o."))))", sign: "-1"))
+        \(ratingsOfBookings("(SELECT o.* FROM old_facts o JOIN new_facts n USING (booking_id) WHERE \(changed(bookingRatingColumns)))", sign: "-1"))
         """))
       RETURN NULL;
     END $body$;
@@ -216,9 +222,9 @@ extension WarehouseMigrations {
     CREATE FUNCTION {{schema}}.rating_days_feedback_update() RETURNS trigger LANGUAGE plpgsql AS $body$
     BEGIN
       \(applyRatingDays("""
-        \(ratingsOfFeedback("(SELECT n.* FROM new_feedback n JOIN old_feedback o USING (feedback_id) WHERE (n.booking_id, n.rating, n.source_deleted) IS DISTINCT FROM (o.booking_id, o.rating, o.source_deleted))", sign: "1"))
+        \(ratingsOfFeedback("(SELECT n.* FROM new_feedback n JOIN old_feedback o USING (feedback_id) WHERE \(changed("booking_id, rating, source_deleted")))", sign: "1"))
         UNION ALL
-        \(ratingsOfFeedback("(SELECT o.* FROM old_feedback o JOIN new_feedback n USING (feedback_id) WHERE (n.booking_id, n.rating, n.source_deleted) IS DISTINCT FROM (o.booking_id, o.rating, o.source_deleted))", sign: "-1"))
+        \(ratingsOfFeedback("(SELECT o.* FROM old_feedback o JOIN new_feedback n USING (feedback_id) WHERE \(changed("booking_id, rating, source_deleted")))", sign: "-1"))
         """))
       RETURN NULL;
     END $body$;
@@ -250,11 +256,14 @@ extension WarehouseMigrations {
   /// The fact tables whose writes the report's day sums follow (migration 13's triggers).
   public static let reportSumTables: Set<String> = ["booking_facts", "feedback_facts"]
 
-  /// Recomputes the day sums that depend on `factTable` from the facts (a template: `{{schema}}` as in
-  /// migrations). For a load into an empty fact table, which runs with the triggers disabled: one
+  /// Recomputes the day sums that depend on `factTable` from the facts, in `schema`. For a load into an empty fact table, which runs with the triggers disabled: one
   /// aggregation, in date order and with the key built afterwards, is several times cheaper than
   /// carrying ten million rows through the triggers' transition tables.
-  public static func rebuildReportSums(after factTable: String) -> String {
+  public static func rebuildReportSums(after factTable: String, schema: WarehouseSchema) -> String {
+    rebuildReportSumsTemplate(after: factTable).replacingOccurrences(of: "{{schema}}", with: schema.name.quoted)
+  }
+
+  static func rebuildReportSumsTemplate(after factTable: String) -> String {
     let ratings = """
       DELETE FROM {{schema}}.rating_days;
       ALTER TABLE {{schema}}.rating_days DROP CONSTRAINT rating_days_pkey;

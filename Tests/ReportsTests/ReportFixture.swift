@@ -47,16 +47,9 @@ struct ReportFixture {
       (5, 1, "completed", "2026-04-07", "100.00", "100.00", "0.00", 0, 1),
     ]
     for (id, user, status, date, charged, paid, refunded, failed, payments) in bookings {
-      let day = LocalDate(iso: date)!
-      try fixture.connection.query(
-        """
-        INSERT INTO pricing.booking_facts (booking_id, service_id, user_id, provider_id, category, city, status,
-          booking_time, scheduled_for, local_date, local_weekday, experience_years, list_price, charged_price,
-          price_ratio, currency, paid_amount, refunded_amount, failed_attempts, payment_count, run_id)
-        VALUES (\(id), 1, \(user), 1, 'cleaning', 'Berlin', \(status), \(date)::timestamptz - interval '5 days',
-          \(date)::timestamptz + interval '10 hours', \(day), \(day.isoWeekday), 5, 100, \(charged)::numeric,
-          \(charged)::numeric / 100, 'EUR', \(paid)::numeric, \(refunded)::numeric, \(failed), \(payments), 1)
-        """)
+      try fixture.insertBooking(
+        id, user: user, status: status, date: date, charged: charged, paid: paid, refunded: refunded, failed: failed,
+        payments: payments)
     }
     try fixture.connection.query(
       """
@@ -98,6 +91,23 @@ struct ReportFixture {
       INSERT INTO pricing.current_version (version_id, run_id, previous_version_id) VALUES (2, 1, 1);
       """)
     return fixture
+  }
+
+  /// One booking fact of service 1 (cleaning in Berlin, provider 1, list price 100) on `date`.
+  func insertBooking(
+    _ id: Int, user: Int, status: String, date: String, charged: String, paid: String, refunded: String,
+    failed: Int = 0, payments: Int = 1, currency: String = "EUR"
+  ) throws {
+    let day = LocalDate(iso: date)!
+    try connection.query(
+      """
+      INSERT INTO pricing.booking_facts (booking_id, service_id, user_id, provider_id, category, city, status,
+        booking_time, scheduled_for, local_date, local_weekday, experience_years, list_price, charged_price,
+        price_ratio, currency, paid_amount, refunded_amount, failed_attempts, payment_count, run_id)
+      VALUES (\(id), 1, \(user), 1, 'cleaning', 'Berlin', \(status), \(date)::timestamptz - interval '5 days',
+        \(date)::timestamptz + interval '10 hours', \(day), \(day.isoWeekday), 5, 100, \(charged)::numeric,
+        \(charged)::numeric / 100, \(currency), \(paid)::numeric, \(refunded)::numeric, \(failed), \(payments), 1)
+      """)
   }
 
   /// The report of the fixture's facts. Facts are written here by hand, not by ingest: first bookings are

@@ -11,16 +11,9 @@ struct ReportSummaryTests {
     _ fixture: ReportFixture, _ bookings: [(Int, Int, String, String, String, String, String, String)]
   ) throws {
     for (id, user, status, date, charged, paid, refunded, currency) in bookings {
-      let day = LocalDate(iso: date)!
-      try fixture.connection.query(
-        """
-        INSERT INTO pricing.booking_facts (booking_id, service_id, user_id, provider_id, category, city, status,
-          booking_time, scheduled_for, local_date, local_weekday, experience_years, list_price, charged_price,
-          price_ratio, currency, paid_amount, refunded_amount, failed_attempts, payment_count, run_id)
-        VALUES (\(id), 1, \(user), 1, 'cleaning', 'Berlin', \(status), \(date)::timestamptz - interval '5 days',
-          \(date)::timestamptz + interval '10 hours', \(day), \(day.isoWeekday), 5, 100, \(charged)::numeric,
-          \(charged)::numeric / 100, \(currency), \(paid)::numeric, \(refunded)::numeric, 0, 1, 1)
-        """)
+      try fixture.insertBooking(
+        id, user: user, status: status, date: date, charged: charged, paid: paid, refunded: refunded,
+        currency: currency)
     }
   }
 
