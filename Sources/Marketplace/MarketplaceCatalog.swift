@@ -109,6 +109,18 @@ public enum MarketplaceCatalog {
   /// w_dow, Monday first (ISO weekday 1...7): weekends differ most.
   public static let weekdayEffects: [Double] = [0.05, 0.04, 0.0, 0.0, 0.08, 0.15, -0.35]
 
+  /// Per-category weekday profiles (`MarketShape.categoryWeekday`), Monday first, by category name: offices
+  /// (tax consulting, tutoring) all but shut on Sundays, moving and gardening busiest on Saturdays; a
+  /// category not listed follows `weekdayEffects`.
+  public static let categoryWeekdayEffects: [String: [Double]] = [
+    "tax_consulting": [0.15, 0.15, 0.12, 0.12, 0.05, -0.7, -2.5],
+    "tutoring": [0.1, 0.12, 0.12, 0.1, -0.05, -0.2, -2.2],
+    "moving": [-0.25, -0.25, -0.2, -0.15, 0.15, 0.6, 0.2],
+    "gardening": [-0.1, -0.1, -0.05, 0, 0.1, 0.5, 0.05],
+    "cleaning": [0.05, 0, 0, 0, 0.2, 0.25, -0.5],
+    "electrical": [0.1, 0.1, 0.1, 0.1, 0.05, -0.3, -1.0],
+  ]
+
   /// gamma: log demand per year of mean provider experience (centred at 5 years).
   public static let experienceEffectPerYear = 0.04
   public static let experienceCentre = 5.0

@@ -22,7 +22,7 @@ extension MarketplaceGenerator {
 
     var browsing = RandomSource.derived(seed: spec.seed, 5)
     let today = spec.today.daysSinceEpoch
-    forEachCellDay { cell, dayOffset, day, lambda, state in
+    forEachCellDay { cell, dayOffset, day, lambda, _, state in
       guard failure == nil, lambda > 0 else { return }
       let cityIndex = cell % cities.count
       let city = cities[cityIndex]
@@ -35,7 +35,9 @@ extension MarketplaceGenerator {
         emitBrowsingQuotes(
           &writer, &browsing, state: state, day: day, utcOffset: offset, multiplier: multiplier, customers: customers)
       }
-      let count = random.poisson(lambda)
+      let drawn = random.poisson(lambda)
+      // With a bound capacity a day sells at most its slots; the demand above is lost.
+      let count = spec.shape.capacityBound ? min(drawn, state.weeklyCapacity / 7) : drawn
       guard count > 0 else { return }
       for _ in 0..<count {
         let provider = state.choose(&random)

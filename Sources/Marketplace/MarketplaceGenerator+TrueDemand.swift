@@ -46,7 +46,6 @@ extension MarketplaceGenerator {
     guard from <= through else { return [] }
     for day in from.daysSinceEpoch...through.daysSinceEpoch {
       let date = LocalDate(daysSinceEpoch: day)
-      let weekday = MarketplaceCatalog.weekdayEffects[date.isoWeekday - 1]
       for (categoryIndex, category) in categories.enumerated() {
         for (cityIndex, city) in cities.enumerated() {
           let active = providersByCell[cellIndex(category: categoryIndex, city: cityIndex)].filter {
@@ -56,7 +55,8 @@ extension MarketplaceGenerator {
           let season = MarketplaceCatalog.season(
             MarketplaceCatalog.seasonCoefficients(category, southern: city.southern), dayOfYear: date.dayOfYear)
           let meanYears = weekly > 0 ? active.reduce(0) { $0 + Double($1.weeklyCapacity) * $1.years } / weekly : 0
-          let eta = category.base + city.effect + season + weekday
+          let eta = category.base + city.effect + season
+            + shapeEffect(category: categoryIndex, city: cityIndex, day: day, isoWeekday: date.isoWeekday)
             + gamma * (meanYears - MarketplaceCatalog.experienceCentre)
           let cellDemand = weekly > 0 ? weekly / 7 * Foundation.exp(eta) : 0
           func weight(_ plan: ProviderPlan) -> Double { Double(plan.weeklyCapacity) * Foundation.exp(gamma * plan.years) }
@@ -79,5 +79,32 @@ extension MarketplaceGenerator {
       }
     }
     return result
+  }
+}
+
+extension MarketplaceGenerator {
+  /// Writes the true expected bookings of every category x city x day of the market (`pricing seed
+  /// --truth-cells`) as CSV: `category,city,date,expected,slots`. `expected` is the demand at the day's
+  /// drawn multiplier without the day's noise (the best any forecast can know: its WAPE on held-out days is
+  /// the floor); `slots` the bookings the day can hold when capacity binds (empty otherwise). Cells without
+  /// providers are left out.
+  public func writeTrueCells(to handle: FileHandle) throws {
+    var text = "category,city,date,expected,slots\n"
+    func quoted(_ value: String) -> String { value.contains(",") ? "\"\(value)\"" : value }
+    let bound = spec.shape.capacityBound
+    var failure: Error?
+    forEachCellDay { cell, _, day, _, mean, state in
+      guard failure == nil, state.weeklyCapacity > 0 else { return }
+      let category = categories[cell / cities.count].name
+      let city = cities[cell % cities.count].name
+      text += "\(category),\(quoted(city)),\(LocalDate(daysSinceEpoch: day)),\(mean),"
+      text += bound ? "\(state.weeklyCapacity / 7)\n" : "\n"
+      if text.utf8.count > 1 << 20 {
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch { failure = error }
+        text = ""
+      }
+    }
+    if let failure { throw failure }
+    try handle.write(contentsOf: Data(text.utf8))
   }
 }

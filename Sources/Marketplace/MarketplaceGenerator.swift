@@ -41,6 +41,10 @@ public final class MarketplaceGenerator {
   /// UTC offset in seconds per city and day (city-major).
   var utcOffsets: [Int32] = []
   private var seasonByCellHemisphere: [[Double]] = []
+  /// The shape's planted event effects per country, category and day (`MarketEvents.dailyEffects`).
+  private var eventEffects: [String: [[Double]]] = [:]
+  /// Log weekday effect per category and ISO weekday - 1.
+  private var weekdayByCategory: [[Double]] = []
   public internal(set) var summary = Summary()
 
   public init(spec: MarketplaceSpec) {
@@ -53,7 +57,38 @@ public final class MarketplaceGenerator {
       [MarketplaceCatalog.seasonCoefficients(category, southern: false),
        MarketplaceCatalog.seasonCoefficients(category, southern: true)]
     }
+    weekdayByCategory = categories.map { category in
+      spec.shape.categoryWeekday
+        ? MarketplaceCatalog.categoryWeekdayEffects[category.name] ?? MarketplaceCatalog.weekdayEffects
+        : MarketplaceCatalog.weekdayEffects
+    }
+    if spec.shape.events {
+      eventEffects = MarketEvents.dailyEffects(
+        windows: plantedEvents, categories: categories.map(\.name), first: firstDay, last: lastDay)
+    }
     calibrateProviders()
+  }
+
+  /// The event windows the market plants (none unless `shape.events`): its countries, from the year before
+  /// the first slot to two years after the last (the calendar a fit needs covers the horizon and more).
+  public var plantedEvents: [MarketEvents.Window] {
+    guard spec.shape.events else { return [] }
+    let first = spec.firstSlotDate.year - 1
+    let last = spec.lastSlotDate.year + 2
+    return MarketEvents.windows(countries: cities.map(\.country), years: first...last)
+  }
+
+  /// The log demand a cell owes to the shape on a day, beyond the classic terms except the weekday:
+  /// the category's weekday effect, planted events in the city's country, the trend and the base shift.
+  func shapeEffect(category: Int, city: Int, day: Int, isoWeekday: Int) -> Double {
+    var effect = weekdayByCategory[category][isoWeekday - 1] + spec.shape.baseShift
+    if spec.shape.trendPerYear != 0 {
+      effect += spec.shape.trendPerYear * Double(day - spec.today.daysSinceEpoch) / 365.25
+    }
+    if let table = eventEffects[cities[city].country], day >= firstDay, day <= lastDay {
+      effect += table[category][day - firstDay]
+    }
+    return effect
   }
 
   var dayCount: Int { lastDay - firstDay + 1 }
@@ -65,7 +100,13 @@ public final class MarketplaceGenerator {
   /// The true parameters, with the number of bookings actually generated (after `generateFacts`).
   public func truth() -> MarketplaceTruth {
     MarketplaceTruth(
-      seed: spec.seed, bookings_requested: spec.bookings, bookings_generated: summary.bookings,
+      seed: spec.seed,
+      shape: .init(
+        preset: spec.shape.name, category_weekday: spec.shape.categoryWeekday, events: spec.shape.events,
+        trend_per_year: spec.shape.trendPerYear, capacity_bound: spec.shape.capacityBound,
+        base_shift: spec.shape.baseShift, southern_weight: spec.shape.southernWeight,
+        daily_noise: spec.shape.dailyNoise),
+      bookings_requested: spec.bookings, bookings_generated: summary.bookings,
       first_slot_date: spec.firstSlotDate, today: spec.today, last_slot_date: spec.lastSlotDate,
       elasticities: categories.map { .init(category: $0.name, estimate: $0.elasticity, std_error: 0) },
       categories: categories.map { category in
@@ -132,7 +173,8 @@ public final class MarketplaceGenerator {
     providersByCell = []
     for (categoryIndex, category) in categories.enumerated() {
       for (cityIndex, city) in cities.enumerated() {
-        let dailyCapacity = scale * city.size * MarketplaceCatalog.capacityShares[categoryIndex]
+        let weight = city.southern ? spec.shape.southernWeight : 1
+        let dailyCapacity = scale * city.size * weight * MarketplaceCatalog.capacityShares[categoryIndex]
         let weekly = dailyCapacity * 7
         let activeCount = max(1, Int((weekly / 20).rounded()))
         var plans: [ProviderPlan] = []
@@ -176,19 +218,22 @@ public final class MarketplaceGenerator {
   /// future slots are only partly booked yet).
   private func expectedBookings() -> Double {
     var total = 0.0
-    forEachCellDay { _, _, _, lambda, _ in total += lambda }
+    forEachCellDay { _, _, _, _, mean, _ in total += mean }
     return total
   }
 
-  /// Walks every cell and day in order, with the day's expected bookings and the providers active then.
-  func forEachCellDay(_ body: (Int, Int, Int, Double, CellState) -> Void) {
+  /// Walks every cell and day in order, with the rate the day's bookings are drawn from (the mean times
+  /// the shape's daily noise), the mean itself, and the providers active then.
+  func forEachCellDay(_ body: (Int, Int, Int, Double, Double, CellState) -> Void) {
     var states = providersByCell.map { CellState(providers: $0) }
     let gamma = MarketplaceCatalog.experienceEffectPerYear
+    var noise = RandomSource.derived(seed: spec.seed, 6)
+    let sigma = spec.shape.dailyNoise
     for dayOffset in 0..<dayCount {
       let day = firstDay + dayOffset
       let date = LocalDate(daysSinceEpoch: day)
       let dayOfYear = date.dayOfYear
-      let weekday = MarketplaceCatalog.weekdayEffects[date.isoWeekday - 1]
+      let isoWeekday = date.isoWeekday
       for categoryIndex in categories.indices {
         let category = categories[categoryIndex]
         let north = seasonByCellHemisphere[categoryIndex * 2]
@@ -200,15 +245,17 @@ public final class MarketplaceGenerator {
           states[cell].activate(through: day)
           let state = states[cell]
           guard state.weeklyCapacity > 0 else {
-            body(cell, dayOffset, day, 0, state)
+            body(cell, dayOffset, day, 0, 0, state)
             continue
           }
           let city = cities[cityIndex]
-          let eta = category.base + city.effect + (city.southern ? seasonSouth : seasonNorth) + weekday
+          let eta = category.base + city.effect + (city.southern ? seasonSouth : seasonNorth)
+            + shapeEffect(category: categoryIndex, city: cityIndex, day: day, isoWeekday: isoWeekday)
             + category.elasticity * logMultipliers[cell * dayCount + dayOffset]
             + gamma * (state.meanYears - MarketplaceCatalog.experienceCentre)
-          let lambda = Double(state.weeklyCapacity) / 7 * Foundation.exp(eta)
-          body(cell, dayOffset, day, lambda, state)
+          let mean = Double(state.weeklyCapacity) / 7 * Foundation.exp(eta)
+          let lambda = sigma > 0 ? mean * Foundation.exp(sigma * noise.normal() - sigma * sigma / 2) : mean
+          body(cell, dayOffset, day, lambda, mean, state)
         }
       }
     }

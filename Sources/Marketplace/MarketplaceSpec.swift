@@ -13,11 +13,14 @@ public struct MarketplaceSpec: Sendable {
   public var horizonDays: Int
   /// Whether to plant the small share of faulty rows that exercise ingest validation and reconciliation.
   public var plantAnomalies: Bool
+  /// Which structures the demand has beyond the catalog's (`MarketShape.presets`).
+  public var shape: MarketShape
 
   public init(
     bookings: Int, seed: UInt64, today: LocalDate, historyDays: Int = 730, horizonDays: Int = 28,
-    plantAnomalies: Bool = true
+    plantAnomalies: Bool = true, shape: MarketShape = .classic
   ) {
+    self.shape = shape
     self.bookings = bookings
     self.seed = seed
     self.today = today

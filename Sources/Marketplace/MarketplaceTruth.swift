@@ -39,7 +39,20 @@ public struct MarketplaceTruth: Codable, Sendable, Equatable {
     public var effect: Double
   }
 
+  /// The market's shape (`MarketShape`): its preset name and what it plants.
+  public struct ShapeTruth: Codable, Sendable, Equatable {
+    public var preset: String
+    public var category_weekday: Bool
+    public var events: Bool
+    public var trend_per_year: Double
+    public var capacity_bound: Bool
+    public var base_shift: Double
+    public var southern_weight: Double
+    public var daily_noise: Double
+  }
+
   public var seed: UInt64
+  public var shape: ShapeTruth?
   public var bookings_requested: Int
   public var bookings_generated: Int
   public var first_slot_date: LocalDate

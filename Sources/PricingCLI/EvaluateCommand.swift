@@ -73,10 +73,14 @@ struct EvaluateCommand: ParsableCommand {
           name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
           maxYears: try $0.decode(Double?.self, at: 2))
       }
+      let preset = truth.shape?.preset ?? MarketShape.classic.name
+      guard let shape = MarketShape.preset(named: preset) else {
+        throw CommandFailure(status: .dataError, message: "\(self.truth): unknown market preset \(preset)")
+      }
       let spec = MarketplaceSpec(
         bookings: truth.bookings_requested, seed: truth.seed, today: truth.today,
         historyDays: truth.today.daysSinceEpoch - truth.first_slot_date.daysSinceEpoch,
-        horizonDays: truth.last_slot_date.daysSinceEpoch - truth.today.daysSinceEpoch)
+        horizonDays: truth.last_slot_date.daysSinceEpoch - truth.today.daysSinceEpoch, shape: shape)
       let cells = MarketplaceGenerator(spec: spec).trueBandCells(
         from: asOf, through: asOf.adding(days: horizon - 1), bands: bands)
       let evaluation = MarketValue.evaluate(cells, table: table, bounds: bounds)

@@ -22,6 +22,15 @@ struct SeedCommand: ParsableCommand {
   @Option(help: "Write the true parameters as JSON to this file.")
   var truth: String?
 
+  @Option(help: "The market's shape: classic, seasonal, southern or capacity (docs/synthetic-marketplace.md).")
+  var preset: String = "classic"
+
+  @Option(name: .customLong("truth-cells"), help: "Write the true expected bookings of every cell and day as CSV to this file.")
+  var truthCells: String?
+
+  @Option(name: .customLong("calendar-out"), help: "Write the event calendar the market plants (fit.events_file's format) to this file.")
+  var calendarOut: String?
+
   @Flag(help: "Drop and recreate the source tables when they already hold rows.")
   var replace = false
 
@@ -31,6 +40,10 @@ struct SeedCommand: ParsableCommand {
   func validate() throws {
     guard bookings > 0 else { throw ValidationError("--bookings must be positive") }
     if let today, LocalDate(iso: today) == nil { throw ValidationError("--today must be a date YYYY-MM-DD") }
+    guard MarketShape.preset(named: preset) != nil else {
+      throw ValidationError(
+        "--preset must be one of \(MarketShape.presets.map(\.name).joined(separator: ", ")), not \(preset)")
+    }
   }
 
   func run() throws {
@@ -40,7 +53,8 @@ struct SeedCommand: ParsableCommand {
       let schema = try options.sourceSchemaIdentifier(settings)
       let snapshotDate = today.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC()
       let spec = MarketplaceSpec(
-        bookings: bookings, seed: seed, today: snapshotDate, plantAnomalies: !noAnomalies)
+        bookings: bookings, seed: seed, today: snapshotDate, plantAnomalies: !noAnomalies,
+        shape: MarketShape.preset(named: preset) ?? .classic)
       let started = Date()
       let generator = try MarketplaceSeeder(schema: schema, logger: logger)
         .seed(spec: spec, conninfo: settings.source, replace: replace)
@@ -53,8 +67,27 @@ struct SeedCommand: ParsableCommand {
           throw CommandFailure(status: .cannotCreate, message: "cannot write \(truth): \(error.localizedDescription)")
         }
       }
+      if let truthCells {
+        try writing(truthCells) { try generator.writeTrueCells(to: $0) }
+      }
+      if let calendarOut {
+        try writing(calendarOut) { try $0.write(contentsOf: Data(MarketEvents.csv(generator.plantedEvents).utf8)) }
+      }
       let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
       print("seeded \(generator.summary.bookings) bookings into schema \(schema) in \(seconds) s")
+    }
+  }
+
+  /// Creates (or truncates) `path` and lets `body` write it; any failure is exit 73 naming the file.
+  private func writing(_ path: String, _ body: (FileHandle) throws -> Void) throws {
+    do {
+      guard FileManager.default.createFile(atPath: path, contents: nil),
+        let handle = FileHandle(forWritingAtPath: path)
+      else { throw CocoaError(.fileWriteNoPermission) }
+      defer { try? handle.close() }
+      try body(handle)
+    } catch {
+      throw CommandFailure(status: .cannotCreate, message: "cannot write \(path): \(error.localizedDescription)")
     }
   }
 
