@@ -51,7 +51,9 @@ let package = Package(
       name: "Ingest",
       dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
     ),
-    .target(name: "PricingModel", dependencies: ["CSV", "CivilCalendar"]),
+    // The model's numerics are optimised in every configuration: unoptimised, a fit of the demo's cells
+    // takes minutes instead of seconds, and tests fit it dozens of times.
+    .target(name: "PricingModel", dependencies: ["CSV", "CivilCalendar"], swiftSettings: [.unsafeFlags(["-O"])]),
     .target(
       name: "Fitting",
       dependencies: [

@@ -16,11 +16,14 @@ public struct DemandCell: Sendable, Equatable {
   public var logPriceRatio: Double?
   public var southern: Bool
   public var holiday: Bool
+  /// The event-calendar groups in force (`EventCalendar.groups`): event names, `name:lead` in lead-ins.
+  public var events: [String]
 
   public init(
     category: String, city: String, date: CalendarDay, bookings: Double, capacity: Double, meanExperience: Double,
-    logPriceRatio: Double?, southern: Bool, holiday: Bool = false
+    logPriceRatio: Double?, southern: Bool, holiday: Bool = false, events: [String] = []
   ) {
+    self.events = events
     self.category = category
     self.city = city
     self.date = date
@@ -31,6 +34,14 @@ public struct DemandCell: Sendable, Equatable {
     self.southern = southern
     self.holiday = holiday
   }
+}
+
+extension DemandCell {
+  /// The bookings the cell's providers can take that day: whole slots of its capacity.
+  public var slots: Double { (capacity + 1e-9).rounded(.down) }
+
+  /// Whether the day sold out (bookings reached the slots): its bookings are a lower bound of demand.
+  public var soldOut: Bool { slots >= 1 && bookings >= slots }
 }
 
 /// A calendar date as the model needs it (no database types in this module): day number since 1970,

@@ -3,43 +3,85 @@ import Foundation
 /// The demand model's design: which effects enter, how they are coded, and which are shrunk.
 ///
 /// log E[bookings] = log(capacity) + intercept + category + city + (category x city)
-///                   + season_category(doy) + southern x season_category(doy) + weekday
+///                   + weekday + (category x weekday)
+///                   + season(doy) + season_category(doy) + southern x season_south_category(doy)
+///                   + trend t + trend_category t
+///                   + sum over events in force of event_category
 ///                   + gamma (mean experience - 5) + e_category log(price ratio) [+ holiday]
 ///
 /// - category, city and weekday are categoricals against their first level (unpenalised);
 /// - category x city is one indicator per pair with *no* reference level, ridge-shrunk (penalty factor
 ///   1): a pair with little data borrows the sum of its main effects;
-/// - season: a two-harmonic Fourier curve of t = (doy - 1) / 365.25 shared by every category
-///   (unpenalised), plus each category's deviation from it, ridge-shrunk: a category with years of data
-///   follows its own curve, one launched weeks ago (whose harmonics its data cannot pin down, and would
-///   otherwise extrapolate to exp(1000)) follows the pooled one; plus a ridge-shrunk deviation for
-///   southern-hemisphere cities, whose weather seasons are reversed, shrunk toward the category's curve;
+/// - category x weekday (`structure.categoryWeekday`): one indicator per pair, ridge-shrunk toward the
+///   shared weekday profile;
+/// - season: `structure.seasonHarmonics` Fourier harmonics of t = (doy - 1) / 365.25 shared by every
+///   category (unpenalised), plus each category's deviation, ridge-shrunk: a category with years of data
+///   follows its own curve, one launched weeks ago follows the pooled one; plus a ridge-shrunk deviation
+///   for southern-hemisphere cities, shrunk toward the category's curve;
+/// - trend (`structure.trend`): years since `trendOrigin`, shared (unpenalised) plus category deviations
+///   (ridge);
+/// - events: per event group of the calendar (an event's window, and separately its lead-in) one
+///   coefficient per category, ridge-shrunk toward no effect;
 /// - e_category: the price elasticity, one log-price-ratio column per category (unpenalised);
 /// - experience: capacity-weighted mean years of the cell's providers, centred at 5.
+///
+/// The deviations' penalty factor is `structure.deviationPenalty` (relative to the fit's lambda).
 public struct DemandFeatures: Sendable {
   public let categories: [String]
   public let cities: [String]
   public let useHoliday: Bool
+  public let structure: DemandStructure
+  /// The event groups with a column (those in force on some fitted day), sorted.
+  public let eventGroups: [String]
+  /// Day 0 of the trend (the as-of date): a forecast extrapolates the trend from its fitted level there.
+  public let trendOrigin: CalendarDay
 
-  public init(categories: [String], cities: [String], useHoliday: Bool) {
+  public init(
+    categories: [String], cities: [String], useHoliday: Bool, structure: DemandStructure = .plain,
+    eventGroups: [String] = [], trendOrigin: CalendarDay = CalendarDay(daysSinceEpoch: 0)
+  ) {
     self.categories = categories
     self.cities = cities
     self.useHoliday = useHoliday
+    self.structure = structure
+    self.eventGroups = eventGroups
+    self.trendOrigin = trendOrigin
   }
 
   public static func pairLevel(_ category: String, _ city: String) -> String { "\(category)|\(city)" }
+  public static func weekdayLevel(_ category: String, _ weekday: Int) -> String { "\(category)|\(weekday)" }
 
-  /// The four Fourier regressors of a date.
-  public static func fourier(_ date: CalendarDay) -> [Double] {
+  /// The Fourier regressors of a date: cos and sin of each harmonic 1...harmonics.
+  public static func fourier(_ date: CalendarDay, harmonics: Int = 2) -> [Double] {
     let t = 2 * Double.pi * Double(date.dayOfYear - 1) / 365.25
-    return [cos(t), sin(t), cos(2 * t), sin(2 * t)]
+    var values: [Double] = []
+    values.reserveCapacity(2 * harmonics)
+    for k in 1...max(1, harmonics) {
+      values.append(cos(Double(k) * t))
+      values.append(sin(Double(k) * t))
+    }
+    return values
   }
 
-  static let fourierNames = ["cos1", "sin1", "cos2", "sin2"]
+  /// The names of the Fourier regressors: cos1, sin1, cos2, sin2, ...
+  public static func fourierNames(harmonics: Int) -> [String] {
+    (1...max(1, harmonics)).flatMap { ["cos\($0)", "sin\($0)"] }
+  }
 
-  /// Builds the GLM data of `cells`; a cell without a price observation gets its category's mean.
+  /// Years from the trend origin.
+  public func trendValue(_ date: CalendarDay) -> Double {
+    Double(date.daysSinceEpoch - trendOrigin.daysSinceEpoch) / 365.25
+  }
+
+  /// Builds the GLM data of `cells` (responses as given); a cell without a price observation gets its
+  /// category's mean.
   public func glmData(_ cells: [DemandCell]) throws -> GLMData {
+    try glmData(cells, response: cells.map(\.bookings))
+  }
+
+  public func glmData(_ cells: [DemandCell], response: [Double]) throws -> GLMData {
     let n = cells.count
+    let deviation = structure.deviationPenalty
     var design = SparseDesign(rowCount: n)
     let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
     let cityIndex = Dictionary(uniqueKeysWithValues: cities.enumerated().map { ($1, $0) })
@@ -56,24 +98,47 @@ public struct DemandFeatures: Sendable {
     try design.addCategorical(
       name: "weekday", levels: (1...7).map(String.init), codes: cells.map { Int32($0.date.isoWeekday - 1) },
       penaltyFactor: 0)
-    // Varying slopes: one column per category for each Fourier term, the southern deviation and the log
-    // price ratio, each with a single non-zero per row (the placeholder level 0 carries no column).
+    if structure.categoryWeekday {
+      var levels = ["(none)"]
+      for category in categories { for weekday in 1...7 { levels.append(Self.weekdayLevel(category, weekday)) } }
+      try design.addCategorical(
+        name: "weekday_by_category", levels: levels,
+        codes: cells.enumerated().map { 1 + Int32(categoryCodes[$0.offset]) * 7 + Int32($0.element.date.isoWeekday - 1) },
+        penaltyFactor: deviation)
+    }
+    // Varying slopes: one column per category for each Fourier term, the southern deviation, the trend,
+    // each event group and the log price ratio, each with a single non-zero per row (the placeholder level
+    // 0 carries no column).
     let slopeLevels = ["(none)"] + categories
     let slopeCodes = categoryCodes.map { $0 + 1 }
     let southernCodes = cells.enumerated().map { $0.element.southern ? slopeCodes[$0.offset] : 0 }
-    let fourier = cells.map { Self.fourier($0.date) }
-    for k in 0..<4 {
-      try design.addNumeric(name: "season.\(Self.fourierNames[k])", values: fourier.map { $0[k] }, penaltyFactor: 0)
+    let harmonics = structure.seasonHarmonics
+    let names = Self.fourierNames(harmonics: harmonics)
+    let fourier = cells.map { Self.fourier($0.date, harmonics: harmonics) }
+    for k in names.indices {
+      try design.addNumeric(name: "season.\(names[k])", values: fourier.map { $0[k] }, penaltyFactor: 0)
     }
-    for k in 0..<4 {
+    for k in names.indices {
       try design.addVaryingSlope(
-        name: "season.\(Self.fourierNames[k])", levels: slopeLevels, codes: slopeCodes,
-        values: fourier.map { $0[k] }, penaltyFactor: 1)
+        name: "season.\(names[k])", levels: slopeLevels, codes: slopeCodes, values: fourier.map { $0[k] },
+        penaltyFactor: deviation)
     }
-    for k in 0..<4 {
+    for k in names.indices {
       try design.addVaryingSlope(
-        name: "season_south.\(Self.fourierNames[k])", levels: slopeLevels, codes: southernCodes,
-        values: fourier.map { $0[k] }, penaltyFactor: 1)
+        name: "season_south.\(names[k])", levels: slopeLevels, codes: southernCodes, values: fourier.map { $0[k] },
+        penaltyFactor: deviation)
+    }
+    if structure.trend {
+      let values = cells.map { trendValue($0.date) }
+      try design.addNumeric(name: "trend", values: values, penaltyFactor: 0)
+      try design.addVaryingSlope(
+        name: "trend", levels: slopeLevels, codes: slopeCodes, values: values, penaltyFactor: deviation)
+    }
+    for group in eventGroups {
+      let codes = cells.enumerated().map { $0.element.events.contains(group) ? slopeCodes[$0.offset] : 0 }
+      try design.addVaryingSlope(
+        name: "event.\(group)", levels: slopeLevels, codes: codes, values: [Double](repeating: 1, count: n),
+        penaltyFactor: 1)
     }
     try design.addNumeric(name: "experience", values: cells.map { $0.meanExperience - 5 }, penaltyFactor: 0)
     // Missing price observations: the category's mean log ratio.
@@ -93,7 +158,6 @@ public struct DemandFeatures: Sendable {
     if useHoliday {
       try design.addNumeric(name: "holiday", values: cells.map { $0.holiday ? 1 : 0 }, penaltyFactor: 0)
     }
-    return GLMData(
-      design: design, response: cells.map(\.bookings), offset: cells.map { log(max($0.capacity, 1e-9)) })
+    return GLMData(design: design, response: response, offset: cells.map { log(max($0.capacity, 1e-9)) })
   }
 }

@@ -12,6 +12,20 @@ public struct DemandModelConfig: Sendable, Equatable {
   /// Used when a category's price never varied (its elasticity is not identifiable).
   public var elasticityPrior: Double = -1
   public var maxIterations: Int = 100
+  /// Treat sold-out cells (bookings reached the slots) as censored: their demand is at least the bookings.
+  public var censorSoldOut = true
+  /// Choose the structure (harmonics, weekday and trend terms, deviation penalty) by rolling-origin
+  /// backtests; false: `structure` as given.
+  public var selectStructure = true
+  /// The structure when `selectStructure` is false (and the backtests' fallback when the history is too
+  /// short for any fold).
+  public var structure = DemandStructure(seasonHarmonics: 4)
+  /// Whether fits compute standard errors and iterate to full precision (false in backtests, which only
+  /// predict: IRLS stops at a relative deviance change of 1e-7).
+  public var forPredictionOnly = false
+  /// Rolling-origin folds of `foldDays` days each before the holdout.
+  public var backtestFolds = 3
+  public var foldDays = 28
 
   public init() {}
 }
@@ -43,9 +57,13 @@ public struct DemandComponents: Sendable, Equatable {
   public var weekday = 0.0
   public var season = 0.0
   public var experience = 0.0
+  /// The holiday and the event calendar's effects in force.
   public var holiday = 0.0
+  public var trend = 0.0
 
-  public var total: Double { intercept + category + city + pair + weekday + season + experience + holiday }
+  public var total: Double {
+    intercept + category + city + pair + weekday + season + experience + holiday + trend
+  }
 }
 
 /// A fitted demand model: the GLM and the named effects read from it.
@@ -59,11 +77,29 @@ public struct FittedDemandModel: Sendable {
   public let experienceStdError: Double
   /// The bounds the elasticities were constrained to.
   public var elasticityRange: ClosedRange<Double> = -3 ... -0.1
+  /// Sold-out cells fitted as censored (their demand at least their bookings).
+  public var censoredCells = 0
+  /// Whether the slots bound bookings (`DemandModel.capacityBinds`): observed bookings are then predicted
+  /// as the expected sales min(demand, slots).
+  public var boundByCapacity = false
+
+  /// The dispersion of demand around the forecast for expected sales and intervals (NB2 size; nil:
+  /// Poisson). The fit's own theta; the fit command sets the backtests' out-of-sample one.
+  public var forecastTheta: Double?
+
+  /// The bookings a cell is expected to record: its demand, or with bound capacity the expected sales
+  /// E[min(demand, slots)].
+  public func predictObserved(_ cell: DemandCell) -> Double {
+    let demand = predict(cell)
+    guard boundByCapacity else { return demand }
+    return PredictiveDistribution(mu: demand, theta: forecastTheta).expectedMinimum(cell.slots)
+  }
 
   public func elasticity(of category: String) -> Elasticity? { elasticities.first { $0.category == category } }
 
   public func components(
-    category: String, city: String, date: CalendarDay, southern: Bool, meanExperience: Double, holiday: Bool
+    category: String, city: String, date: CalendarDay, southern: Bool, meanExperience: Double, holiday: Bool,
+    events: [String] = []
   ) -> DemandComponents {
     func value(_ name: String) -> Double { coefficients[name] ?? 0 }
     var parts = DemandComponents()
@@ -72,14 +108,22 @@ public struct FittedDemandModel: Sendable {
     parts.city = value("city[\(city)]")
     parts.pair = value("pair[\(DemandFeatures.pairLevel(category, city))]")
     parts.weekday = value("weekday[\(date.isoWeekday)]")
-    let fourier = DemandFeatures.fourier(date)
-    for k in 0..<4 {
-      parts.season += fourier[k] * value("season.\(DemandFeatures.fourierNames[k])")
-      parts.season += fourier[k] * value("season.\(DemandFeatures.fourierNames[k])[\(category)]")
-      if southern { parts.season += fourier[k] * value("season_south.\(DemandFeatures.fourierNames[k])[\(category)]") }
+      + value("weekday_by_category[\(DemandFeatures.weekdayLevel(category, date.isoWeekday))]")
+    let harmonics = features.structure.seasonHarmonics
+    let names = DemandFeatures.fourierNames(harmonics: harmonics)
+    let fourier = DemandFeatures.fourier(date, harmonics: harmonics)
+    for k in names.indices {
+      parts.season += fourier[k] * value("season.\(names[k])")
+      parts.season += fourier[k] * value("season.\(names[k])[\(category)]")
+      if southern { parts.season += fourier[k] * value("season_south.\(names[k])[\(category)]") }
+    }
+    if features.structure.trend {
+      let years = features.trendValue(date)
+      parts.trend = years * (value("trend") + value("trend[\(category)]"))
     }
     parts.experience = experienceEffect * (meanExperience - 5)
     if holiday { parts.holiday = value("holiday") }
+    for group in events { parts.holiday += value("event.\(group)[\(category)]") }
     return parts
   }
 
@@ -87,7 +131,7 @@ public struct FittedDemandModel: Sendable {
   public func predict(_ cell: DemandCell) -> Double {
     let parts = components(
       category: cell.category, city: cell.city, date: cell.date, southern: cell.southern,
-      meanExperience: cell.meanExperience, holiday: cell.holiday)
+      meanExperience: cell.meanExperience, holiday: cell.holiday, events: cell.events)
     let slope = elasticity(of: cell.category)?.estimate ?? 0
     return cell.capacity * exp(parts.total + slope * (cell.logPriceRatio ?? 0))
   }
@@ -96,19 +140,58 @@ public struct FittedDemandModel: Sendable {
 public enum DemandModel {
   /// Fits the model: Poisson, or the negative binomial when the Poisson fit is overdispersed; then
   /// constrains the elasticities (clamped to the bounds, the prior where the price never varied).
-  public static func fit(_ cells: [DemandCell], features: DemandFeatures, config: DemandModelConfig = DemandModelConfig())
-    throws -> FittedDemandModel
-  {
+  ///
+  /// `startingMean`: the fitted means of an earlier fit of the same cells (`glm.fittedMeans`), a warm start.
+  public static func fit(
+    _ cells: [DemandCell], features: DemandFeatures, config: DemandModelConfig = DemandModelConfig(),
+    startingMean: [Double]? = nil
+  ) throws -> FittedDemandModel {
     let usable = cells.filter { $0.capacity > 0 }
     guard !usable.isEmpty else {
       throw PricingModelError(code: .emptyData, message: "no cells with capacity to fit")
     }
-    let data = try features.glmData(usable)
+    var data = try features.glmData(usable)
     var options = GLMOptions(family: .poisson, l2: config.interactionL2, maxIterations: config.maxIterations)
+    options.startingMean = startingMean
+    if config.forPredictionOnly {
+      options.standardErrors = false
+      options.tolerance = 1e-7
+    }
     var result = try GLM.fit(data, options: options)
     if result.pearsonDispersion > config.overdispersionThreshold {
       options.family = .negativeBinomial(theta: 1)
+      options.startingMean = result.fittedMeans
       result = try GLM.fit(data, options: options)
+    }
+    // Sold-out days: demand is at least the bookings. EM for the censored likelihood: each sold-out cell's
+    // response becomes its expected demand given that it reached its bookings, under the current fit
+    // (Poisson tail), and the model is refitted until those expectations settle.
+    let bound = config.censorSoldOut && Self.capacityBinds(usable)
+    let censored = bound ? usable.indices.filter { usable[$0].soldOut } : []
+    var censoredCells = 0
+    if !censored.isEmpty {
+      // Generalised EM: each M-step is a few IRLS iterations from the last means (enough to raise the
+      // likelihood), the last one a full fit.
+      censoredCells = censored.count
+      let rounds = config.forPredictionOnly ? 3 : Self.censoringRounds
+      var partial = options
+      partial.maxIterations = min(options.maxIterations, 3)
+      partial.standardErrors = false
+      for round in 0..<rounds {
+        let current = rawModel(result, features: features)
+        var change = 0.0
+        for index in censored {
+          let distribution = PredictiveDistribution(mu: current.predict(usable[index]), theta: result.theta)
+          let expected = distribution.meanAtLeast(usable[index].bookings)
+          change = max(change, abs(expected - data.response[index]) / max(1, expected))
+          data.response[index] = expected
+        }
+        let last = round == rounds - 1 || change < 0.01
+        var step = last ? options : partial
+        step.startingMean = result.fittedMeans
+        result = try GLM.fit(data, options: step)
+        if last { break }
+      }
     }
     var coefficients: [String: Double] = [:]
     var errors: [String: Double] = [:]
@@ -118,7 +201,7 @@ public enum DemandModel {
     }
     let elasticities = features.categories.map { category -> Elasticity in
       let name = "elasticity[\(category)]"
-      guard let raw = coefficients[name], let error = errors[name], error.isFinite else {
+      guard let raw = coefficients[name], let error = errors[name], error.isFinite || config.forPredictionOnly else {
         return Elasticity(
           category: category, estimate: config.elasticityPrior, stdError: .infinity, raw: nil, source: .prior)
       }
@@ -130,6 +213,36 @@ public enum DemandModel {
     return FittedDemandModel(
       features: features, glm: result, coefficients: coefficients, elasticities: elasticities,
       experienceEffect: coefficients["experience"] ?? 0, experienceStdError: errors["experience"] ?? .infinity,
-      elasticityRange: config.elasticityLower...config.elasticityUpper)
+      elasticityRange: config.elasticityLower...config.elasticityUpper, censoredCells: censoredCells,
+      boundByCapacity: bound, forecastTheta: result.theta)
   }
+
+  /// Whether the cells' slots bound their bookings: some days sold out, and (almost) none sold more than
+  /// its slots. A market whose days exceed their slots (slots are a weekly capacity averaged over days) is
+  /// not bound by them, and its sold-out days are not censored.
+  public static func capacityBinds(_ cells: [DemandCell]) -> Bool {
+    var atSlots = 0
+    var above = 0
+    for cell in cells where cell.soldOut {
+      atSlots += 1
+      if cell.bookings > cell.slots { above += 1 }
+    }
+    return atSlots > 0 && Double(above) <= 0.01 * Double(atSlots)
+  }
+
+  /// The model as estimated (elasticities unconstrained), for predictions inside the fit.
+  static func rawModel(_ result: GLMResult, features: DemandFeatures) -> FittedDemandModel {
+    var coefficients: [String: Double] = [:]
+    for coefficient in result.coefficients { coefficients[coefficient.name] = coefficient.estimate }
+    let elasticities = features.categories.map {
+      Elasticity(
+        category: $0, estimate: coefficients["elasticity[\($0)]"] ?? 0, stdError: .infinity, raw: nil, source: .fitted)
+    }
+    return FittedDemandModel(
+      features: features, glm: result, coefficients: coefficients, elasticities: elasticities,
+      experienceEffect: coefficients["experience"] ?? 0, experienceStdError: .infinity)
+  }
+
+  /// EM rounds of the censored likelihood (each a refit).
+  static let censoringRounds = 6
 }

@@ -29,6 +29,12 @@ import Foundation
 public enum GLM {
   public static func fit(_ data: GLMData, options: GLMOptions = GLMOptions()) throws -> GLMResult {
     try data.validate(for: options.family)
+    var options = options
+    if let start = options.startingMean,
+      start.count != data.design.rowCount || !start.allSatisfy({ $0 > 0 && $0.isFinite })
+    {
+      options.startingMean = nil
+    }
     var warnings: [String] = []
     if case .negativeBinomial(let startTheta) = options.family {
       guard startTheta > 0 || options.estimateTheta else {
@@ -38,7 +44,7 @@ public enum GLM {
         return try fitNegativeBinomial(data, options: options, warnings: &warnings)
       }
     }
-    let inner = irls(data, family: options.family, options: options, start: nil)
+    let inner = irls(data, family: options.family, options: options, start: options.startingMean)
     return finish(data, inner: inner, family: options.family, options: options, theta: nil, totalIterations: inner.iterations,
                   warnings: warnings)
   }
@@ -49,7 +55,7 @@ public enum GLM {
     -> GLMResult
   {
     let estimator = ThetaEstimator(response: data.response, weights: data.weights)
-    var inner = irls(data, family: .poisson, options: options, start: nil)
+    var inner = irls(data, family: .poisson, options: options, start: options.startingMean)
     var total = inner.iterations
     var estimate = estimator.estimate(mu: inner.mu, start: nil)
     var theta = estimate.theta
@@ -232,7 +238,7 @@ public enum GLM {
       information[j, j] = 1
     }
     let factor = Cholesky.factorDroppingDependent(information)
-    let covariance = factor.inverse()
+    let covariance = options.standardErrors ? factor.inverse() : nil
     let rank = p - inner.aliased.count
     let residualDegrees = max(1, rowsWithWeight - rank)
     let pearsonDispersion = pearson / Double(residualDegrees)
@@ -286,13 +292,13 @@ public enum GLM {
     let coefficients = (0..<p).filter { !aliasedSet.contains($0) }.map { j in
       GLMResult.Coefficient(
         name: design.columnNames[j], estimate: inner.beta[j],
-        standardError: (dispersion * covariance[j, j]).squareRoot())
+        standardError: covariance.map { (dispersion * $0[j, j]).squareRoot() } ?? .nan)
     }
     let null = nullDeviance(data, family: family, options: options)
     return GLMResult(
       family: family, rowCount: n, iterations: totalIterations, converged: inner.converged, deviance: inner.deviance,
       nullDeviance: null, dispersion: dispersion, pearsonDispersion: pearsonDispersion, theta: theta, l2: options.l2,
-      coefficients: coefficients, dropped: dropped, diverging: diverging, warnings: warnings)
+      coefficients: coefficients, dropped: dropped, diverging: diverging, warnings: warnings, fittedMeans: inner.mu)
   }
 
   /// The deviance of the intercept-only model with the same offset, weights and family.

@@ -16,6 +16,12 @@ public struct GLMOptions: Sendable {
   public var blockSize: Int
   /// Threads for the partial sums (1 = serial).
   public var threads: Int
+  /// Means to start IRLS from (one per row, positive; nil: from the response): a warm start from a related
+  /// fit of the same rows. The solution does not depend on it, only the iterations to reach it.
+  public var startingMean: [Double]?
+  /// Compute standard errors (the inverse of the information matrix); false leaves them NaN (a fit whose
+  /// predictions alone are used, as in backtests).
+  public var standardErrors = true
 
   public init(
     family: GLMFamily = .poisson, estimateTheta: Bool = true, l2: Double = 0, maxIterations: Int = 100,

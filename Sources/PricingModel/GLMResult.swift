@@ -35,6 +35,8 @@ public struct GLMResult: Sendable {
   public let diverging: [String]
   /// Plain-language notes: dropped columns, divergence, theta at its bound, non-convergence.
   public let warnings: [String]
+  /// The fitted means mu of the rows (a warm start for a related fit, `GLMOptions.startingMean`).
+  public var fittedMeans: [Double] = []
 
   /// The coefficient of a column, by name.
   public func coefficient(_ name: String) -> Coefficient? { coefficients.first { $0.name == name } }

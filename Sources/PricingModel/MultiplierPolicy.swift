@@ -9,6 +9,8 @@ public struct FutureCell: Sendable, Equatable {
   public var meanExperience: Double
   public var southern: Bool
   public var holiday: Bool
+  /// The event-calendar groups in force (`EventCalendar.groups`).
+  public var events: [String] = []
   /// Bookings of this category x city in the model's history.
   public var historyBookings: Double
   /// The providers of each experience band (empty: unknown, the capacity is split evenly between the
@@ -93,7 +95,7 @@ public enum MultiplierPolicy {
       let confidence = confidenceWeight(elasticity, config: config)
       var parts = model.components(
         category: cell.category, city: cell.city, date: cell.date, southern: cell.southern,
-        meanExperience: cell.meanExperience, holiday: cell.holiday)
+        meanExperience: cell.meanExperience, holiday: cell.holiday, events: cell.events)
       var fallback: String?
       if !model.features.cities.contains(cell.city) {
         parts.city = 0
@@ -181,7 +183,7 @@ public enum MultiplierPolicy {
     let confidence = confidenceWeight(elasticity, config: config)
     let parts = model.components(
       category: cell.category, city: cell.city, date: cell.date, southern: cell.southern,
-      meanExperience: cell.meanExperience, holiday: cell.holiday)
+      meanExperience: cell.meanExperience, holiday: cell.holiday, events: cell.events)
     let multiplier = exp(confidence * (log(config.target_utilisation) - parts.total) / e)
     return min(max(multiplier, config.min_multiplier), config.max_multiplier)
   }

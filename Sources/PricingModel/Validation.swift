@@ -99,6 +99,61 @@ public enum Validation {
     }
   }
 
+  /// The last-year baseline: for each held-out cell, the same category and city 52 weeks earlier (the
+  /// mean of that weekday's three days around it, 364 +- 7 days before), scaled by the recent level: the
+  /// pair's bookings over the `weeks` weeks before `holdoutStart` against the same weeks a year before.
+  /// nil when the history does not reach a year before the holdout's weeks.
+  public static func lastYearScaled(training: [DemandCell], holdout: [DemandCell], holdoutStart: CalendarDay, weeks: Int)
+    -> [Double]?
+  {
+    struct Key: Hashable {
+      let category: String
+      let city: String
+    }
+    guard let first = training.map(\.date).min(),
+      first <= holdoutStart.adding(days: -364 - 7 * weeks)
+    else { return nil }
+    var daily: [Key: [Int: Double]] = [:]
+    for cell in training { daily[Key(category: cell.category, city: cell.city), default: [:]][cell.date.daysSinceEpoch] = cell.bookings }
+    let start = holdoutStart.daysSinceEpoch
+    var levels: [Key: Double] = [:]
+    for (key, days) in daily {
+      var recent = 0.0
+      var earlier = 0.0
+      for offset in 1...(7 * weeks) {
+        recent += days[start - offset] ?? 0
+        earlier += days[start - offset - 364] ?? 0
+      }
+      levels[key] = earlier > 0 ? recent / earlier : 1
+    }
+    return holdout.map { cell in
+      let key = Key(category: cell.category, city: cell.city)
+      guard let days = daily[key] else { return 0 }
+      let day = cell.date.daysSinceEpoch - 364
+      let values = [day - 7, day, day + 7].compactMap { $0 < start ? days[$0] : nil }
+      guard !values.isEmpty else { return 0 }
+      return values.reduce(0, +) / Double(values.count) * (levels[key] ?? 1)
+    }
+  }
+
+  /// The gate: why the model is rejected against its baselines (empty: accepted). The model must beat each
+  /// baseline on both WAPE and deviance explained; a NaN never beats anything.
+  public static func gate(model: HoldoutMetrics, baselines: [(name: String, metrics: HoldoutMetrics)]) -> [String] {
+    var reasons: [String] = []
+    for (name, baseline) in baselines {
+      if !(model.wape < baseline.wape) {
+        reasons.append(String(format: "holdout WAPE %.4f does not beat the \(name)'s %.4f", model.wape, baseline.wape))
+      }
+      if !(model.deviance_explained > baseline.deviance_explained) {
+        reasons.append(
+          String(
+            format: "holdout deviance explained %.4f does not beat the \(name)'s %.4f", model.deviance_explained,
+            baseline.deviance_explained))
+      }
+    }
+    return reasons
+  }
+
   /// sum of predicted / sum of actual per group.
   public static func calibration(_ groups: [String], actual: [Double], predicted: [Double]) -> [String: Double] {
     var sums: [String: (Double, Double)] = [:]
