@@ -14,6 +14,8 @@ import Warehouse
 /// day's bookings, else of the multipliers of the prices shown in quotes for that day, else unknown.
 struct CellQueries {
   let schema: WarehouseSchema
+  /// The event calendar whose groups each cell carries.
+  var events: EventCalendar = .empty
 
   /// Countries in the southern hemisphere, whose weather seasons are reversed.
   static let southernCountries: Set<String> = [
@@ -77,7 +79,7 @@ struct CellQueries {
           category: record.string(0)!, city: record.string(1)!, date: place.date,
           bookings: record.finiteDouble(3) ?? 0, capacity: record.finiteDouble(4) ?? 0,
           meanExperience: record.finiteDouble(5) ?? 0, logPriceRatio: record.finiteDouble(6),
-          southern: place.southern, holiday: place.holiday))
+          southern: place.southern, holiday: place.holiday, events: place.events))
     }
     return cells
   }
@@ -104,12 +106,13 @@ struct CellQueries {
     var cells: [FutureCell] = []
     try read(connection, query, fields: 7) { record in
       let place = try self.place(record, dateField: 2, countryField: 5, holidays: holidays)
-      cells.append(
-        FutureCell(
-          category: record.string(0)!, city: record.string(1)!, date: place.date,
-          capacity: record.finiteDouble(3) ?? 0, meanExperience: record.finiteDouble(4) ?? 0,
-          southern: place.southern, holiday: place.holiday, historyBookings: record.finiteDouble(6) ?? 0,
-          supply: supply["\(record.string(0)!)|\(record.string(1)!)|\(place.date)"] ?? []))
+      var cell = FutureCell(
+        category: record.string(0)!, city: record.string(1)!, date: place.date,
+        capacity: record.finiteDouble(3) ?? 0, meanExperience: record.finiteDouble(4) ?? 0,
+        southern: place.southern, holiday: place.holiday, historyBookings: record.finiteDouble(6) ?? 0,
+        supply: supply["\(record.string(0)!)|\(record.string(1)!)|\(place.date)"] ?? [])
+      cell.events = place.events
+      cells.append(cell)
     }
     return cells
   }
@@ -160,13 +163,17 @@ struct CellQueries {
     try reader.finish(body)
   }
 
-  /// A cell's date, and whether its city's country is southern and the date a holiday there.
+  /// A cell's date, whether its city's country is southern and the date a holiday there, and the event
+  /// groups in force.
   private func place(_ record: CSVRecord, dateField: Int, countryField: Int, holidays: Set<String>) throws
-    -> (date: CalendarDay, southern: Bool, holiday: Bool)
+    -> (date: CalendarDay, southern: Bool, holiday: Bool, events: [String])
   {
     let country = record.string(countryField) ?? ""
     let date = try day(record, dateField)
-    return (date, Self.southernCountries.contains(country), holidays.contains("\(country)|\(date)"))
+    return (
+      date, Self.southernCountries.contains(country), holidays.contains("\(country)|\(date)"),
+      events.groups(country: country, city: record.string(1) ?? "", on: date)
+    )
   }
 
   private func day(_ record: CSVRecord, _ index: Int) throws -> CalendarDay {

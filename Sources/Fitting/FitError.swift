@@ -12,6 +12,8 @@ public struct FitError: Error, CustomStringConvertible, Sendable {
     /// A request the data refuses: an override of an unknown category, a range wholly past, a min above a
     /// max, a revocation of an unknown or revoked override.
     case invalidRequest
+    /// An output file (`--cells-out`) cannot be written.
+    case cannotWrite
   }
 
   public var code: Code

@@ -12,6 +12,12 @@ public struct FitOptions: Sendable {
   public var model: DemandModelConfig
   /// (country, date) pairs of public holidays, from a calendar file; empty: no holiday effect.
   public var holidays: [(country: String, date: LocalDate)]
+  /// The event calendar (windows, lead-ins); empty: no event effects.
+  public var events: EventCalendar = .empty
+  /// Where the calendar came from (for messages), "" when none.
+  public var eventsFile = ""
+  /// Writes every history cell with its predictions here as CSV (`pricing fit --cells-out`), when set.
+  public var cellsOut: String?
   /// The exit status a failure is recorded with in `runs` (the command's own; 70 when not told).
   public var exitCode: @Sendable (Error) -> Int32
 
@@ -54,4 +60,17 @@ public struct ValidationSummary: Sendable, Codable {
   public var pearson_dispersion: Double
   /// Actual, predicted and baseline bookings per held-out week (absent in runs before it was added).
   public var by_week: [WeeklyHoldout]?
+  /// The second baseline: the same week last year scaled by the recent level (nil: under a year of history).
+  public var baseline_last_year: HoldoutMetrics?
+  /// Prediction interval coverage on the holdout.
+  public var intervals: IntervalCoverage?
+  /// The structure fitted, its rolling-origin backtests, and why terms were dropped.
+  public var structure: String?
+  public var backtests: [BacktestScore]?
+  public var structure_notes: [String]?
+  /// Sold-out cells fitted as censored in the final fit (0: capacity does not bind).
+  public var censored_cells: Int?
+  /// The event calendar's last day, and a warning when the history or horizon runs past it.
+  public var calendar_end: String?
+  public var calendar_warning: String?
 }

@@ -94,7 +94,20 @@ public struct FitRunner {
         "the holiday calendar ends before the horizon: later holidays are priced as ordinary days",
         metadata: ["calendar_end": "\(lastHoliday)", "horizon_end": "\(asOf.adding(days: policy.horizon_days - 1))"])
     }
-    let queries = CellQueries(schema: schema)
+    let horizonEnd = asOf.adding(days: policy.horizon_days - 1)
+    var calendarWarning: String?
+    if !options.events.windows.isEmpty, let lastDay = options.events.lastDay, let firstDay = options.events.firstDay {
+      if lastDay.daysSinceEpoch < horizonEnd.daysSinceEpoch {
+        calendarWarning =
+          "the event calendar \(options.eventsFile) ends on \(lastDay), before the horizon's last day \(horizonEnd): later events are priced as ordinary days"
+      } else if firstDay.daysSinceEpoch > historyStart.daysSinceEpoch {
+        calendarWarning =
+          "the event calendar \(options.eventsFile) starts on \(firstDay), after the history's first day \(historyStart): earlier events are fitted as ordinary days"
+      }
+      if let calendarWarning { logger.warning("\(calendarWarning)") }
+    }
+    var queries = CellQueries(schema: schema)
+    queries.events = options.events
     let cells = try queries.historyCells(
       connection, from: historyStart, through: asOf.adding(days: -1), holidays: holidays)
     lap("cells_sql_seconds")
@@ -106,19 +119,52 @@ public struct FitRunner {
       $0.utf8.lexicographicallyPrecedes($1.utf8)
     }
     let useHoliday = cells.contains { $0.holiday } && cells.contains { !$0.holiday }
-    let features = DemandFeatures(categories: categories, cities: cities, useHoliday: useHoliday)
+    let trendOrigin = CalendarDay(daysSinceEpoch: asOf.daysSinceEpoch)
+    /// The design for a structure and the cells it is fitted on: event groups only where they occur there.
+    func features(_ structure: DemandStructure, _ fitted: [DemandCell]) -> DemandFeatures {
+      var groups = Set<String>()
+      for cell in fitted where !cell.events.isEmpty { groups.formUnion(cell.events) }
+      return DemandFeatures(
+        categories: categories, cities: cities, useHoliday: useHoliday, structure: structure,
+        eventGroups: groups.sorted(), trendOrigin: trendOrigin)
+    }
     let holdoutDay = CalendarDay(daysSinceEpoch: holdoutStart.daysSinceEpoch)
     let training = cells.filter { $0.date < holdoutDay }
     let holdout = cells.filter { $0.date >= holdoutDay && $0.capacity > 0 }
 
-    // Validation: fit on the training weeks, predict the held-out ones, compare with the baseline.
-    let validationModel = try DemandModel.fit(training, features: features, config: options.model)
-    let predicted = holdout.map { validationModel.predict($0) }
+    // The structure, by rolling-origin backtests on the training days (never the holdout).
+    let selection = try ModelSelection.choose(
+      cells: training, end: holdoutDay, config: options.model, makeFeatures: features)
+    let structure = selection.structure
+    for note in selection.notes { logger.info("model structure: \(note)") }
+    logger.info("model structure chosen by backtests: \(structure)")
+    lap("backtest_seconds")
+
+    // Validation: fit on the training weeks, predict the held-out ones, compare with the baselines.
+    var validationModel = try DemandModel.fit(
+      training, features: features(structure, training), config: options.model)
     let actual = holdout.map(\.bookings)
     let baseline = Validation.seasonalNaive(
       training: training, holdout: holdout, holdoutStart: holdoutDay, weeks: policy.baseline_weeks)
-    let modelMetrics = Validation.metrics(actual: actual, predicted: predicted)
+    let lastYear = Validation.lastYearScaled(
+      training: training, holdout: holdout, holdoutStart: holdoutDay, weeks: policy.baseline_weeks)
     let baselineMetrics = Validation.metrics(actual: actual, predicted: baseline)
+    let lastYearMetrics = lastYear.map { Validation.metrics(actual: actual, predicted: $0) }
+    // Intervals: NB2 with the dispersion of the backtests' out-of-sample residuals (the fit's own theta
+    // when there were no folds).
+    let intervalTheta =
+      selection.outOfSample.actual.isEmpty
+      ? validationModel.glm.theta
+      : PredictiveDistribution.outOfSampleTheta(
+        actual: selection.outOfSample.actual, predicted: selection.outOfSample.predicted)
+    validationModel.forecastTheta = intervalTheta
+    let predicted = holdout.map { validationModel.predictObserved($0) }
+    let distributions = holdout.map {
+      PredictiveDistribution(
+        mu: validationModel.predict($0), theta: intervalTheta, slots: validationModel.boundByCapacity ? $0.slots : nil)
+    }
+    let coverage = IntervalCoverage.measure(actual: actual, distributions: distributions)
+    let modelMetrics = Validation.metrics(actual: actual, predicted: predicted)
     let suggested = holdout.map { MultiplierPolicy.cellMultiplier(model: validationModel, cell: $0, config: policy) }
     let regret = Validation.bookingRegret(
       zip(holdout, suggested).map { (exp($0.0.logPriceRatio ?? 0), $0.1, $0.0.bookings) })
@@ -128,21 +174,13 @@ public struct FitRunner {
 
     var reasons: [String] = []
     if !validationModel.glm.converged { reasons.append("the validation fit did not converge") }
-    if !(modelMetrics.wape < baselineMetrics.wape) {
-      reasons.append(
-        String(
-          format: "holdout WAPE %.4f does not beat the seasonal-naive baseline's %.4f", modelMetrics.wape,
-          baselineMetrics.wape))
-    }
-    if !(modelMetrics.deviance_explained > baselineMetrics.deviance_explained) {
-      reasons.append(
-        String(
-          format: "holdout deviance explained %.4f does not beat the baseline's %.4f", modelMetrics.deviance_explained,
-          baselineMetrics.deviance_explained))
-    }
+    reasons += Validation.gate(
+      model: modelMetrics,
+      baselines: [("seasonal-naive baseline", baselineMetrics)] + (lastYearMetrics.map { [("last-year baseline", $0)] } ?? []))
 
     // The final model on all the data.
-    let model = try DemandModel.fit(cells, features: features, config: options.model)
+    var model = try DemandModel.fit(cells, features: features(structure, cells), config: options.model)
+    model.forecastTheta = intervalTheta
     if !model.glm.converged { reasons.append("the final fit did not converge") }
     lap("fit_seconds")
 
@@ -195,7 +233,15 @@ public struct FitRunner {
       calibration_by_category: Validation.calibration(holdout.map(\.category), actual: actual, predicted: predicted),
       calibration_by_city: Validation.calibration(holdout.map(\.city), actual: actual, predicted: predicted),
       booking_regret: regret, quotes: quoteMetrics, pearson_dispersion: model.glm.pearsonDispersion,
-      by_week: Validation.byWeek(dates: holdout.map(\.date), actual: actual, predicted: predicted, baseline: baseline))
+      by_week: Validation.byWeek(dates: holdout.map(\.date), actual: actual, predicted: predicted, baseline: baseline),
+      baseline_last_year: lastYearMetrics, intervals: coverage, structure: structure.description,
+      backtests: selection.scores, structure_notes: selection.notes, censored_cells: model.censoredCells,
+      calendar_end: options.events.lastDay?.description, calendar_warning: calendarWarning)
+    if let path = options.cellsOut {
+      try CellsFile.write(
+        path: path, cells: cells, holdoutStart: holdoutDay, holdout: holdout, predicted: predicted,
+        distributions: distributions, baseline: baseline, lastYear: lastYear)
+    }
     let status = reasons.isEmpty ? "fitted" : "rejected"
     try ModelRunStore(schema: schema).save(
       connection, runID: runID, asOf: asOf, historyStart: historyStart, holdoutStart: holdoutStart, policy: policy,

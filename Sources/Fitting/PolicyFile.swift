@@ -52,6 +52,12 @@ public enum PolicyFile {
         guard !entry.isString, let number = Int(entry.value) else { throw fail("\(setting) must be a whole number") }
         return number
       }
+      func boolean() throws -> Bool {
+        guard !entry.isString, entry.value == "true" || entry.value == "false" else {
+          throw fail("\(setting) must be true or false")
+        }
+        return entry.value == "true"
+      }
       switch (entry.section, entry.key) {
       case ("policy", "objective"):
         guard let objective = PricingObjective(rawValue: entry.value) else {
@@ -87,6 +93,10 @@ public enum PolicyFile {
       case ("model", "elasticity_upper"): model.elasticityUpper = try number()
       case ("model", "elasticity_prior"): model.elasticityPrior = try number()
       case ("model", "max_iterations"): model.maxIterations = try integer()
+      case ("model", "season_harmonics"): model.structure.seasonHarmonics = try integer()
+      case ("model", "backtest_folds"): model.backtestFolds = try integer()
+      case ("model", "select_structure"): model.selectStructure = try boolean()
+      case ("model", "censor_sold_out"): model.censorSoldOut = try boolean()
       default: throw fail("unknown setting \(setting)")
       }
     }
@@ -107,6 +117,12 @@ public enum PolicyFile {
     }
     if !(model.elasticityPrior < 0) {
       throw FitError(code: .configuration, message: "\(name): model.elasticity_prior must be negative")
+    }
+    if !(1...12).contains(model.structure.seasonHarmonics) {
+      throw FitError(code: .configuration, message: "\(name): model.season_harmonics must be between 1 and 12")
+    }
+    if !(1...12).contains(model.backtestFolds) {
+      throw FitError(code: .configuration, message: "\(name): model.backtest_folds must be between 1 and 12")
     }
     if model.maxIterations < 1 {
       throw FitError(code: .configuration, message: "\(name): model.max_iterations must be at least 1")

@@ -15,6 +15,7 @@ extension PipelineConfig {
     "ingest.overlap_minutes": { $0.overlapMinutes = try $1.integer(0...10_080) },
     "ingest.full": { $0.fullIngest = try $1.boolean() },
     "fit.holidays_file": { $0.holidaysFile = try $1.string() },
+    "fit.events_file": { $0.eventsFile = try $1.string() },
     "publish.retention_days": { $0.retentionDays = try $1.integer(1...36_500) },
     "publish.max_share_beyond_daily_limit": { $0.maxShareBeyondDailyLimit = try $1.number(0...1) },
     "publish.max_mean_absolute_change": { $0.maxMeanAbsoluteChange = try $1.number(0...10) },
@@ -203,6 +204,17 @@ extension PipelineConfig {
   /// The holiday calendar as `status` and the report judge it (nil when none is set): its last day, or why
   /// it cannot be read, and the horizon it must reach.
   public var calendar: StatusReport.Calendar? {
+    if !eventsFile.isEmpty {
+      var calendar = StatusReport.Calendar(file: eventsFile, lastDay: nil, error: nil, horizonDays: policy.horizon_days)
+      calendar.kind = "event calendar"
+      calendar.remedy = "add the coming years' windows (docs/model.md, The event calendar)"
+      do {
+        calendar.lastDay = try events().lastDay.map { LocalDate(daysSinceEpoch: $0.daysSinceEpoch) }
+      } catch {
+        calendar.error = (error as? PipelineError)?.message ?? "\(error)"
+      }
+      return calendar
+    }
     guard !holidaysFile.isEmpty else { return nil }
     var calendar = StatusReport.Calendar(file: holidaysFile, lastDay: nil, error: nil, horizonDays: policy.horizon_days)
     do {
@@ -216,6 +228,15 @@ extension PipelineConfig {
   /// The holiday calendar of `fit.holidays_file` (empty when none is set); a file that is missing or
   /// malformed is a configuration error naming the setting. The commands that use it (`run`, `fit`) read
   /// it before touching any database.
+  public func events() throws -> EventCalendar {
+    guard !eventsFile.isEmpty else { return .empty }
+    do {
+      return try EventCalendarFile.read(path: eventsFile)
+    } catch let error as FitError {
+      throw PipelineError(code: .configuration, message: "config: fit.events_file: \(error.message)", setting: "fit.events_file")
+    }
+  }
+
   public func holidays() throws -> [(country: String, date: LocalDate)] {
     guard !holidaysFile.isEmpty else { return [] }
     do {

@@ -45,6 +45,7 @@ extension PipelineConfig {
       ("ingest.overlap_minutes", String(overlapMinutes)),
       ("ingest.full", String(fullIngest)),
       ("fit.holidays_file", text(holidaysFile)),
+      ("fit.events_file", text(eventsFile)),
       ("publish.retention_days", String(retentionDays)),
       ("publish.max_share_beyond_daily_limit", number(maxShareBeyondDailyLimit)),
       ("publish.max_mean_absolute_change", number(maxMeanAbsoluteChange)),
@@ -88,6 +89,10 @@ extension PipelineConfig {
       ("model.elasticity_upper", number(model.elasticityUpper)),
       ("model.elasticity_prior", number(model.elasticityPrior)),
       ("model.max_iterations", String(model.maxIterations)),
+      ("model.season_harmonics", String(model.structure.seasonHarmonics)),
+      ("model.backtest_folds", String(model.backtestFolds)),
+      ("model.select_structure", String(model.selectStructure)),
+      ("model.censor_sold_out", String(model.censorSoldOut)),
     ]
     return values.map { EffectiveSetting(name: $0.0, value: $0.1, origin: origins[$0.0] ?? "default") }
   }

@@ -27,6 +27,8 @@ public struct PipelineConfig: Sendable {
   // MARK: - [fit]
   /// Holiday calendar CSV (country,date,name); "" = no holiday effect.
   public var holidaysFile = ""
+  /// Event calendar CSV (name,country,city,first_day,last_day,lead_in_days); "" = no event effects.
+  public var eventsFile = ""
 
   // MARK: - [publish]
   public var retentionDays = 90

@@ -61,6 +61,7 @@ public struct PipelineRunner {
     let schema = try WarehouseSchema(name: config.schema)
     // Every setting is checked before any database is touched, the calendar the fit will use included.
     let holidays = try config.holidays()
+    let events = try config.events()
     let retry = config.retryPolicy
     let conninfo = config.warehouseConninfo
     let lockKey = Self.lockKey(schema)
@@ -124,7 +125,8 @@ public struct PipelineRunner {
       do {
         let (output, _) = try retry.run(step.rawValue, logger: stepLogger, sleep: sleep, beforeRetry: ensureLock) {
           attempts += 1
-          return try perform(step, schema: schema, fitRunID: fitRunID, holidays: holidays, logger: stepLogger)
+          return try perform(
+            step, schema: schema, fitRunID: fitRunID, holidays: holidays, events: events, logger: stepLogger)
         }
         if step == .fit { fitRunID = output.details["fit_run_id"].flatMap { Int64($0) } }
         if step == .report { reportPath = output.details["path"] }
@@ -184,7 +186,7 @@ public struct PipelineRunner {
 
   private func perform(
     _ step: PipelineStep, schema: WarehouseSchema, fitRunID: Int64?, holidays: [(country: String, date: LocalDate)],
-    logger: Logger
+    events: EventCalendar, logger: Logger
   ) throws -> StepOutput {
     switch step {
     case .ingest:
@@ -200,12 +202,12 @@ public struct PipelineRunner {
         rows: Int64(summary.tables.reduce(0) { $0 + $1.read }),
         details: ["ingest_run_id": "\(summary.runID)", "open_exceptions": "\(summary.openExceptions)"])
     case .fit:
-      let outcome = try FitRunner(
-        options: FitOptions(
-          warehouseConninfo: config.warehouseConninfo, schema: schema, asOf: today, policy: config.policy,
-          model: config.model, holidays: holidays, exitCode: exitCode),
-        logger: logger
-      ).run()
+      var options = FitOptions(
+        warehouseConninfo: config.warehouseConninfo, schema: schema, asOf: today, policy: config.policy,
+        model: config.model, holidays: holidays, exitCode: exitCode)
+      options.events = events
+      options.eventsFile = config.eventsFile
+      let outcome = try FitRunner(options: options, logger: logger).run()
       guard outcome.status == "fitted" else {
         throw PipelineError(
           code: .rejected,

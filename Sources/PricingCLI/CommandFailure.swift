@@ -52,6 +52,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
         switch error.code {
         case .noData, .notFound, .invalidRequest: .dataError
         case .configuration: .configuration
+        case .cannotWrite: .cannotCreate
         }
       return CommandFailure(status: status, message: error.description)
     case let error as PricingModelError:

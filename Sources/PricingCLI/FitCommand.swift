@@ -24,6 +24,12 @@ struct FitCommand: ParsableCommand {
   @Option(help: "A holiday calendar CSV (country,date,name) (overrides fit.holidays_file).")
   var holidays: String?
 
+  @Option(help: "An event calendar CSV (name,country,city,first_day,last_day,lead_in_days) (overrides fit.events_file).")
+  var events: String?
+
+  @Option(name: .customLong("cells-out"), help: "Write every history cell with the model's and the baselines' predictions as CSV to this file.")
+  var cellsOut: String?
+
   func validate() throws {
     if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
     if let horizon, horizon < 1 || horizon > 366 { throw ValidationError("--horizon must be between 1 and 366") }
@@ -38,19 +44,22 @@ struct FitCommand: ParsableCommand {
         settings.noteOrigin("policy.horizon_days", "--horizon")
       }
       if let holidays { try settings.apply(flag: "--holidays", setting: "fit.holidays_file", value: holidays) }
+      if let events { try settings.apply(flag: "--events", setting: "fit.events_file", value: events) }
       try settings.validate()
       let logger = options.makeLogger("fit", settings: settings)
       let interruption = InterruptionGuard(settings: settings)
       defer { withExtendedLifetime(interruption) {} }
       let calendar = try settings.holidays()
+      let eventCalendar = try settings.events()
       let day = try asOf.map { try DateFlag.parse($0, flag: "--as-of") } ?? SeedCommand.todayUTC()
-      let outcome = try FitRunner(
-        options: FitOptions(
-          warehouseConninfo: settings.warehouseConninfo, schema: try WarehouseSchema(name: settings.schema),
-          asOf: day, policy: settings.policy, model: settings.model, holidays: calendar,
-          exitCode: { CommandFailure.from($0).status.rawValue }),
-        logger: logger
-      ).run()
+      var fitOptions = FitOptions(
+        warehouseConninfo: settings.warehouseConninfo, schema: try WarehouseSchema(name: settings.schema),
+        asOf: day, policy: settings.policy, model: settings.model, holidays: calendar,
+        exitCode: { CommandFailure.from($0).status.rawValue })
+      fitOptions.events = eventCalendar
+      fitOptions.eventsFile = settings.eventsFile
+      fitOptions.cellsOut = cellsOut
+      let outcome = try FitRunner(options: fitOptions, logger: logger).run()
       let m = outcome.metrics
       print("run \(outcome.runID): \(outcome.status), \(outcome.candidates) candidate multipliers")
       print(

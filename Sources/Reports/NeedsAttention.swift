@@ -114,7 +114,7 @@ public struct NeedsAttention: Sendable {
     let margin = lastDay.daysSinceEpoch - horizonEnd.daysSinceEpoch
     guard margin < settings.calendarWarningDays else { return nil }
     return
-      "The holiday calendar \(calendar.file) ends on \(lastDay), \(margin) days after the horizon's last day \(horizonEnd) (threshold \(settings.calendarWarningDays) days): regenerate it (jobs/make-holidays)."
+      "The \(calendar.kind) \(calendar.file) ends on \(lastDay), \(margin) days after the horizon's last day \(horizonEnd) (threshold \(settings.calendarWarningDays) days): \(calendar.remedy)."
   }
 
   static func percent(_ share: Double) -> String {

@@ -236,17 +236,35 @@ extension ReportCatalog {
                metrics->>'holdout_start' AS holdout_start, metrics->>'holdout_end' AS holdout_end,
                round((metrics->>'booking_regret')::numeric, 4) AS booking_regret,
                round((metrics->>'pearson_dispersion')::numeric, 4) AS pearson_dispersion,
-               array_to_string(reasons, '; ') AS rejection_reasons
+               array_to_string(reasons, '; ') AS rejection_reasons,
+               metrics->>'structure' AS structure,
+               round((metrics->'intervals'->>'coverage_80')::numeric, 4) AS coverage_80,
+               round((metrics->'intervals'->>'coverage_95')::numeric, 4) AS coverage_95,
+               (metrics->>'censored_cells')::bigint AS censored_cells,
+               metrics->>'calendar_end' AS calendar_end, metrics->>'calendar_warning' AS calendar_warning
         FROM model
         """),
     ReportTableSpec(
-      id: "holdout_metrics", title: "Holdout accuracy against the baseline",
+      id: "backtests", title: "Structure chosen by rolling-origin backtests",
       caption:
-        "On the held-out weeks: the model fitted on the weeks before against the seasonal-naive baseline. Deviance explained: higher is better; WAPE: lower is better; calibration: predicted / actual, 1 is calibrated.",
+        "Each candidate structure fitted on the days before each 28-day fold and scored on the fold (WAPE, lower is better): every candidate on the most recent fold, the finalists on all; the chosen one priced.",
+      sql: """
+        WITH \(describedModel)
+        SELECT b->>'structure' AS structure, jsonb_array_length(b->'folds') AS folds,
+               round((b->>'mean_wape')::numeric, 4) AS mean_wape, (b->>'finalist')::boolean::text AS finalist,
+               (b->>'chosen')::boolean::text AS chosen
+        FROM model, jsonb_array_elements(coalesce(model.metrics->'backtests', '[]')) WITH ORDINALITY AS t(b, position)
+        ORDER BY t.position
+        """),
+    ReportTableSpec(
+      id: "holdout_metrics", title: "Holdout accuracy against the baselines",
+      caption:
+        "On the held-out weeks: the model fitted on the weeks before against the seasonal-naive baseline and the last-year baseline (the same week a year earlier scaled by the recent level; empty without a year of history). Deviance explained: higher is better; WAPE: lower is better; calibration: predicted / actual, 1 is calibrated.",
       sql: """
         WITH \(describedModel)
         SELECT k.metric, round((model.metrics->'model'->>k.metric)::numeric, 4) AS model,
-               round((model.metrics->'baseline'->>k.metric)::numeric, 4) AS baseline
+               round((model.metrics->'baseline'->>k.metric)::numeric, 4) AS baseline,
+               round((model.metrics->'baseline_last_year'->>k.metric)::numeric, 4) AS baseline_last_year
         FROM model, unnest(ARRAY['deviance_explained', 'wape', 'calibration', 'bookings', 'predicted'])
           WITH ORDINALITY AS k(metric, position)
         ORDER BY k.position
@@ -375,6 +393,7 @@ extension ReportCatalog {
       blocks: [
         .table("model_run"),
         .table("holdout_metrics"),
+        .table("backtests"),
         .chart(
           ReportChart(
             .lines(

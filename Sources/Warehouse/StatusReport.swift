@@ -59,6 +59,9 @@ public struct StatusReport: Codable, Sendable {
     public var lastDay: LocalDate?
     public var error: String?
     public var horizonDays: Int
+    /// What the file is, as messages name it, and how to extend it.
+    public var kind = "holiday calendar"
+    public var remedy = "regenerate it (jobs/make-holidays)"
 
     public init(file: String, lastDay: LocalDate?, error: String?, horizonDays: Int) {
       self.file = file
@@ -70,11 +73,10 @@ public struct StatusReport: Codable, Sendable {
     /// What is wrong with the calendar for a horizon starting `today`, in one line, or nil.
     public func problem(today: LocalDate) -> String? {
       let horizonEnd = today.adding(days: horizonDays - 1)
-      if let error { return "the holiday calendar cannot be read: \(error)" }
-      guard let lastDay else { return "the holiday calendar \(file) holds no dates" }
+      if let error { return "the \(kind) cannot be read: \(error)" }
+      guard let lastDay else { return "the \(kind) \(file) holds no dates" }
       guard lastDay < horizonEnd else { return nil }
-      return "the holiday calendar \(file) ends on \(lastDay), before the horizon's last day \(horizonEnd): "
-        + "regenerate it (jobs/make-holidays)"
+      return "the \(kind) \(file) ends on \(lastDay), before the horizon's last day \(horizonEnd): \(remedy)"
     }
   }
 

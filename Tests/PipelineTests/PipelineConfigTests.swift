@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 @testable import Pipeline
 import Testing
 
@@ -33,6 +34,8 @@ struct PipelineConfigTests {
     #expect(config.policy == defaults.policy)
     #expect(config.holidaysFile == "data/holidays.csv")
     config.holidaysFile = defaults.holidaysFile
+    #expect(config.eventsFile == "data/events.csv")
+    config.eventsFile = defaults.eventsFile
     // Every setting's value (their origins differ: the file's lines against "default").
     #expect(config.effectiveSettings.map { [$0.name, $0.value] } == defaults.effectiveSettings.map { [$0.name, $0.value] })
   }
@@ -135,7 +138,7 @@ struct PipelineConfigTests {
     let names = PipelineConfig().effectiveSettings.map(\.name)
     #expect(Set(names).count == names.count)
     #expect(Set(PipelineConfig.setters.keys).isSubset(of: Set(names)))
-    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 21)
+    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 25)
   }
 
   @Test("the holiday calendar is read by the commands that use it; a missing one is named")
@@ -182,5 +185,25 @@ struct PipelineConfigTests {
     }
     try config.apply(flag: "--overlap-minutes", setting: "ingest.overlap_minutes", value: "30")
     #expect(config.overlapMinutes == 30)
+  }
+
+  @Test("an event calendar is judged as one, with its own remedy; a bad one is exit 78's message naming file:line")
+  func eventCalendar() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).csv").path
+    try "name,country,city,first_day,last_day,lead_in_days\nxmas,DE,,2026-12-24,2026-12-26,0\n"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    var config = PipelineConfig()
+    config.eventsFile = path
+    let calendar = try #require(config.calendar)
+    #expect(
+      calendar.problem(today: LocalDate(iso: "2026-12-07")!)
+        == "the event calendar \(path) ends on 2026-12-26, before the horizon's last day 2027-01-03: add the coming years' windows (docs/model.md, The event calendar)"
+    )
+    try "name,country,city,first_day,last_day,lead_in_days\nxmas,ZZ,,2026-12-24,2026-12-26,0\n"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(throws: PipelineError.self) { try config.events() }
+    #expect(
+      config.calendar?.problem(today: LocalDate(iso: "2026-12-07")!)
+        == "the event calendar cannot be read: config: fit.events_file: \(path):2: unknown country \"ZZ\" (an ISO 3166-1 alpha-2 code)")
   }
 }

@@ -86,14 +86,18 @@ struct ReportKPITests {
     #expect(report.lines("multipliers_by_cell") == ["junior,cleaning,Berlin,2,1.025,0.9500,1.1000"])
     #expect(
       report.lines("holdout_metrics") == [
-        "deviance_explained,0.6123,0.4000", "wape,0.4000,0.5000", "calibration,1.0200,0.9800",
-        "bookings,40.0000,40.0000", "predicted,40.8000,39.2000",
+        "deviance_explained,0.6123,0.4000,0.3000", "wape,0.4000,0.5000,0.5500", "calibration,1.0200,0.9800,1.1000",
+        "bookings,40.0000,40.0000,40.0000", "predicted,40.8000,39.2000,44.0000",
       ])
     #expect(report.lines("predicted_vs_actual") == ["2026-02-02,10.0,10.5,9.0", "2026-02-09,30.0,30.3,30.2"])
     #expect(report.lines("calibration") == ["category,cleaning,1.0200", "city,Berlin,1.0200"])
     // -1.2 -+ 1.96 x 0.1.
     #expect(report.lines("elasticities") == ["cleaning,-1.2000,0.1000,-1.3960,-1.0040,fitted"])
-    #expect(report.lines("model_run") == ["1,2026-03-02,fitted,poisson,true,6,,2026-02-02,2026-03-01,,1.1000,"])
+    #expect(
+      report.lines("model_run") == [
+        "1,2026-03-02,fitted,poisson,true,6,,2026-02-02,2026-03-01,,1.1000,,\"harmonics 4, category weekday on, trend on, deviation penalty x1.0\",0.8012,0.9498,0,2027-01-03,the event calendar events.csv ends on 2027-01-03"
+      ])
+    #expect(report.lines("backtests") == ["harmonics 2,1,0.4100,false,false", "harmonics 4,3,0.3900,true,true"])
     let explained = try #require(report["largest_multipliers_explained"]?.rows.first)
     #expect(explained.prefix(5) == ["cleaning", "Berlin", "junior", "2026-03-02", "1.1000"])
     #expect(explained[7] == "1.3000")
