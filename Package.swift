@@ -51,9 +51,11 @@ let package = Package(
       name: "Ingest",
       dependencies: ["Postgres", "CSV", "Warehouse", .product(name: "Logging", package: "swift-log")]
     ),
-    // The model's numerics are optimised in every configuration: unoptimised, a fit of the demo's cells
-    // takes minutes instead of seconds, and tests fit it dozens of times.
-    .target(name: "PricingModel", dependencies: ["CSV", "CivilCalendar"], swiftSettings: [.unsafeFlags(["-O"])]),
+    // The model's numerics are optimised in debug builds too: unoptimised, a fit of the demo's cells takes
+    // minutes instead of seconds, and the tests fit dozens of times.
+    .target(
+      name: "PricingModel", dependencies: ["CSV", "CivilCalendar"],
+      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(
       name: "Fitting",
       dependencies: [

@@ -24,8 +24,8 @@ markets=("$@")
   "classic:42:200000:2026-12-07" "seasonal:7:1200000:2026-10-14" "southern:11:900000:2026-05-20"
   "capacity:23:600000:2026-07-15")
 
-printf '| market | model | seasonal-naive | last year | LightGBM | floor | model / LightGBM | model / floor | 80%% / 95%% coverage | structure | fit |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| market | model | seasonal-naive | last year | LightGBM | floor | model / LightGBM | model / floor | 80%% / 95%% coverage | worst elasticity error | structure | fit |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for market in "${markets[@]}"; do
   IFS=: read -r preset seed bookings snapshot <<<"$market"
   name=$preset-$seed
@@ -43,13 +43,16 @@ for market in "${markets[@]}"; do
     --config data/policy.toml --events "$out/events-$name.csv" --cells-out "$out/cells-$name.csv" --quiet \
     >"$out/fit-$name.txt" || { cat "$out/fit-$name.txt" >&2; exit 1; }
   "$pricing" model show --warehouse "dbname=$wh" >"$out/model-$name.json"
-  "$venv/bin/python" Benchmarks/forecast/peer.py "$out/cells-$name.csv" "$out/truth-cells-$name.csv" \
+  "$venv/bin/python" Benchmarks/forecast/peer.py "$out/cells-$name.csv" "$out/truth-cells-$name.csv" "$out/truth-$name.json" \
     >"$out/peer-$name.json"
-  python3 - "$out/peer-$name.json" "$out/model-$name.json" "$out/time-$name.txt" "$market" <<'PY'
+  python3 - "$out/peer-$name.json" "$out/model-$name.json" "$out/time-$name.txt" "$market" "$out/truth-$name.json" <<'PY'
 import json, sys
 peer = json.load(open(sys.argv[1]))
 model = json.load(open(sys.argv[2]))
 seconds, kilobytes = open(sys.argv[3]).read().split()
+truth = {e["category"]: e["estimate"] for e in json.load(open(sys.argv[5]))["elasticities"]}
+errors = {e["category"]: abs(e["estimate"] - truth[e["category"]]) for e in model["elasticities"] if e["category"] in truth}
+worst = max(errors, key=errors.get)
 metrics = model["metrics"]
 coverage = metrics.get("intervals") or {}
 def f(value):
@@ -61,7 +64,7 @@ if "demand_error_model" in peer:
 print(f"| {sys.argv[4]} | {f(peer['model'])} | {f(peer['baseline_seasonal_naive'])} | {f(peer['baseline_last_year'])} "
       f"| {f(peer['lightgbm'])} | {f(peer['floor'])} | {peer['model'] / peer['lightgbm']:.3f} "
       f"| {peer['model'] / peer['floor']:.3f} | {coverage.get('coverage_80', float('nan')):.3f} / "
-      f"{coverage.get('coverage_95', float('nan')):.3f} | {metrics.get('structure')}{demand} "
+      f"{coverage.get('coverage_95', float('nan')):.3f} | {errors[worst]:.3f} ({worst}) | {metrics.get('structure')}{demand} "
       f"| {model['status']}, {float(seconds):.1f} s, {int(kilobytes) // 1024} MB |")
 PY
 done

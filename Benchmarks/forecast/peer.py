@@ -10,7 +10,11 @@ log price ratio, the event groups in force (one column each) and the day index; 
 offset (init_score). Early stopping on the last 28 training days picks the number of trees, then it is
 refitted on all training days with that number.
 
-    python peer.py CELLS_CSV TRUTH_CELLS_CSV
+    python peer.py CELLS_CSV TRUTH_CELLS_CSV [TRUTH_JSON]
+
+The floor is the WAPE of the true mean: not a strict lower bound (WAPE rewards the median, below the mean
+for small counts), the accuracy of knowing the truth. With bound capacity the true mean of what a day
+records is E[min(Y, slots)], computed with the generator's daily noise (TRUTH_JSON's shape.daily_noise).
 """
 import json
 import sys
@@ -25,20 +29,27 @@ def wape(actual, predicted):
     return float(np.abs(actual - predicted).sum() / actual.sum())
 
 
-def expected_sales(mu, slots):
-    """E[min(Y, slots)] for Y ~ Poisson(mu)."""
-    out = np.empty_like(mu)
-    for i, (m, s) in enumerate(zip(mu, slots)):
-        s = int(s)
-        if s <= 0:
-            out[i] = 0.0
-            continue
-        k = np.arange(s)
-        out[i] = float((k * poisson.pmf(k, m)).sum() + s * poisson.sf(s - 1, m))
-    return out
+def expected_sales(mu, slots, sigma):
+    """E[min(Y, slots)] for Y ~ Poisson(mu x exp(sigma Z - sigma^2 / 2)), Z standard normal (the generator's
+    daily noise), by 20-point Gauss-Hermite quadrature over Z."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(20 if sigma > 0 else 1)
+    weights = weights / weights.sum()
+    slots = slots.astype(int)
+    k = np.arange(slots.max() + 1)
+    total = np.zeros_like(mu)
+    for z, w in zip(nodes, weights):
+        rate = mu * np.exp(sigma * z - sigma * sigma / 2) if sigma > 0 else mu
+        pmf = poisson.pmf(k[None, :], rate[:, None])
+        below = k[None, :] < slots[:, None]
+        # E[min(Y, s)] = s - sum_{k < s} (s - k) p(k)
+        total += w * (slots - ((slots[:, None] - k[None, :]) * pmf * below).sum(axis=1))
+    return total
 
 
-def main(cells_path, truth_path):
+def main(cells_path, truth_path, truth_json=None):
+    sigma = 0.0
+    if truth_json:
+        sigma = float((json.load(open(truth_json)).get("shape") or {}).get("daily_noise", 0.0))
     cells = pd.read_csv(cells_path, keep_default_na=False, na_values=[""], dtype={"events": str})
     truth = pd.read_csv(truth_path, keep_default_na=False, na_values=[""])
     cells = cells.merge(truth, on=["category", "city", "date"], how="left")
@@ -49,21 +60,21 @@ def main(cells_path, truth_path):
     cells["month"] = dates.dt.month
     cells["t"] = (dates - dates.min()).dt.days
     groups = sorted({g for value in cells["events"].fillna("") for g in str(value).split(";") if g})
-    def column(group):
+    def event_column(group):
         return "event_" + group.replace(":", "_")
     for group in groups:
-        cells[column(group)] = cells["events"].fillna("").map(lambda v, g=group: int(g in str(v).split(";")))
+        cells[event_column(group)] = cells["events"].fillna("").map(lambda v, g=group: int(g in str(v).split(";")))
     # A day without a price (no booking and no quote) takes its category's mean, as the model does: its
     # missingness would otherwise tell LightGBM that nobody booked.
-    cells["log_price_ratio"] = cells["log_price_ratio"].fillna(
-        cells.groupby("category")["log_price_ratio"].transform("mean"))
+    training_means = cells[cells["holdout"] == 0].groupby("category")["log_price_ratio"].mean()
+    cells["log_price_ratio"] = cells["log_price_ratio"].fillna(cells["category"].map(training_means)).fillna(0.0)
     # The price as posted (the multiplier to the cent): a day's mean charged / list price carries the
     # rounding of booked prices, and so would tell trees which days had bookings.
     cells["log_price_ratio"] = np.log(np.round(np.exp(cells["log_price_ratio"]), 2))
     for column in ("category", "city"):
         cells[column + "_code"] = cells[column].astype("category")
     features = ["category_code", "city_code", "weekday", "doy", "dom", "month", "southern", "log_price_ratio", "t"]
-    features += [column(g) for g in groups]
+    features += [event_column(g) for g in groups]
     train = cells[cells["holdout"] == 0]
     test = cells[(cells["holdout"] == 1) & cells["predicted"].notna()]
     params = dict(objective="poisson", learning_rate=0.05, num_leaves=63, min_data_in_leaf=40,
@@ -83,7 +94,7 @@ def main(cells_path, truth_path):
     actual = test["bookings"].to_numpy(float)
     bound = test["slots_y"].notna().any() if "slots_y" in test else False
     expected = test["expected"].to_numpy(float)
-    floor_prediction = expected_sales(expected, test["slots_y"].to_numpy(float)) if bound else expected
+    floor_prediction = expected_sales(expected, test["slots_y"].to_numpy(float), sigma) if bound else expected
     result = {
         "holdout_cells": int(len(test)), "holdout_bookings": float(actual.sum()),
         "model": wape(actual, test["predicted"].to_numpy(float)),
@@ -104,4 +115,4 @@ def main(cells_path, truth_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

@@ -10,8 +10,30 @@ import PricingModel
 /// expected recorded bookings), demand (the expected demand), lower_80, upper_80, lower_95, upper_95,
 /// baseline, baseline_last_year. Prediction columns are empty on training days.
 enum CellsFile {
+  /// Creates (or truncates) the file, or says why it cannot: `FitError.cannotWrite`.
+  static func checkDestination(_ path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil) else {
+      throw FitError(code: .cannotWrite, message: "cannot write \(path)")
+    }
+  }
+
   static func write(
     path: String, cells: [DemandCell], holdoutStart: CalendarDay, holdout: [DemandCell], predicted: [Double],
+    distributions: [PredictiveDistribution], baseline: [Double], lastYear: [Double]?
+  ) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
+    else { throw FitError(code: .cannotWrite, message: "cannot write \(path)") }
+    defer { try? handle.close() }
+    do {
+      try writeRows(handle, cells: cells, holdoutStart: holdoutStart, holdout: holdout, predicted: predicted,
+                    distributions: distributions, baseline: baseline, lastYear: lastYear)
+    } catch {
+      throw FitError(code: .cannotWrite, message: "cannot write \(path): \(error.localizedDescription)")
+    }
+  }
+
+  private static func writeRows(
+    _ handle: FileHandle, cells: [DemandCell], holdoutStart: CalendarDay, holdout: [DemandCell], predicted: [Double],
     distributions: [PredictiveDistribution], baseline: [Double], lastYear: [Double]?
   ) throws {
     struct Key: Hashable {
@@ -21,9 +43,6 @@ enum CellsFile {
     }
     var held: [Key: Int] = [:]
     for (index, cell) in holdout.enumerated() { held[Key(category: cell.category, city: cell.city, day: cell.date.daysSinceEpoch)] = index }
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
-    else { throw FitError(code: .cannotWrite, message: "cannot write \(path)") }
-    defer { try? handle.close() }
     var writer = CSVWriter(lineEnding: "\n")
     writer.record([
       "category", "city", "date", "weekday", "bookings", "capacity", "slots", "log_price_ratio", "southern", "events",

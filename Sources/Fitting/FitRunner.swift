@@ -52,6 +52,8 @@ public struct FitRunner {
   }
 
   private func fit(_ connection: Connection, runID: Int64) throws -> FitOutcome {
+    // The cells file's destination is checked before any work.
+    if let path = options.cellsOut { try CellsFile.checkDestination(path) }
     let schema = options.schema
     let policy = options.policy
     let asOf = options.asOf
@@ -97,13 +99,16 @@ public struct FitRunner {
     let horizonEnd = asOf.adding(days: policy.horizon_days - 1)
     var calendarWarning: String?
     if !options.events.windows.isEmpty, let lastDay = options.events.lastDay, let firstDay = options.events.firstDay {
+      var problems: [String] = []
       if lastDay.daysSinceEpoch < horizonEnd.daysSinceEpoch {
-        calendarWarning =
-          "the event calendar \(options.eventsFile) ends on \(lastDay), before the horizon's last day \(horizonEnd): later events are priced as ordinary days"
-      } else if firstDay.daysSinceEpoch > historyStart.daysSinceEpoch {
-        calendarWarning =
-          "the event calendar \(options.eventsFile) starts on \(firstDay), after the history's first day \(historyStart): earlier events are fitted as ordinary days"
+        problems.append(
+          "the event calendar \(options.eventsFile) ends on \(lastDay), before the horizon's last day \(horizonEnd): later events are priced as ordinary days")
       }
+      if firstDay.daysSinceEpoch > historyStart.daysSinceEpoch {
+        problems.append(
+          "the event calendar \(options.eventsFile) starts on \(firstDay), after the history's first day \(historyStart): earlier events are fitted as ordinary days")
+      }
+      calendarWarning = problems.isEmpty ? nil : problems.joined(separator: "; ")
       if let calendarWarning { logger.warning("\(calendarWarning)") }
     }
     var queries = CellQueries(schema: schema)
@@ -237,17 +242,18 @@ public struct FitRunner {
       baseline_last_year: lastYearMetrics, intervals: coverage, structure: structure.description,
       backtests: selection.scores, structure_notes: selection.notes, censored_cells: model.censoredCells,
       calendar_end: options.events.lastDay?.description, calendar_warning: calendarWarning)
-    if let path = options.cellsOut {
-      try CellsFile.write(
-        path: path, cells: cells, holdoutStart: holdoutDay, holdout: holdout, predicted: predicted,
-        distributions: distributions, baseline: baseline, lastYear: lastYear)
-    }
     let status = reasons.isEmpty ? "fitted" : "rejected"
     try ModelRunStore(schema: schema).save(
       connection, runID: runID, asOf: asOf, historyStart: historyStart, holdoutStart: holdoutStart, policy: policy,
       model: model, metrics: summary, status: status, reasons: reasons, timings: timings, candidates: candidates,
       impact: impact)
     lap("store_seconds")
+    // After the run is saved: a file that cannot be written loses no fit.
+    if let path = options.cellsOut {
+      try CellsFile.write(
+        path: path, cells: cells, holdoutStart: holdoutDay, holdout: holdout, predicted: predicted,
+        distributions: distributions, baseline: baseline, lastYear: lastYear)
+    }
     logger.info(
       "fit \(status)", metadata: ["run_id": "\(runID)", "candidates": "\(candidates.count)", "timings": "\(timings)"])
     return FitOutcome(

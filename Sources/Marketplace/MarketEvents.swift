@@ -81,6 +81,9 @@ public enum MarketEvents {
     }
   }
 
+  /// The events planted, by name.
+  public static let names = ["christmas_period", "summer_break", "tax_deadline", "easter"]
+
   /// The planted log effect of an event on a category, in the window or (`lead`) in its lead-in.
   public static func effect(of event: String, category: String, lead: Bool) -> Double {
     switch (event, lead) {

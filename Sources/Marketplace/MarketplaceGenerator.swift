@@ -105,7 +105,18 @@ public final class MarketplaceGenerator {
         preset: spec.shape.name, category_weekday: spec.shape.categoryWeekday, events: spec.shape.events,
         trend_per_year: spec.shape.trendPerYear, capacity_bound: spec.shape.capacityBound,
         base_shift: spec.shape.baseShift, southern_weight: spec.shape.southernWeight,
-        daily_noise: spec.shape.dailyNoise),
+        daily_noise: spec.shape.dailyNoise,
+        category_weekday_effects: spec.shape.categoryWeekday
+          ? Dictionary(uniqueKeysWithValues: zip(categories.map(\.name), weekdayByCategory)) : nil,
+        event_effects: spec.shape.events
+          ? MarketEvents.names.flatMap { event in
+            categories.map { category in
+              MarketplaceTruth.EventEffect(
+                event: event, category: category.name,
+                window: MarketEvents.effect(of: event, category: category.name, lead: false),
+                lead_in: MarketEvents.effect(of: event, category: category.name, lead: true))
+            }
+          } : nil),
       bookings_requested: spec.bookings, bookings_generated: summary.bookings,
       first_slot_date: spec.firstSlotDate, today: spec.today, last_slot_date: spec.lastSlotDate,
       elasticities: categories.map { .init(category: $0.name, estimate: $0.elasticity, std_error: 0) },

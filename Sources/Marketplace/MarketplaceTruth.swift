@@ -49,6 +49,17 @@ public struct MarketplaceTruth: Codable, Sendable, Equatable {
     public var base_shift: Double
     public var southern_weight: Double
     public var daily_noise: Double
+    /// Per category, its weekday effects Monday first (with `category_weekday`; else `weekday_effects`).
+    public var category_weekday_effects: [String: [Double]]?
+    /// Per event and category, the log effect in the window and in its lead-in (with `events`).
+    public var event_effects: [EventEffect]?
+  }
+
+  public struct EventEffect: Codable, Sendable, Equatable {
+    public var event: String
+    public var category: String
+    public var window: Double
+    public var lead_in: Double
   }
 
   public var seed: UInt64

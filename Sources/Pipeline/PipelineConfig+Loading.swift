@@ -201,9 +201,11 @@ extension PipelineConfig {
     }
   }
 
-  /// The holiday calendar as `status` and the report judge it (nil when none is set): its last day, or why
-  /// it cannot be read, and the horizon it must reach.
+  /// The calendar `status` and the report judge (nil when none is set): of the event calendar
+  /// (`fit.events_file`) and the holiday calendar (`fit.holidays_file`), the one that cannot be read, else
+  /// the one ending first, with its last day and the horizon it must reach.
   public var calendar: StatusReport.Calendar? {
+    var calendars: [StatusReport.Calendar] = []
     if !eventsFile.isEmpty {
       var calendar = StatusReport.Calendar(file: eventsFile, lastDay: nil, error: nil, horizonDays: policy.horizon_days)
       calendar.kind = "event calendar"
@@ -213,21 +215,24 @@ extension PipelineConfig {
       } catch {
         calendar.error = (error as? PipelineError)?.message ?? "\(error)"
       }
-      return calendar
+      calendars.append(calendar)
     }
-    guard !holidaysFile.isEmpty else { return nil }
-    var calendar = StatusReport.Calendar(file: holidaysFile, lastDay: nil, error: nil, horizonDays: policy.horizon_days)
-    do {
-      calendar.lastDay = try holidays().map(\.date).max()
-    } catch {
-      calendar.error = (error as? PipelineError)?.message ?? "\(error)"
+    if !holidaysFile.isEmpty {
+      var calendar = StatusReport.Calendar(file: holidaysFile, lastDay: nil, error: nil, horizonDays: policy.horizon_days)
+      do {
+        calendar.lastDay = try holidays().map(\.date).max()
+      } catch {
+        calendar.error = (error as? PipelineError)?.message ?? "\(error)"
+      }
+      calendars.append(calendar)
     }
-    return calendar
+    if let unreadable = calendars.first(where: { $0.error != nil || $0.lastDay == nil }) { return unreadable }
+    return calendars.min { $0.lastDay! < $1.lastDay! }
   }
 
-  /// The holiday calendar of `fit.holidays_file` (empty when none is set); a file that is missing or
-  /// malformed is a configuration error naming the setting. The commands that use it (`run`, `fit`) read
-  /// it before touching any database.
+  /// The event calendar of `fit.events_file` (empty when none is set); a file that is missing or malformed
+  /// is a configuration error naming the setting and FILE:LINE. The commands that use it (`run`, `fit`)
+  /// read it before touching any database.
   public func events() throws -> EventCalendar {
     guard !eventsFile.isEmpty else { return .empty }
     do {
@@ -237,6 +242,9 @@ extension PipelineConfig {
     }
   }
 
+  /// The holiday calendar of `fit.holidays_file` (empty when none is set); a file that is missing or
+  /// malformed is a configuration error naming the setting. The commands that use it (`run`, `fit`) read
+  /// it before touching any database.
   public func holidays() throws -> [(country: String, date: LocalDate)] {
     guard !holidaysFile.isEmpty else { return [] }
     do {

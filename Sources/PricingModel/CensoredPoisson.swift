@@ -9,6 +9,9 @@ public enum CensoredPoisson {
     let c = max(0, atLeast.rounded(.down))
     guard mu > 0, mu.isFinite else { return c }
     if c == 0 { return mu }
+    // Below the mean the tail is most of the distribution: (mu - E[Y; Y < c]) / P(Y >= c), summed up to c
+    // from the bottom (terms summed from c upward would overflow for c far below mu).
+    if c <= mu { return PredictiveDistribution(mu: mu, theta: nil).meanAtLeastFromBelow(c) }
     // Terms pmf(k) / pmf(c) for k >= c: ratio mu / (k + 1) each step.
     var term = 1.0
     var mass = 0.0

@@ -14,17 +14,19 @@ public struct DemandModelConfig: Sendable, Equatable {
   public var maxIterations: Int = 100
   /// Treat sold-out cells (bookings reached the slots) as censored: their demand is at least the bookings.
   public var censorSoldOut = true
-  /// Choose the structure (harmonics, weekday and trend terms, deviation penalty) by rolling-origin
-  /// backtests; false: `structure` as given.
+  /// Choose the structure (the harmonics and the deviations' penalty) by rolling-origin backtests; false:
+  /// `structure` as given.
   public var selectStructure = true
   /// The structure when `selectStructure` is false (and the backtests' fallback when the history is too
   /// short for any fold).
   public var structure = DemandStructure(seasonHarmonics: 4)
-  /// Whether fits compute standard errors and iterate to full precision (false in backtests, which only
-  /// predict: IRLS stops at a relative deviance change of 1e-7).
+  /// Fits whose predictions alone are used (true in backtests): no standard errors, and IRLS stops at a
+  /// relative deviance change of 1e-7.
   public var forPredictionOnly = false
   /// Rolling-origin folds of `foldDays` days each before the holdout.
   public var backtestFolds = 3
+  /// Candidates scored on every fold; the others only on the most recent one (successive halving).
+  public var backtestFinalists = 2
   public var foldDays = 28
 
   public init() {}
@@ -157,35 +159,38 @@ public enum DemandModel {
       options.standardErrors = false
       options.tolerance = 1e-7
     }
+    // Sold-out days: demand is at least the bookings. Generalised EM for the censored likelihood: each
+    // sold-out cell's response becomes its expected demand given that it reached its bookings under the
+    // current means (Poisson or NB2 tail), and the model takes a few IRLS iterations from those means, until
+    // the expectations settle; the last fit is a full one. A warm start (the means of a related fit of the
+    // same cells) starts the expectations from it.
+    let bound = config.censorSoldOut && Self.capacityBinds(usable)
+    let censored = bound ? usable.indices.filter { usable[$0].soldOut } : []
+    func imputeCensored(means: [Double], theta: Double?) -> Double {
+      var change = 0.0
+      for index in censored {
+        let expected = PredictiveDistribution(mu: means[index], theta: theta).meanAtLeast(usable[index].bookings)
+        change = max(change, abs(expected - data.response[index]) / max(1, expected))
+        data.response[index] = expected
+      }
+      return change
+    }
+    if !censored.isEmpty, let startingMean, startingMean.count == usable.count {
+      _ = imputeCensored(means: startingMean, theta: nil)
+    }
     var result = try GLM.fit(data, options: options)
     if result.pearsonDispersion > config.overdispersionThreshold {
       options.family = .negativeBinomial(theta: 1)
       options.startingMean = result.fittedMeans
       result = try GLM.fit(data, options: options)
     }
-    // Sold-out days: demand is at least the bookings. EM for the censored likelihood: each sold-out cell's
-    // response becomes its expected demand given that it reached its bookings, under the current fit
-    // (Poisson tail), and the model is refitted until those expectations settle.
-    let bound = config.censorSoldOut && Self.capacityBinds(usable)
-    let censored = bound ? usable.indices.filter { usable[$0].soldOut } : []
-    var censoredCells = 0
     if !censored.isEmpty {
-      // Generalised EM: each M-step is a few IRLS iterations from the last means (enough to raise the
-      // likelihood), the last one a full fit.
-      censoredCells = censored.count
       let rounds = config.forPredictionOnly ? 3 : Self.censoringRounds
       var partial = options
       partial.maxIterations = min(options.maxIterations, 3)
       partial.standardErrors = false
       for round in 0..<rounds {
-        let current = rawModel(result, features: features)
-        var change = 0.0
-        for index in censored {
-          let distribution = PredictiveDistribution(mu: current.predict(usable[index]), theta: result.theta)
-          let expected = distribution.meanAtLeast(usable[index].bookings)
-          change = max(change, abs(expected - data.response[index]) / max(1, expected))
-          data.response[index] = expected
-        }
+        let change = imputeCensored(means: result.fittedMeans, theta: result.theta)
         let last = round == rounds - 1 || change < 0.01
         var step = last ? options : partial
         step.startingMean = result.fittedMeans
@@ -193,6 +198,7 @@ public enum DemandModel {
         if last { break }
       }
     }
+    let censoredCells = censored.count
     var coefficients: [String: Double] = [:]
     var errors: [String: Double] = [:]
     for coefficient in result.coefficients {

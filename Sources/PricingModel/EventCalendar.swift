@@ -26,12 +26,14 @@ public struct EventCalendar: Sendable, Equatable {
   /// (country or "country|city", day) -> the event groups on that day.
   private let byPlaceAndDay: [String: [Int: [String]]]
 
+  /// Windows whose first day (less their lead-in) is after their last are ignored (the calendar file
+  /// refuses them, `EventCalendarFile`).
   public init(windows: [Window]) {
     self.windows = windows
     var table: [String: [Int: [String]]] = [:]
-    for window in windows {
+    for window in windows where window.first.adding(days: -max(0, window.leadIn)) <= window.last {
       let place = window.city.map { "\(window.country)|\($0)" } ?? window.country
-      for day in (window.first.daysSinceEpoch - window.leadIn)...window.last.daysSinceEpoch {
+      for day in (window.first.daysSinceEpoch - max(0, window.leadIn))...window.last.daysSinceEpoch {
         let group = day < window.first.daysSinceEpoch ? Self.leadGroup(window.name) : window.name
         table[place, default: [:]][day, default: []].append(group)
       }

@@ -17,7 +17,8 @@ public struct GLMOptions: Sendable {
   /// Threads for the partial sums (1 = serial).
   public var threads: Int
   /// Means to start IRLS from (one per row, positive; nil: from the response): a warm start from a related
-  /// fit of the same rows. The solution does not depend on it, only the iterations to reach it.
+  /// fit of the same rows. A converged solution does not depend on it, only the iterations to reach it (a
+  /// fit stopped early, as the censored EM's partial steps are, does).
   public var startingMean: [Double]?
   /// Compute standard errors (the inverse of the information matrix); false leaves them NaN (a fit whose
   /// predictions alone are used, as in backtests).

@@ -1,33 +1,11 @@
 import Foundation
 
-/// One candidate structure's rolling-origin backtest.
-public struct BacktestScore: Sendable, Codable, Equatable {
-  public struct Fold: Sendable, Codable, Equatable {
-    /// The fold's first held-out day (ISO); it is fitted on the days before it only.
-    public var origin: String
-    public var wape: Double
-    public var deviance_explained: Double
-  }
-
-  public var structure: String
-  public var season_harmonics: Int
-  public var category_weekday: Bool
-  public var trend: Bool
-  public var deviation_penalty: Double
-  public var folds: [Fold]
-  /// The mean WAPE over the folds (nil without folds).
-  public var mean_wape: Double?
-  /// Whether it was among the best on the most recent fold and so scored on every fold.
-  public var finalist: Bool
-  public var chosen: Bool
-}
-
 /// Chooses the demand model's structure by rolling-origin backtests (docs/model.md).
 ///
 /// Fold f (1...folds) holds out the `foldDays` days from origin_f = end - f x foldDays and fits each
 /// candidate on the days before origin_f only (a fold never sees its own days or later ones). The
-/// candidates are raced by successive halving: each is scored on the most recent fold, the `finalists`
-/// best of them on every fold, and the finalist with the lowest mean WAPE over the folds wins; ties go to
+/// candidates are raced by successive halving: each is scored on the most recent fold, the
+/// `config.backtestFinalists` best of them on every fold, and the finalist with the lowest mean WAPE over the folds wins; ties go to
 /// the simpler (earlier) candidate. A
 /// fold whose training would span fewer than `minimumTrainingDays` is skipped; with no fold left the
 /// fallback structure is used, and says so.
@@ -43,8 +21,6 @@ public enum ModelSelection {
   }
 
   public static let minimumTrainingDays = 180
-  /// Candidates scored on every fold (the rest on the most recent one only).
-  public static let finalists = 2
 
   /// `cells` must end before `end` (the validation holdout's first day); `makeFeatures` builds a design for
   /// a structure and the cells it is fitted on.
@@ -62,25 +38,32 @@ public enum ModelSelection {
       return Outcome(structure: structure, scores: [], notes: ["structure set by model.select_structure = false"] + dropped,
                      outOfSample: ([], []))
     }
+    // Folds with enough training: every candidate's terms where the whole history supports them (so that a
+    // short early fold does not cut the candidates back), else at least `minimumTrainingDays`.
+    let needed =
+      trainingDays >= DemandStructure.daysForRichSeason + config.backtestFolds * config.foldDays
+      ? DemandStructure.daysForRichSeason : minimumTrainingDays
     var origins: [CalendarDay] = []
     for fold in 1...max(1, config.backtestFolds) {
       let origin = end.adding(days: -fold * config.foldDays)
-      if origin.daysSinceEpoch - firstDay.daysSinceEpoch >= minimumTrainingDays { origins.append(origin) }
+      if origin.daysSinceEpoch - firstDay.daysSinceEpoch >= needed { origins.append(origin) }
     }
     if origins.count < config.backtestFolds {
       notes.append(
-        "\(config.backtestFolds - origins.count) of \(config.backtestFolds) backtest folds skipped: under \(minimumTrainingDays) days of training before them")
+        "\(config.backtestFolds - origins.count) of \(config.backtestFolds) backtest folds skipped: under \(needed) days of training before them")
     }
     guard !origins.isEmpty else {
       let (structure, dropped) = config.structure.supported(historyDays: trainingDays)
       return Outcome(structure: structure, scores: [], notes: notes + ["no backtest fold: default structure"] + dropped,
                      outOfSample: ([], []))
     }
-    // Candidates as the shortest fold's training supports them, without duplicates.
+    // Candidates as the shortest fold's training supports them, without duplicates; what is cut, and why,
+    // is said.
     let shortest = origins.map { $0.daysSinceEpoch - firstDay.daysSinceEpoch }.min()!
     var candidates: [DemandStructure] = []
     for candidate in DemandStructure.candidates {
-      let supported = candidate.supported(historyDays: shortest).structure
+      let (supported, dropped) = candidate.supported(historyDays: shortest)
+      for reason in dropped where !notes.contains("backtests: " + reason) { notes.append("backtests: " + reason) }
       if !candidates.contains(supported) { candidates.append(supported) }
     }
     var scores: [BacktestScore] = []
@@ -110,7 +93,9 @@ public enum ModelSelection {
       for (cell, y) in zip(test, actual) where !(model.boundByCapacity && cell.soldOut) {
         pairs.append((y, model.predict(cell)))
       }
-      return .init(origin: origins[index].description, wape: metrics.wape, deviance_explained: metrics.deviance_explained)
+      return .init(
+        origin: origins[index].description, wape: metrics.wape, deviance_explained: metrics.deviance_explained,
+        actual: metrics.bookings, predicted: metrics.predicted)
     }
     // Successive halving: every candidate on the most recent fold, the `finalists` best of them on the others.
     var folds = [[BacktestScore.Fold]](repeating: [], count: candidates.count)
@@ -120,7 +105,7 @@ public enum ModelSelection {
     }
     let finalists = Array(
       candidates.indices.sorted { (folds[$0].first?.wape ?? .infinity, $0) < (folds[$1].first?.wape ?? .infinity, $1) }
-        .prefix(Self.finalists)
+        .prefix(max(1, config.backtestFinalists))
     ).sorted()
     for index in finalists {
       for fold in origins.indices.dropFirst() {

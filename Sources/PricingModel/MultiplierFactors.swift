@@ -18,6 +18,10 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
   public var pressure = 0.0
   public var target = 0.0
   public var predicted_bookings = 0.0
+  /// The 80% and 95% prediction intervals of the cell's demand at list price ([low, high], NB2 quantiles with
+  /// the forecast's dispersion; nil in runs before they were added).
+  public var demand_interval_80: [Double]?
+  public var demand_interval_95: [Double]?
   public var capacity = 0.0
   public var elasticity = 0.0
   /// Weight of the demand signal: 1 / (1 + (se / |e|)^2), 0 when the elasticity is not significantly
@@ -77,7 +81,7 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case base, city, season, weekday, experience, band, smoothing, clamp, pressure, target, predicted_bookings, capacity, elasticity, confidence, fallback, objective, elasticity_se, band_capacity, band_demand, list_price, currency, optimum, shrink, binding, expected_bookings, expected_gmv, bookings_at_list, gmv_at_list, dynamic, override, overrides, override_fixed, expected_gmv_dynamic
+    case base, city, season, weekday, experience, band, smoothing, clamp, pressure, target, predicted_bookings, capacity, elasticity, confidence, fallback, objective, elasticity_se, band_capacity, band_demand, list_price, currency, optimum, shrink, binding, expected_bookings, expected_gmv, bookings_at_list, gmv_at_list, dynamic, override, overrides, override_fixed, expected_gmv_dynamic, demand_interval_80, demand_interval_95
   }
 
   /// Reads stored factors; a key a run did not store keeps its default (older runs, hand-made rows).
@@ -117,5 +121,7 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
     overrides = try container.decodeIfPresent([OverrideNote].self, forKey: .overrides)
     override_fixed = try container.decodeIfPresent(Bool.self, forKey: .override_fixed)
     expected_gmv_dynamic = try container.decodeIfPresent(Double.self, forKey: .expected_gmv_dynamic)
+    demand_interval_80 = try container.decodeIfPresent([Double].self, forKey: .demand_interval_80)
+    demand_interval_95 = try container.decodeIfPresent([Double].self, forKey: .demand_interval_95)
   }
 }

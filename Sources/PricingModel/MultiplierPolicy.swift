@@ -110,6 +110,9 @@ public enum MultiplierPolicy {
         fallback = "category and city effects only: \(Int(cell.historyBookings)) bookings of history"
       }
       let pressure = exp(parts.total)
+      let forecast = PredictiveDistribution(mu: pressure * cell.capacity, theta: model.forecastTheta)
+      let interval80 = cell.capacity > 0 ? [forecast.quantile(0.1), forecast.quantile(0.9)] : nil
+      let interval95 = cell.capacity > 0 ? [forecast.quantile(0.025), forecast.quantile(0.975)] : nil
       let split = bandSplit(cell, bands: bands, experienceEffect: model.experienceEffect)
       for (band, share) in zip(bands, split) {
         var factors = MultiplierFactors()
@@ -117,6 +120,8 @@ public enum MultiplierPolicy {
         factors.pressure = pressure
         factors.target = config.target_utilisation
         factors.predicted_bookings = pressure * cell.capacity
+        factors.demand_interval_80 = interval80
+        factors.demand_interval_95 = interval95
         factors.elasticity = e
         factors.elasticity_se = elasticity?.stdError
         factors.confidence = confidence
@@ -309,6 +314,7 @@ public enum MultiplierPolicy {
     }
     lines.append(
       "  demand at list price: \(two(f.predicted_bookings)) bookings for \(two(f.capacity)) slots"
+        + (f.demand_interval_80.map { " (80% interval \(Int($0[0]))-\(Int($0[1])))" } ?? "")
         + " (pressure \(String(format: "%.3f", f.pressure))"
         + (f.objective == PricingObjective.gmv.rawValue ? ")" : " against a target of \(two(f.target)))"))
     if f.objective == PricingObjective.gmv.rawValue {

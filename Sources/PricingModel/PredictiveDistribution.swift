@@ -95,6 +95,7 @@ public struct PredictiveDistribution: Sendable {
     guard theta != nil else { return CensoredPoisson.meanAtLeast(atLeast, mu: mu) }
     let c = max(0, atLeast.rounded(.down))
     if c == 0 { return mu }
+    if c <= mu { return meanAtLeastFromBelow(c) }
     var mass = 0.0
     var first = 0.0
     var k = c
@@ -110,6 +111,25 @@ public struct PredictiveDistribution: Sendable {
     return mass > 0 ? first / mass : c
   }
 
+  /// E[Y | Y >= c] for c at or below the mean: (mu - E[Y; Y < c]) / P(Y >= c), the terms below c summed
+  /// from the lowest count with non-negligible probability.
+  func meanAtLeastFromBelow(_ c: Double) -> Double {
+    let start = lowest
+    var below = 0.0
+    var mass = 0.0
+    var k = start
+    var p = exp(logPMF(start))
+    while k < c {
+      below += k * p
+      mass += p
+      p *= ratio(k)
+      k += 1
+    }
+    let tail = 1 - mass
+    guard tail > 1e-12 else { return max(c, mu) }
+    return max(c, (mu - below) / tail)
+  }
+
   /// The probability that the randomised PIT of observation `y` lies in the central `level` interval.
   public func centralCoverage(_ y: Double, level: Double) -> Double {
     let low = (1 - level) / 2
@@ -120,37 +140,6 @@ public struct PredictiveDistribution: Sendable {
     guard upTo > below else { return (below >= low && below <= high) ? 1 : 0 }
     let overlap = max(0, min(upTo, high) - max(below, low))
     return overlap / (upTo - below)
-  }
-}
-
-/// Interval coverage on held-out cells.
-public struct IntervalCoverage: Sendable, Codable, Equatable {
-  /// The dispersion the intervals use: NB2 size theta (nil: Poisson), from out-of-sample residuals.
-  public var theta: Double?
-  /// Mean probability of the randomised PIT in the central 80% and 95% intervals (nominal 0.80, 0.95).
-  public var coverage_80: Double
-  public var coverage_95: Double
-  /// Share of cells whose bookings lie within the integer quantiles [q(0.10), q(0.90)] and [q(0.025),
-  /// q(0.975)] (at least the level for a calibrated discrete forecast).
-  public var inside_80: Double
-  public var inside_95: Double
-
-  public static func measure(actual: [Double], distributions: [PredictiveDistribution]) -> IntervalCoverage? {
-    guard !actual.isEmpty, actual.count == distributions.count else { return nil }
-    var pit80 = 0.0
-    var pit95 = 0.0
-    var in80 = 0.0
-    var in95 = 0.0
-    for (y, distribution) in zip(actual, distributions) {
-      pit80 += distribution.centralCoverage(y, level: 0.8)
-      pit95 += distribution.centralCoverage(y, level: 0.95)
-      if y >= distribution.quantile(0.1) && y <= distribution.quantile(0.9) { in80 += 1 }
-      if y >= distribution.quantile(0.025) && y <= distribution.quantile(0.975) { in95 += 1 }
-    }
-    let n = Double(actual.count)
-    return IntervalCoverage(
-      theta: distributions.first?.theta, coverage_80: pit80 / n, coverage_95: pit95 / n, inside_80: in80 / n,
-      inside_95: in95 / n)
   }
 }
 

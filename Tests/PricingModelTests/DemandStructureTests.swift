@@ -45,13 +45,15 @@ struct PlantedMarket {
   }
 
   func cells() -> [DemandCell] {
-    var random = SimulationRandom(state: seed)
+    // Prices and counts from separate streams: a planted spike changes counts only.
+    var prices = SimulationRandom(state: seed)
+    var random = SimulationRandom(state: seed &+ 1_000)
     var cells: [DemandCell] = []
     for day in 0..<days {
       let date = CalendarDay(daysSinceEpoch: start + day)
       for category in ["cleaning", "moving"] {
         for city in ["Berlin", "Hamburg"] {
-          let logRatio = log(0.8 + 0.5 * random.uniform())
+          let logRatio = log(0.8 + 0.5 * prices.uniform())
           var bookings = random.poisson(mean(category: category, city: city, date: date, logRatio: logRatio))
           if capacityBound { bookings = min(bookings, capacity.rounded(.down)) }
           cells.append(
@@ -174,6 +176,7 @@ struct DemandStructureTests {
   func foldsDoNotSeeTheFuture() throws {
     var config = DemandModelConfig()
     config.backtestFolds = 3
+    config.backtestFinalists = DemandStructure.candidates.count  // every candidate on every fold
     let quiet = PlantedMarket(days: 600)
     // The spike starts at the first day of the last fold (origin_1 = end - 28).
     let spiked = PlantedMarket(days: 600, spikeFrom: 600 - 28)
@@ -183,7 +186,10 @@ struct DemandStructureTests {
     #expect(a.scores.count == b.scores.count)
     var compared = 0
     for (x, y) in zip(a.scores, b.scores) {
-      // Fold 1 (origin end - 28) holds the spike out of sample and scores worse.
+      // Fold 1 (origin end - 28) holds the spike out of sample: its bookings are about five times as many,
+      // its prediction the same (the fit saw none of the fold's days), and it scores worse.
+      #expect(y.folds[0].actual > 4 * x.folds[0].actual)
+      #expect(abs(y.folds[0].predicted / x.folds[0].predicted - 1) < 1e-6)
       #expect(y.folds[0].wape > x.folds[0].wape + 0.2)
       // Folds 2 and 3 end before the spike: the same scores (to the fit's tolerance: warm starts may
       // differ), for candidates raced on them in both runs.
@@ -219,5 +225,26 @@ struct DemandStructureTests {
     #expect(!outcome.structure.trend && outcome.structure.seasonHarmonics == 2)
     let model = try DemandModel.fit(market.cells(), features: market.features(outcome.structure))
     #expect(model.glm.converged)
+  }
+
+  @Test("each priced cell carries 80% and 95% intervals of its demand, nested around the forecast")
+  func horizonIntervals() throws {
+    let market = PlantedMarket()
+    var model = try DemandModel.fit(market.cells(), features: market.features(Self.rich))
+    model.forecastTheta = 12
+    let future = (0..<7).map {
+      FutureCell(
+        category: "cleaning", city: "Berlin", date: market.asOf.adding(days: $0), capacity: 20, meanExperience: 5,
+        southern: false, historyBookings: 1000)
+    }
+    let candidates = MultiplierPolicy.candidates(model: model, cells: future, bands: bands, config: PolicyConfig())
+    #expect(!candidates.isEmpty)
+    for candidate in candidates {
+      let f = candidate.factors
+      let inner = try #require(f.demand_interval_80)
+      let outer = try #require(f.demand_interval_95)
+      #expect(outer[0] <= inner[0] && inner[0] <= f.predicted_bookings && f.predicted_bookings <= inner[1] + 1)
+      #expect(inner[1] <= outer[1] && outer[1] > outer[0])
+    }
   }
 }

@@ -52,7 +52,11 @@ struct PredictiveDistributionTests {
   func censoredQuantile() {
     let distribution = PredictiveDistribution(mu: 30, theta: nil, slots: 20)
     #expect(distribution.quantile(0.1) == 20)
-    #expect(distribution.centralCoverage(20, level: 0.8) > 0)
+    // P(Y <= 19) for Poisson(30) is 0.0219: a sold-out day's PIT is uniform on [0.0219, 1], of which the
+    // central 80% [0.1, 0.9] holds 0.8 / 0.9781.
+    let below = PredictiveDistribution(mu: 30, theta: nil).cdf(19)
+    #expect(abs(below - 0.021_89) < 1e-4)
+    #expect(abs(distribution.centralCoverage(20, level: 0.8) - 0.8 / (1 - below)) < 1e-12)
     #expect(PredictiveDistribution(mu: 30, theta: nil).quantile(0.5) == 30)
   }
 
@@ -66,6 +70,22 @@ struct PredictiveDistributionTests {
       let sales = (0..<400).map { Double(min($0, c)) * pmf($0, mu) }.reduce(0, +)
       #expect(abs(CensoredPoisson.expectedSales(mu: mu, slots: Double(c)) - sales) < 1e-9 * max(1, sales))
     }
+    // The negative binomial's pieces against direct sums of its pmf.
+    func nbPMF(_ k: Int, _ mu: Double, _ theta: Double) -> Double {
+      exp(lgamma(Double(k) + theta) - lgamma(theta) - lgamma(Double(k) + 1) + theta * log(theta / (theta + mu))
+        + Double(k) * log(mu / (theta + mu)))
+    }
+    for (mu, theta, c) in [(3.0, 2.0, 5), (10.0, 5.0, 4), (40.0, 8.0, 60), (25.0, 1.5, 25)] {
+      let distribution = PredictiveDistribution(mu: mu, theta: theta)
+      let tail = (c..<3000).map { nbPMF($0, mu, theta) }
+      let expected = zip(c..<3000, tail).map { Double($0) * $1 }.reduce(0, +) / tail.reduce(0, +)
+      #expect(abs(distribution.meanAtLeast(Double(c)) - expected) < 1e-8 * expected, "mu \(mu) theta \(theta) c \(c)")
+      let sales = (0..<3000).map { Double(min($0, c)) * nbPMF($0, mu, theta) }.reduce(0, +)
+      #expect(abs(distribution.expectedMinimum(Double(c)) - sales) < 1e-8 * sales)
+    }
+    // Far below a large mean: no overflow, close to the mean.
+    #expect(abs(CensoredPoisson.meanAtLeast(5, mu: 800) - 800) < 1e-6)
+    #expect(abs(PredictiveDistribution(mu: 800, theta: 20).meanAtLeast(5) - 800) < 1e-3)
     #expect(CensoredPoisson.meanAtLeast(7, mu: 0) == 7)
     #expect(CensoredPoisson.meanAtLeast(0, mu: 2.5) == 2.5)
     // Large means (exp(-mu) underflows): the normal approximation, close to the slots or to mu.

@@ -95,7 +95,7 @@ struct ReportKPITests {
     #expect(report.lines("elasticities") == ["cleaning,-1.2000,0.1000,-1.3960,-1.0040,fitted"])
     #expect(
       report.lines("model_run") == [
-        "1,2026-03-02,fitted,poisson,true,6,,2026-02-02,2026-03-01,,1.1000,,\"harmonics 4, category weekday on, trend on, deviation penalty x1.0\",0.8012,0.9498,0,2027-01-03,the event calendar events.csv ends on 2027-01-03"
+        "1,2026-03-02,fitted,poisson,true,6,,2026-02-02,2026-03-01,,1.1000,,harmonics 4, category weekday on, trend on, deviation penalty x1.0,0.8012,0.9498,0,2027-01-03,the event calendar events.csv ends on 2027-01-03"
       ])
     #expect(report.lines("backtests") == ["harmonics 2,1,0.4100,false,false", "harmonics 4,3,0.3900,true,true"])
     let explained = try #require(report["largest_multipliers_explained"]?.rows.first)
