@@ -166,12 +166,15 @@ public enum DemandModel {
     // same cells) starts the expectations from it.
     let bound = config.censorSoldOut && Self.capacityBinds(usable)
     let censored = bound ? usable.indices.filter { usable[$0].soldOut } : []
-    func imputeCensored(means: [Double], theta: Double?) -> Double {
+    /// Sets the censored responses to their expectations under `means`; `relaxation` > 1 over-relaxes the
+    /// step (EM creeps when much is censored), never below the bookings.
+    func imputeCensored(means: [Double], theta: Double?, relaxation: Double = 1) -> Double {
       var change = 0.0
       for index in censored {
         let expected = PredictiveDistribution(mu: means[index], theta: theta).meanAtLeast(usable[index].bookings)
         change = max(change, abs(expected - data.response[index]) / max(1, expected))
-        data.response[index] = expected
+        let step = data.response[index] + relaxation * (expected - data.response[index])
+        data.response[index] = max(usable[index].bookings, step)
       }
       return change
     }
@@ -189,8 +192,16 @@ public enum DemandModel {
       var partial = options
       partial.maxIterations = min(options.maxIterations, 3)
       partial.standardErrors = false
+      // The tail's dispersion: the fit's theta, else (a Poisson fit) the NB2 size of the days that did not
+      // sell out around their means; a Poisson tail on overdispersed demand under-imputes busy days, and
+      // those are the cheap ones, which would flatten the elasticities.
+      let open = usable.indices.filter { !usable[$0].soldOut }
       for round in 0..<rounds {
-        let change = imputeCensored(means: result.fittedMeans, theta: result.theta)
+        let theta =
+          result.theta
+          ?? PredictiveDistribution.outOfSampleTheta(
+            actual: open.map { data.response[$0] }, predicted: open.map { result.fittedMeans[$0] })
+        let change = imputeCensored(means: result.fittedMeans, theta: theta, relaxation: Self.overRelaxation)
         let last = round == rounds - 1 || change < 0.01
         var step = last ? options : partial
         step.startingMean = result.fittedMeans
@@ -250,5 +261,7 @@ public enum DemandModel {
   }
 
   /// EM rounds of the censored likelihood (each a refit).
-  static let censoringRounds = 6
+  static let censoringRounds = 8
+  /// The censored EM's over-relaxation (1 is plain EM).
+  static let overRelaxation = 1.8
 }
