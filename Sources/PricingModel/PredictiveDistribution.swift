@@ -71,23 +71,28 @@ public struct PredictiveDistribution: Sendable {
     return k
   }
 
+  /// E[Y; Y < c] and P(Y < c), summed from the lowest count with non-negligible probability.
+  private func sumsBelow(_ c: Double) -> (first: Double, mass: Double) {
+    var first = 0.0
+    var mass = 0.0
+    var k = lowest
+    var p = exp(logPMF(k))
+    while k < c {
+      first += k * p
+      mass += p
+      p *= ratio(k)
+      k += 1
+    }
+    return (first, mass)
+  }
+
   /// E[min(Y, slots)]: the bookings a day with `slots` slots is expected to record.
   public func expectedMinimum(_ slots: Double) -> Double {
     guard let theta else { return CensoredPoisson.expectedSales(mu: mu, slots: slots) }
     let s = max(0, slots.rounded(.down))
-    let start = lowest
-    if s <= start { return s }
-    var below = 0.0
-    var cumulative = 0.0
-    var k = start
-    var p = exp(logPMF(start))
-    while k < s {
-      below += k * p
-      cumulative += p
-      p *= ratio(k)
-      k += 1
-    }
-    return below + s * max(0, 1 - cumulative)
+    if s <= lowest { return s }
+    let (first, mass) = sumsBelow(s)
+    return first + s * max(0, 1 - mass)
   }
 
   /// E[Y | Y >= atLeast]: the expected demand of a day that sold out at `atLeast` bookings.
@@ -114,17 +119,7 @@ public struct PredictiveDistribution: Sendable {
   /// E[Y | Y >= c] for c at or below the mean: (mu - E[Y; Y < c]) / P(Y >= c), the terms below c summed
   /// from the lowest count with non-negligible probability.
   func meanAtLeastFromBelow(_ c: Double) -> Double {
-    let start = lowest
-    var below = 0.0
-    var mass = 0.0
-    var k = start
-    var p = exp(logPMF(start))
-    while k < c {
-      below += k * p
-      mass += p
-      p *= ratio(k)
-      k += 1
-    }
+    let (below, mass) = sumsBelow(c)
     let tail = 1 - mass
     guard tail > 1e-12 else { return max(c, mu) }
     return max(c, (mu - below) / tail)

@@ -30,21 +30,31 @@ final class SeededWarehouse: @unchecked Sendable {
     return values
   }
 
+  /// Seeds `spec` into the database's public schema, migrates the warehouse schema and ingests it.
+  static func seedAndIngest(
+    _ spec: MarketplaceSpec, conninfo: String, connection: Connection, schema: WarehouseSchema
+  ) throws -> MarketplaceGenerator {
+    let generator = try MarketplaceSeeder(schema: SQLIdentifier(constant: "public"), logger: TestDatabase.quietLogger)
+      .seed(spec: spec, conninfo: conninfo, replace: false)
+    try Migrator(schema: schema, logger: TestDatabase.quietLogger).migrate(connection)
+    _ = try Ingestor(
+      options: IngestOptions(
+        sourceConninfo: conninfo, warehouseConninfo: conninfo, sourceSchema: SQLIdentifier(constant: "public"),
+        warehouse: schema),
+      logger: TestDatabase.quietLogger
+    ).run()
+    return generator
+  }
+
   private init() {
     do {
       let (conninfo, connection) = try TestDatabase.connect(label: "fit")
       self.conninfo = conninfo
       schema = try WarehouseSchema()
-      let generator = try MarketplaceSeeder(schema: SQLIdentifier(constant: "public"), logger: TestDatabase.quietLogger)
-        .seed(spec: MarketplaceSpec(bookings: 300_000, seed: 7, today: today), conninfo: conninfo, replace: false)
+      let generator = try Self.seedAndIngest(
+        MarketplaceSpec(bookings: 300_000, seed: 7, today: today), conninfo: conninfo, connection: connection,
+        schema: schema)
       truth = generator.truth()
-      try Migrator(schema: schema, logger: TestDatabase.quietLogger).migrate(connection)
-      _ = try Ingestor(
-        options: IngestOptions(
-          sourceConninfo: conninfo, warehouseConninfo: conninfo, sourceSchema: SQLIdentifier(constant: "public"),
-          warehouse: schema),
-        logger: TestDatabase.quietLogger
-      ).run()
       outcome = try FitRunner(
         options: FitOptions(warehouseConninfo: conninfo, schema: schema, asOf: today), logger: TestDatabase.quietLogger
       ).run()

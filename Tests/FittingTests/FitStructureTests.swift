@@ -17,15 +17,8 @@ struct FitStructureTests {
     let (conninfo, connection) = try TestDatabase.connect(label: "fitshape")
     let schema = try WarehouseSchema()
     let spec = MarketplaceSpec(bookings: 60_000, seed: 12, today: Self.today, plantAnomalies: false, shape: .seasonal)
-    let generator = try MarketplaceSeeder(schema: SQLIdentifier(constant: "public"), logger: TestDatabase.quietLogger)
-      .seed(spec: spec, conninfo: conninfo, replace: false)
-    try Migrator(schema: schema, logger: TestDatabase.quietLogger).migrate(connection)
-    _ = try Ingestor(
-      options: IngestOptions(
-        sourceConninfo: conninfo, warehouseConninfo: conninfo, sourceSchema: SQLIdentifier(constant: "public"),
-        warehouse: schema),
-      logger: TestDatabase.quietLogger
-    ).run()
+    let generator = try SeededWarehouse.seedAndIngest(
+      spec, conninfo: conninfo, connection: connection, schema: schema)
     // The planted calendar, cut to end ten days into the horizon.
     let horizonCut = CalendarDay(daysSinceEpoch: Self.today.daysSinceEpoch + 10)
     let windows = generator.plantedEvents.compactMap { window -> EventCalendar.Window? in
