@@ -10,24 +10,49 @@ import PricingModel
 /// expected recorded bookings), demand (the expected demand), lower_80, upper_80, lower_95, upper_95,
 /// baseline, baseline_last_year. Prediction columns are empty on training days.
 enum CellsFile {
-  /// Creates (or truncates) the file, or says why it cannot: `FitError.cannotWrite`.
+  /// Checks, before any work, that `path` can be written: its folder exists and is writable, and the path
+  /// is absent or a regular file (a device, a folder or a symbolic link is refused: the file is replaced by
+  /// rename, which would replace them). `FitError.cannotWrite` with the reason otherwise.
   static func checkDestination(_ path: String) throws {
-    guard FileManager.default.createFile(atPath: path, contents: nil) else {
-      throw FitError(code: .cannotWrite, message: "cannot write \(path)")
+    func refuse(_ reason: String) -> FitError { FitError(code: .cannotWrite, message: "cannot write \(path): \(reason)") }
+    guard !path.isEmpty else { throw refuse("the path is empty") }
+    var status = stat()
+    if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+      throw refuse("it exists and is not a regular file")
     }
+    let folder = (path as NSString).deletingLastPathComponent
+    let directory = folder.isEmpty ? "." : folder
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw refuse("no folder \(directory)")
+    }
+    guard access(directory, W_OK) == 0 else { throw refuse("the folder \(directory) is not writable") }
   }
 
+  /// Writes the file whole or not at all: into a temporary file beside it, renamed over it at the end (a
+  /// failed or interrupted fit leaves the previous file as it was).
   static func write(
     path: String, cells: [DemandCell], holdoutStart: CalendarDay, holdout: [DemandCell], predicted: [Double],
     distributions: [PredictiveDistribution], baseline: [Double], lastYear: [Double]?
   ) throws {
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
-    else { throw FitError(code: .cannotWrite, message: "cannot write \(path)") }
-    defer { try? handle.close() }
+    try checkDestination(path)
+    let folder = (path as NSString).deletingLastPathComponent
+    let temporary = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).\(getpid()).tmp"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil),
+      let handle = FileHandle(forWritingAtPath: temporary)
+    else { throw FitError(code: .cannotWrite, message: "cannot write \(path): cannot create \(temporary)") }
     do {
       try writeRows(handle, cells: cells, holdoutStart: holdoutStart, holdout: holdout, predicted: predicted,
                     distributions: distributions, baseline: baseline, lastYear: lastYear)
+      try handle.synchronize()
+      try handle.close()
+      guard rename(temporary, path) == 0 else {
+        throw FitError(code: .cannotWrite, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+      }
     } catch {
+      try? handle.close()
+      unlink(temporary)
+      if let error = error as? FitError { throw error }
       throw FitError(code: .cannotWrite, message: "cannot write \(path): \(error.localizedDescription)")
     }
   }

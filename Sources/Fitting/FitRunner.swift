@@ -97,24 +97,15 @@ public struct FitRunner {
         metadata: ["calendar_end": "\(lastHoliday)", "horizon_end": "\(asOf.adding(days: policy.horizon_days - 1))"])
     }
     let horizonEnd = asOf.adding(days: policy.horizon_days - 1)
-    var calendarWarning: String?
-    if !options.events.windows.isEmpty, let lastDay = options.events.lastDay, let firstDay = options.events.firstDay {
-      var problems: [String] = []
-      if lastDay.daysSinceEpoch < horizonEnd.daysSinceEpoch {
-        problems.append(
-          "the event calendar \(options.eventsFile) ends on \(lastDay), before the horizon's last day \(horizonEnd): later events are priced as ordinary days")
-      }
-      if firstDay.daysSinceEpoch > historyStart.daysSinceEpoch {
-        problems.append(
-          "the event calendar \(options.eventsFile) starts on \(firstDay), after the history's first day \(historyStart): earlier events are fitted as ordinary days")
-      }
-      calendarWarning = problems.isEmpty ? nil : problems.joined(separator: "; ")
-      if let calendarWarning { logger.warning("\(calendarWarning)") }
-    }
     var queries = CellQueries(schema: schema)
     queries.events = options.events
     let cells = try queries.historyCells(
       connection, from: historyStart, through: asOf.adding(days: -1), holidays: holidays)
+    let calendarProblems = Self.calendarProblems(
+      options.events, file: options.eventsFile, historyStart: historyStart, horizonEnd: horizonEnd,
+      cities: Set(cells.map(\.city)))
+    let calendarWarning = calendarProblems.isEmpty ? nil : calendarProblems.joined(separator: "; ")
+    for problem in calendarProblems { logger.warning("\(problem)") }
     lap("cells_sql_seconds")
 
     let categories = Array(Set(cells.filter { $0.capacity > 0 }.map(\.category))).sorted {
@@ -142,7 +133,8 @@ public struct FitRunner {
       cells: training, end: holdoutDay, config: options.model, makeFeatures: features)
     let structure = selection.structure
     for note in selection.notes { logger.info("model structure: \(note)") }
-    logger.info("model structure chosen by backtests: \(structure)")
+    logger.info(
+      selection.scores.isEmpty ? "model structure (no backtests): \(structure)" : "model structure chosen by backtests: \(structure)")
     lap("backtest_seconds")
 
     // Validation: fit on the training weeks, predict the held-out ones, compare with the baselines.
@@ -258,6 +250,41 @@ public struct FitRunner {
       "fit \(status)", metadata: ["run_id": "\(runID)", "candidates": "\(candidates.count)", "timings": "\(timings)"])
     return FitOutcome(
       runID: runID, status: status, reasons: reasons, metrics: summary, candidates: candidates.count, timings: timings)
+  }
+
+  /// What the event calendar does not cover, in words (none without a calendar file): no windows at all,
+  /// an end before the horizon's, a start after the history's, countries whose windows end before the
+  /// horizon does, and cities that match no priced city.
+  static func calendarProblems(
+    _ calendar: EventCalendar, file: String, historyStart: LocalDate, horizonEnd: LocalDate, cities: Set<String>
+  ) -> [String] {
+    guard !file.isEmpty else { return [] }
+    guard let lastDay = calendar.lastDay, let firstDay = calendar.firstDay else {
+      return ["the event calendar \(file) holds no windows: no event effects are fitted"]
+    }
+    var problems: [String] = []
+    if lastDay.daysSinceEpoch < horizonEnd.daysSinceEpoch {
+      problems.append(
+        "the event calendar \(file) ends on \(lastDay), before the horizon's last day \(horizonEnd): later events are priced as ordinary days")
+    } else {
+      var lastByCountry: [String: CalendarDay] = [:]
+      for window in calendar.windows { lastByCountry[window.country] = max(lastByCountry[window.country] ?? window.last, window.last) }
+      let short = lastByCountry.filter { $0.value.daysSinceEpoch < horizonEnd.daysSinceEpoch }.keys.sorted()
+      if !short.isEmpty {
+        problems.append(
+          "the event calendar \(file) has no window after the horizon's last day \(horizonEnd) for \(short.joined(separator: ", ")): their later events are priced as ordinary days")
+      }
+    }
+    if firstDay.daysSinceEpoch > historyStart.daysSinceEpoch {
+      problems.append(
+        "the event calendar \(file) starts on \(firstDay), after the history's first day \(historyStart): earlier events are fitted as ordinary days")
+    }
+    let unknown = Set(calendar.windows.compactMap(\.city)).subtracting(cities).sorted()
+    if !unknown.isEmpty {
+      problems.append(
+        "the event calendar \(file) names cities with no priced services: \(unknown.joined(separator: ", ")): their windows have no effect")
+    }
+    return problems
   }
 
   /// The published multipliers the daily-change limit compares against (none before the first publish).

@@ -16,8 +16,9 @@ public struct MarketShape: Sendable, Equatable {
   public var events: Bool
   /// log growth of demand per year, centred on the snapshot day (0: flat).
   public var trendPerYear: Double
-  /// Bookings of a cell and day cannot exceed its providers' slots (floor of weekly capacity / 7): the
-  /// demand above is lost (censored); the truth keeps the uncensored demand.
+  /// Bookings of a cell and day cannot exceed its providers' slots (weekly capacity / 7, rounded, at least
+  /// one): the demand above is lost (censored); the truth keeps the uncensored demand. `--bookings` is then
+  /// the demand; fewer are booked.
   public var capacityBound: Bool
   /// Added to every category's base: with a bound capacity, demand then exceeds the slots on busy days.
   public var baseShift: Double

@@ -37,7 +37,7 @@ extension MarketplaceGenerator {
       }
       let drawn = random.poisson(lambda)
       // With a bound capacity a day sells at most its slots; the demand above is lost.
-      let count = spec.shape.capacityBound ? min(drawn, state.weeklyCapacity / 7) : drawn
+      let count = spec.shape.capacityBound ? min(drawn, Self.daySlots(weekly: state.weeklyCapacity)) : drawn
       guard count > 0 else { return }
       for _ in 0..<count {
         let provider = state.choose(&random)

@@ -83,6 +83,10 @@ extension MarketplaceGenerator {
 }
 
 extension MarketplaceGenerator {
+  /// The bookings a day can hold with bound capacity: its weekly capacity / 7, rounded, at least one (the
+  /// demand model's `DemandCell.slots`).
+  static func daySlots(weekly: Int) -> Int { weekly > 0 ? max(1, Int((Double(weekly) / 7).rounded())) : 0 }
+
   /// Writes the true expected bookings of every category x city x day of the market (`pricing seed
   /// --truth-cells`) as CSV: `category,city,date,expected,slots`. `expected` is the demand at the day's
   /// drawn multiplier without the day's noise (the best any forecast can know: its WAPE on held-out days is
@@ -98,7 +102,7 @@ extension MarketplaceGenerator {
       let category = categories[cell / cities.count].name
       let city = cities[cell % cities.count].name
       text += "\(category),\(quoted(city)),\(LocalDate(daysSinceEpoch: day)),\(mean),"
-      text += bound ? "\(state.weeklyCapacity / 7)\n" : "\n"
+      text += bound ? "\(Self.daySlots(weekly: state.weeklyCapacity))\n" : "\n"
       if text.utf8.count > 1 << 20 {
         do { try handle.write(contentsOf: Data(text.utf8)) } catch { failure = error }
         text = ""

@@ -33,6 +33,7 @@ struct FitCommand: ParsableCommand {
   func validate() throws {
     if let asOf { _ = try DateFlag.parse(asOf, flag: "--as-of") }
     if let horizon, horizon < 1 || horizon > 366 { throw ValidationError("--horizon must be between 1 and 366") }
+    if cellsOut == "" { throw ValidationError("--cells-out must name a file") }
   }
 
   func run() throws {

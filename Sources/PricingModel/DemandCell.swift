@@ -37,8 +37,9 @@ public struct DemandCell: Sendable, Equatable {
 }
 
 extension DemandCell {
-  /// The bookings the cell's providers can take that day: whole slots of its capacity.
-  public var slots: Double { (capacity + 1e-9).rounded(.down) }
+  /// The bookings the cell's providers can take that day: its capacity (weekly slots / 7) rounded, at least
+  /// one when it has any.
+  public var slots: Double { capacity > 0 ? max(1, capacity.rounded()) : 0 }
 
   /// Whether the day sold out (bookings reached the slots): its bookings are a lower bound of demand.
   public var soldOut: Bool { slots >= 1 && bookings >= slots }

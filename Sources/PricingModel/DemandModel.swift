@@ -195,12 +195,16 @@ public enum DemandModel {
       // The tail's dispersion: the fit's theta, else (a Poisson fit) the NB2 size of the days that did not
       // sell out around their means; a Poisson tail on overdispersed demand under-imputes busy days, and
       // those are the cheap ones, which would flatten the elasticities.
-      let open = usable.indices.filter { !usable[$0].soldOut }
+      // Only days with five slots or more: on a day of one slot the open days are the days of no booking,
+      // and their dispersion says nothing of demand's (it would be all but infinite).
+      let open = usable.indices.filter { !usable[$0].soldOut && usable[$0].slots >= 5 }
       for round in 0..<rounds {
         let theta =
           result.theta
-          ?? PredictiveDistribution.outOfSampleTheta(
-            actual: open.map { data.response[$0] }, predicted: open.map { result.fittedMeans[$0] })
+          ?? (open.count < 1_000
+            ? nil
+            : PredictiveDistribution.outOfSampleTheta(
+              actual: open.map { data.response[$0] }, predicted: open.map { result.fittedMeans[$0] }).map { max($0, 1) })
         let change = imputeCensored(means: result.fittedMeans, theta: theta, relaxation: Self.overRelaxation)
         let last = round == rounds - 1 || change < 0.01
         var step = last ? options : partial
@@ -261,7 +265,7 @@ public enum DemandModel {
   }
 
   /// EM rounds of the censored likelihood (each a refit).
-  static let censoringRounds = 8
+  static let censoringRounds = 10
   /// The censored EM's over-relaxation (1 is plain EM).
-  static let overRelaxation = 1.8
+  static let overRelaxation = 1.5
 }

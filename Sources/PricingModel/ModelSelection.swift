@@ -38,16 +38,13 @@ public enum ModelSelection {
       return Outcome(structure: structure, scores: [], notes: ["structure set by model.select_structure = false"] + dropped,
                      outOfSample: ([], []))
     }
-    // Folds with enough training: every candidate's terms where the whole history supports them (so that a
-    // short early fold does not cut the candidates back), else at least `minimumTrainingDays`.
-    let needed =
-      trainingDays >= DemandStructure.daysForRichSeason + config.backtestFolds * config.foldDays
-      ? DemandStructure.daysForRichSeason : minimumTrainingDays
-    var origins: [CalendarDay] = []
-    for fold in 1...max(1, config.backtestFolds) {
-      let origin = end.adding(days: -fold * config.foldDays)
-      if origin.daysSinceEpoch - firstDay.daysSinceEpoch >= needed { origins.append(origin) }
-    }
+    // Folds with enough training for every candidate's terms (so that a short early fold does not cut the
+    // candidates back) where there are any, else those with at least `minimumTrainingDays`.
+    let all = (1...max(1, config.backtestFolds)).map { end.adding(days: -$0 * config.foldDays) }
+    func training(_ origin: CalendarDay) -> Int { origin.daysSinceEpoch - firstDay.daysSinceEpoch }
+    let rich = all.filter { training($0) >= DemandStructure.daysForRichSeason }
+    let needed = rich.isEmpty ? minimumTrainingDays : DemandStructure.daysForRichSeason
+    let origins = rich.isEmpty ? all.filter { training($0) >= minimumTrainingDays } : rich
     if origins.count < config.backtestFolds {
       notes.append(
         "\(config.backtestFolds - origins.count) of \(config.backtestFolds) backtest folds skipped: under \(needed) days of training before them")
@@ -90,7 +87,9 @@ public enum ModelSelection {
       let predicted = test.map { model.predictObserved($0) }
       let actual = test.map(\.bookings)
       let metrics = Validation.metrics(actual: actual, predicted: predicted)
-      for (cell, y) in zip(test, actual) where !(model.boundByCapacity && cell.soldOut) {
+      // With bound capacity, days that did not sell out and have five slots or more (few slots leave
+      // only the days of few bookings, whose spread says little of demand's).
+      for (cell, y) in zip(test, actual) where !model.boundByCapacity || (!cell.soldOut && cell.slots >= 5) {
         pairs.append((y, model.predict(cell)))
       }
       return .init(
