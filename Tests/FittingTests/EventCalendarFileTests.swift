@@ -1,5 +1,5 @@
 import Foundation
-import Fitting
+@testable import Fitting
 import Postgres
 import PricingModel
 import TestSupport
@@ -82,5 +82,61 @@ struct EventCalendarFileTests {
       outcome.standardError
         == "pricing: error: config: fit.events_file: \(path):2: the window is reversed: last_day 2026-04-03 is before first_day 2026-04-06\n"
     )
+  }
+
+  @Test("the fit's calendar problems: none, an empty calendar, an early end, a country ending early, unknown cities")
+  func calendarProblems() throws {
+    func day(_ iso: String) -> CalendarDay { CalendarDay(daysSinceEpoch: LocalDate(iso: iso)!.daysSinceEpoch) }
+    func window(_ country: String, _ city: String?, _ first: String, _ last: String) -> EventCalendar.Window {
+      EventCalendar.Window(name: "fair", country: country, city: city, first: day(first), last: day(last), leadIn: 0)
+    }
+    let history = LocalDate(iso: "2025-01-01")!
+    let horizon = LocalDate(iso: "2027-01-28")!
+    func problems(_ windows: [EventCalendar.Window], file: String = "events.csv") -> [String] {
+      FitRunner.calendarProblems(
+        EventCalendar(windows: windows), file: file, historyStart: history, horizonEnd: horizon, cities: ["Berlin"])
+    }
+    #expect(problems([window("DE", nil, "2024-12-01", "2027-02-01")]).isEmpty)
+    #expect(problems([], file: "").isEmpty)
+    #expect(problems([]) == ["the event calendar events.csv holds no windows: no event effects are fitted"])
+    #expect(
+      problems([window("DE", nil, "2024-12-01", "2026-12-31")]) == [
+        "the event calendar events.csv ends on 2026-12-31, before the horizon's last day 2027-01-28: later events are priced as ordinary days"
+      ])
+    #expect(
+      problems([window("DE", nil, "2024-12-01", "2027-02-01"), window("AU", nil, "2025-02-01", "2026-06-01")]) == [
+        "the event calendar events.csv has no window after the horizon's last day 2027-01-28 for AU: their later events are priced as ordinary days"
+      ])
+    #expect(
+      problems([window("DE", nil, "2025-03-01", "2027-02-01"), window("DE", "Atlantis", "2025-03-01", "2025-03-02")]) == [
+        "the event calendar events.csv starts on 2025-03-01, after the history's first day 2025-01-01: earlier events are fitted as ordinary days",
+        "the event calendar events.csv names cities with no priced services: Atlantis: their windows have no effect",
+      ])
+  }
+
+  @Test("--cells-out refuses a folder, a device, a symbolic link and a missing folder, naming why")
+  func cellsOutDestination() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cells-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    try "x".write(toFile: folder + "/real.csv", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: folder + "/real.csv")
+    func reason(_ path: String) -> String? {
+      do {
+        try CellsFile.checkDestination(path)
+        return nil
+      } catch let error as FitError {
+        return error.message
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(reason(folder + "/new.csv") == nil)
+    #expect(reason(folder + "/real.csv") == nil)
+    #expect(reason(folder) == "cannot write \(folder): it exists and is not a regular file")
+    #expect(reason("/dev/null") == "cannot write /dev/null: it exists and is not a regular file")
+    #expect(reason(folder + "/link.csv") == "cannot write \(folder)/link.csv: it exists and is not a regular file")
+    #expect(reason(folder + "/none/x.csv") == "cannot write \(folder)/none/x.csv: no folder \(folder)/none")
+    // The file is replaced whole: the old one stays until the new one is complete.
+    #expect(try String(contentsOfFile: folder + "/real.csv", encoding: .utf8) == "x")
   }
 }

@@ -61,6 +61,20 @@ struct SettingsCommandTests {
         == "pricing: error: config: fit.holidays_file: /nonexistent/holidays.csv: cannot open: No such file or directory\n")
   }
 
+  @Test("pricing seed checks its output files before it touches the source; fit refuses an empty --cells-out")
+  func outputPaths() throws {
+    let truth = try PricingBinary.run(
+      ["seed", "--source", "host=127.0.0.1 port=1", "--truth-cells", "/nonexistent/cells.csv", "--quiet"])
+    #expect(truth.status == 73)
+    #expect(truth.standardError == "pricing: error: cannot write /nonexistent/cells.csv: no folder /nonexistent\n")
+    let preset = try PricingBinary.run(["seed", "--preset", "tropical", "--quiet"])
+    #expect(preset.status == 64)
+    #expect(preset.standardError.contains("--preset must be one of classic, seasonal, southern, capacity, not tropical"))
+    let cells = try PricingBinary.run(["fit", "--cells-out", "", "--quiet"])
+    #expect(cells.status == 64)
+    #expect(cells.standardError.contains("--cells-out must name a file"))
+  }
+
   @Test("an unknown database or role is not retried: exit 69 at once")
   func permanentRefusal() throws {
     let started = Date()
