@@ -26,7 +26,6 @@ public struct DemandStructure: Sendable, Equatable, Codable, CustomStringConvert
   public static let candidates: [DemandStructure] = [
     DemandStructure(seasonHarmonics: 2),
     DemandStructure(seasonHarmonics: 4),
-    DemandStructure(seasonHarmonics: 6),
     DemandStructure(seasonHarmonics: 4, deviationPenalty: 0.2),
   ]
 
