@@ -10,24 +10,8 @@ import PricingModel
 /// expected recorded bookings), demand (the expected demand), lower_80, upper_80, lower_95, upper_95,
 /// baseline, baseline_last_year. Prediction columns are empty on training days.
 enum CellsFile {
-  /// Checks, before any work, that `path` can be written: its folder exists and is writable, and the path
-  /// is absent or a regular file (a device, a folder or a symbolic link is refused: the file is replaced by
-  /// rename, which would replace them). `FitError.cannotWrite` with the reason otherwise.
-  static func checkDestination(_ path: String) throws {
-    func refuse(_ reason: String) -> FitError { FitError(code: .cannotWrite, message: "cannot write \(path): \(reason)") }
-    guard !path.isEmpty else { throw refuse("the path is empty") }
-    var status = stat()
-    if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
-      throw refuse("it exists and is not a regular file")
-    }
-    let folder = (path as NSString).deletingLastPathComponent
-    let directory = folder.isEmpty ? "." : folder
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw refuse("no folder \(directory)")
-    }
-    guard access(directory, W_OK) == 0 else { throw refuse("the folder \(directory) is not writable") }
-  }
+  /// Checks, before any work, that `path` can be written (`OutputFile.checkDestination`).
+  static func checkDestination(_ path: String) throws { try OutputFile.checkDestination(path) }
 
   /// Writes the file whole or not at all: into a temporary file beside it, renamed over it at the end (a
   /// failed or interrupted fit leaves the previous file as it was).

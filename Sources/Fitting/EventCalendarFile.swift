@@ -42,12 +42,14 @@ public enum EventCalendarFile {
         guard countries.contains(fields[1]) else {
           throw fail(record.line, "unknown country \"\(fields[1].prefix(40))\" (an ISO 3166-1 alpha-2 code)")
         }
-        guard let first = LocalDate(iso: fields[3]) else {
-          throw fail(record.line, "first_day \"\(fields[3].prefix(40))\" is not a date YYYY-MM-DD")
+        func day(_ index: Int) throws -> LocalDate {
+          guard let date = LocalDate(iso: fields[index]) else {
+            throw fail(record.line, "\(header[index]) \"\(fields[index].prefix(40))\" is not a date YYYY-MM-DD")
+          }
+          return date
         }
-        guard let last = LocalDate(iso: fields[4]) else {
-          throw fail(record.line, "last_day \"\(fields[4].prefix(40))\" is not a date YYYY-MM-DD")
-        }
+        let first = try day(3)
+        let last = try day(4)
         guard first <= last else { throw fail(record.line, "the window is reversed: last_day \(last) is before first_day \(first)") }
         let lead = fields[5].isEmpty ? 0 : Int(fields[5]) ?? -1
         guard (0...90).contains(lead) else {

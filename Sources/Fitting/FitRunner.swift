@@ -155,10 +155,10 @@ public struct FitRunner {
       : PredictiveDistribution.outOfSampleTheta(
         actual: selection.outOfSample.actual, predicted: selection.outOfSample.predicted)
     validationModel.forecastTheta = intervalTheta
-    let predicted = holdout.map { validationModel.predictObserved($0) }
-    let distributions = holdout.map {
-      PredictiveDistribution(
-        mu: validationModel.predict($0), theta: intervalTheta, slots: validationModel.boundByCapacity ? $0.slots : nil)
+    let demands = holdout.map { validationModel.predict($0) }
+    let predicted = zip(holdout, demands).map { validationModel.observed(demand: $1, cell: $0) }
+    let distributions = zip(holdout, demands).map {
+      PredictiveDistribution(mu: $1, theta: intervalTheta, slots: validationModel.boundByCapacity ? $0.slots : nil)
     }
     let coverage = IntervalCoverage.measure(actual: actual, distributions: distributions)
     let modelMetrics = Validation.metrics(actual: actual, predicted: predicted)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Marketplace
 import Postgres
@@ -54,7 +55,7 @@ struct SeedCommand: ParsableCommand {
       let snapshotDate = today.flatMap { LocalDate(iso: $0) } ?? SeedCommand.todayUTC()
       // Output files are checked before the source is touched (a bad path must not leave a seeded source
       // that a rerun would need --replace for).
-      for path in [truth, truthCells, calendarOut].compactMap({ $0 }) { try Self.checkWritable(path) }
+      for path in [truth, truthCells, calendarOut].compactMap({ $0 }) { try OutputFile.checkDestination(path) }
       let spec = MarketplaceSpec(
         bookings: bookings, seed: seed, today: snapshotDate, plantAnomalies: !noAnomalies,
         shape: MarketShape.preset(named: preset) ?? .classic)
@@ -79,23 +80,6 @@ struct SeedCommand: ParsableCommand {
       let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
       print("seeded \(generator.summary.bookings) bookings into schema \(schema) in \(seconds) s")
     }
-  }
-
-  /// An output path that cannot be written (a folder, a missing or unwritable folder): exit 73 naming why.
-  static func checkWritable(_ path: String) throws {
-    func refuse(_ reason: String) -> CommandFailure {
-      CommandFailure(status: .cannotCreate, message: "cannot write \(path): \(reason)")
-    }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw refuse("it is a folder")
-    }
-    let folder = (path as NSString).deletingLastPathComponent
-    let directory = folder.isEmpty ? "." : folder
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw refuse("no folder \(directory)")
-    }
-    guard FileManager.default.isWritableFile(atPath: directory) else { throw refuse("the folder \(directory) is not writable") }
   }
 
   /// Creates (or truncates) `path` and lets `body` write it; any failure is exit 73 naming the file.

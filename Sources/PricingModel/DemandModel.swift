@@ -91,8 +91,11 @@ public struct FittedDemandModel: Sendable {
 
   /// The bookings a cell is expected to record: its demand, or with bound capacity the expected sales
   /// E[min(demand, slots)].
-  public func predictObserved(_ cell: DemandCell) -> Double {
-    let demand = predict(cell)
+  public func predictObserved(_ cell: DemandCell) -> Double { observed(demand: predict(cell), cell: cell) }
+
+  /// The bookings a cell with this expected demand is expected to record (`predictObserved` when the
+  /// demand is already known).
+  public func observed(demand: Double, cell: DemandCell) -> Double {
     guard boundByCapacity else { return demand }
     return PredictiveDistribution(mu: demand, theta: forecastTheta).expectedMinimum(cell.slots)
   }
@@ -249,19 +252,6 @@ public enum DemandModel {
       if cell.bookings > cell.slots { above += 1 }
     }
     return atSlots > 0 && Double(above) <= 0.01 * Double(atSlots)
-  }
-
-  /// The model as estimated (elasticities unconstrained), for predictions inside the fit.
-  static func rawModel(_ result: GLMResult, features: DemandFeatures) -> FittedDemandModel {
-    var coefficients: [String: Double] = [:]
-    for coefficient in result.coefficients { coefficients[coefficient.name] = coefficient.estimate }
-    let elasticities = features.categories.map {
-      Elasticity(
-        category: $0, estimate: coefficients["elasticity[\($0)]"] ?? 0, stdError: .infinity, raw: nil, source: .fitted)
-    }
-    return FittedDemandModel(
-      features: features, glm: result, coefficients: coefficients, elasticities: elasticities,
-      experienceEffect: coefficients["experience"] ?? 0, experienceStdError: .infinity)
   }
 
   /// EM rounds of the censored likelihood (each a refit).

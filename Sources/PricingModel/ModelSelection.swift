@@ -84,13 +84,15 @@ public enum ModelSelection {
       let model = try DemandModel.fit(
         training, features: makeFeatures(candidate, training), config: foldConfig, startingMean: warm[index])
       warm[index] = model.glm.fittedMeans
-      let predicted = test.map { model.predictObserved($0) }
+      let demands = test.map { model.predict($0) }
+      let predicted = zip(test, demands).map { model.observed(demand: $1, cell: $0) }
       let actual = test.map(\.bookings)
       let metrics = Validation.metrics(actual: actual, predicted: predicted)
       // With bound capacity, days that did not sell out and have five slots or more (few slots leave
       // only the days of few bookings, whose spread says little of demand's).
-      for (cell, y) in zip(test, actual) where !model.boundByCapacity || (!cell.soldOut && cell.slots >= 5) {
-        pairs.append((y, model.predict(cell)))
+      for (index, cell) in test.enumerated()
+      where !model.boundByCapacity || (!cell.soldOut && cell.slots >= 5) {
+        pairs.append((actual[index], demands[index]))
       }
       return .init(
         origin: origins[index].description, wape: metrics.wape, deviance_explained: metrics.deviance_explained,

@@ -88,7 +88,6 @@ public struct PredictiveDistribution: Sendable {
 
   /// E[min(Y, slots)]: the bookings a day with `slots` slots is expected to record.
   public func expectedMinimum(_ slots: Double) -> Double {
-    guard let theta else { return CensoredPoisson.expectedSales(mu: mu, slots: slots) }
     let s = max(0, slots.rounded(.down))
     if s <= lowest { return s }
     let (first, mass) = sumsBelow(s)
@@ -97,28 +96,28 @@ public struct PredictiveDistribution: Sendable {
 
   /// E[Y | Y >= atLeast]: the expected demand of a day that sold out at `atLeast` bookings.
   public func meanAtLeast(_ atLeast: Double) -> Double {
-    guard theta != nil else { return CensoredPoisson.meanAtLeast(atLeast, mu: mu) }
     let c = max(0, atLeast.rounded(.down))
     if c == 0 { return mu }
     if c <= mu { return meanAtLeastFromBelow(c) }
+    // Above the mean: the tail summed up from c in units of pmf(c) (the ratio needs no scale, so nothing
+    // underflows however far c is above the mean).
     var mass = 0.0
     var first = 0.0
     var k = c
-    var p = exp(logPMF(c))
+    var p = 1.0
     while true {
       mass += p
       first += k * p
       p *= ratio(k)
       k += 1
       if (p < 1e-12 * mass && k > mu) || k - c > 100_000 { break }
-      if mass == 0 && k > mu + 40 * standardDeviation { return c }
     }
-    return mass > 0 ? first / mass : c
+    return first / mass
   }
 
   /// E[Y | Y >= c] for c at or below the mean: (mu - E[Y; Y < c]) / P(Y >= c), the terms below c summed
   /// from the lowest count with non-negligible probability.
-  func meanAtLeastFromBelow(_ c: Double) -> Double {
+  private func meanAtLeastFromBelow(_ c: Double) -> Double {
     let (below, mass) = sumsBelow(c)
     let tail = 1 - mass
     guard tail > 1e-12 else { return max(c, mu) }
