@@ -52,7 +52,8 @@ struct CellQueries {
     return query
   }
 
-  /// Historical cells in [from, through]: capacity per day joined to the demand cells ingest maintains.
+  /// Historical cells in [from, through]: capacity per day joined to the demand cells ingest maintains, and
+  /// the logged exploration of the published table that priced each day (`DemandCell.logExploration`).
   func historyCells(_ connection: Connection, from: LocalDate, through: LocalDate, holidays: Set<String>) throws
     -> [DemandCell]
   {
@@ -60,26 +61,37 @@ struct CellQueries {
     query.append(capacitySQL(from: from, through: through))
     query.append(
       """
+      ), served AS (
+        -- The exploration of the published table that priced each day: the latest run (by as-of date) of
+        -- those published whose table covers it.
+        SELECT DISTINCT ON (e.category, e.city, e.valid_on) e.category, e.city, e.valid_on, e.log_factor
+        FROM \(schema.table("exploration_cells")) e
+        JOIN \(schema.table("model_runs")) r ON r.run_id = e.run_id
+        WHERE e.valid_on BETWEEN \(from) AND \(through) AND r.as_of <= e.valid_on
+          AND e.run_id IN (SELECT run_id FROM \(schema.table("price_versions")))
+        ORDER BY e.category, e.city, e.valid_on, r.as_of DESC, e.run_id DESC
       )
       SELECT c.category, c.city, c.day, coalesce(d.bookings, 0), c.capacity, c.mean_years,
              CASE WHEN d.bookings > 0 THEN d.log_ratio_sum / d.bookings
                   WHEN d.quotes > 0 THEN d.quote_log_sum / d.quotes END,
-             ct.country
+             ct.country, s.log_factor
       FROM capacity c
       LEFT JOIN \(schema.table("demand_cells")) d
         ON d.category = c.category AND d.city = c.city AND d.local_date = c.day
       JOIN \(schema.table("cities")) ct ON ct.city = c.city
+      LEFT JOIN served s ON s.category = c.category AND s.city = c.city AND s.valid_on = c.day
       ORDER BY 1, 2, 3) TO STDOUT WITH (FORMAT csv)
       """)
     var cells: [DemandCell] = []
-    try read(connection, query, fields: 8) { record in
+    try read(connection, query, fields: 9) { record in
       let place = try self.place(record, dateField: 2, countryField: 7, holidays: holidays)
       cells.append(
         DemandCell(
           category: record.string(0)!, city: record.string(1)!, date: place.date,
           bookings: record.finiteDouble(3) ?? 0, capacity: record.finiteDouble(4) ?? 0,
           meanExperience: record.finiteDouble(5) ?? 0, logPriceRatio: record.finiteDouble(6),
-          southern: place.southern, holiday: place.holiday, events: place.events))
+          southern: place.southern, holiday: place.holiday, events: place.events,
+          logExploration: record.finiteDouble(8)))
     }
     return cells
   }

@@ -73,4 +73,9 @@ public struct ValidationSummary: Sendable, Codable {
   /// The event calendar's last day, and a warning when the history or horizon runs past it.
   public var calendar_end: String?
   public var calendar_warning: String?
+  /// What the table's exploration did (nil in runs before it existed), and how the elasticities were
+  /// identified (`ElasticityIdentification`; with `pipeline_days` days priced by published tables in the data).
+  public var exploration: PriceExploration.Summary?
+  public var elasticity_identification: String?
+  public var pipeline_days: Int?
 }

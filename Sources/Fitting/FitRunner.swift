@@ -116,13 +116,17 @@ public struct FitRunner {
     }
     let useHoliday = cells.contains { $0.holiday } && cells.contains { !$0.holiday }
     let trendOrigin = CalendarDay(daysSinceEpoch: asOf.daysSinceEpoch)
+    // Days the pipeline's own published tables priced: with `exploration`, their price answers the
+    // elasticity only through its logged randomised part.
+    let pipelineDays = Set(cells.filter { $0.logExploration != nil }.map(\.date)).count
+    let separatesPipelinePrices = options.model.elasticityIdentification == .exploration && pipelineDays > 0
     /// The design for a structure and the cells it is fitted on: event groups only where they occur there.
     func features(_ structure: DemandStructure, _ fitted: [DemandCell]) -> DemandFeatures {
       var groups = Set<String>()
       for cell in fitted where !cell.events.isEmpty { groups.formUnion(cell.events) }
       return DemandFeatures(
         categories: categories, cities: cities, useHoliday: useHoliday, structure: structure,
-        eventGroups: groups.sorted(), trendOrigin: trendOrigin)
+        eventGroups: groups.sorted(), trendOrigin: trendOrigin, separatesPipelinePrices: separatesPipelinePrices)
     }
     let holdoutDay = CalendarDay(daysSinceEpoch: holdoutStart.daysSinceEpoch)
     let training = cells.filter { $0.date < holdoutDay }
@@ -194,8 +198,27 @@ public struct FitRunner {
     let current = try currentMultipliers(connection)
     let overrides = try OverrideStore(schema: schema).inForce(
       connection, from: asOf, through: asOf.adding(days: policy.horizon_days - 1))
-    let candidates = MultiplierPolicy.candidates(
+    let (candidates, exploration) = MultiplierPolicy.plan(
       model: model, cells: future, bands: bands, config: policy, current: current, overrides: overrides)
+    if policy.explore.isOn {
+      logger.info(
+        "exploration",
+        metadata: [
+          "explored_cells": "\(exploration.explored_cells)", "cells": "\(exploration.cells)",
+          "scale": "\(String(format: "%.3f", exploration.scale))",
+          "cost_share": "\(String(format: "%.3f%%", exploration.worstCostShare * 100))",
+        ])
+    }
+    for elasticity in model.elasticities where elasticity.source == .prior && elasticity.dataStdError != nil {
+      logger.info(
+        "elasticity not yet learned: the prior is used",
+        metadata: [
+          "category": "\(elasticity.category)",
+          "standard_error": "\(String(format: "%.3f", elasticity.dataStdError ?? .nan))",
+          "explored_days": "\(elasticity.exploredDays ?? 0)",
+          "days_needed": "\(elasticity.daysNeeded.map(String.init) ?? "unknown")",
+        ])
+    }
     lap("policy_seconds")
 
     // What the table is expected to do, against flat prices and the table being served.
@@ -233,7 +256,9 @@ public struct FitRunner {
       by_week: Validation.byWeek(dates: holdout.map(\.date), actual: actual, predicted: predicted, baseline: baseline),
       baseline_last_year: lastYearMetrics, intervals: coverage, structure: structure.description,
       backtests: selection.scores, structure_notes: selection.notes, censored_cells: model.censoredCells,
-      calendar_end: options.events.lastDay?.description, calendar_warning: calendarWarning)
+      calendar_end: options.events.lastDay?.description, calendar_warning: calendarWarning,
+      exploration: policy.explore.isOn ? exploration : nil,
+      elasticity_identification: options.model.elasticityIdentification.rawValue, pipeline_days: pipelineDays)
     let status = reasons.isEmpty ? "fitted" : "rejected"
     try ModelRunStore(schema: schema).save(
       connection, runID: runID, asOf: asOf, historyStart: historyStart, holdoutStart: holdoutStart, policy: policy,

@@ -29,6 +29,9 @@ public struct ModelRunStore {
     let std_error: JSONNumber
     let raw: JSONNumber?
     let source: String
+    let explored_days: Int?
+    let data_std_error: JSONNumber?
+    let days_needed: Int?
   }
 
   func save(
@@ -46,7 +49,8 @@ public struct ModelRunStore {
       model.elasticities.map {
         ElasticityJSON(
           category: $0.category, estimate: JSONNumber($0.estimate), std_error: JSONNumber($0.stdError),
-          raw: $0.raw.map(JSONNumber.init), source: $0.source.rawValue)
+          raw: $0.raw.map(JSONNumber.init), source: $0.source.rawValue, explored_days: $0.exploredDays,
+          data_std_error: $0.dataStdError.map(JSONNumber.init), days_needed: $0.daysNeeded)
       })
     let reasonsArray =
       "{"
@@ -108,6 +112,41 @@ public struct ModelRunStore {
       }
     }
     try saveExpectedOutcomes(connection, runID: runID, candidates: candidates)
+    try saveExploration(connection, runID: runID, candidates: candidates)
+  }
+
+  /// The log exploration factor of every category x city x day the table prices (the mean over its bands,
+  /// which share one factor up to rounding; 0 where it was not explored).
+  private func saveExploration(_ connection: Connection, runID: Int64, candidates: [CandidateMultiplier]) throws {
+    var sums: [String: (sum: Double, count: Int)] = [:]
+    var keys: [(String, String, CalendarDay)] = []
+    for candidate in candidates {
+      let key = "\(candidate.category)\u{1F}\(candidate.city)\u{1F}\(candidate.date)"
+      if sums[key] == nil { keys.append((candidate.category, candidate.city, candidate.date)) }
+      let value = log(candidate.factors.exploration ?? 1)
+      sums[key, default: (0, 0)].sum += value.isFinite ? value : 0
+      sums[key, default: (0, 0)].count += 1
+    }
+    var rows = CopyTextEncoder()
+    try connection.copyIn(
+      "COPY \(schema.table("exploration_cells").quoted) (run_id, category, city, valid_on, log_factor) FROM STDIN"
+    ) { writer in
+      for (category, city, date) in keys {
+        let value = sums["\(category)\u{1F}\(city)\u{1F}\(date)"]!
+        rows.integer(runID)
+        rows.field(category)
+        rows.field(city)
+        rows.date(LocalDate(daysSinceEpoch: date.daysSinceEpoch))
+        rows.raw(String(format: "%.17g", value.sum / Double(value.count)))
+        rows.endRow()
+        if rows.bytes.count > 1 << 16 {
+          try writer.write(rows.bytes)
+          rows.reset()
+        }
+      }
+      try writer.write(rows.bytes)
+      rows.reset()
+    }
   }
 
   /// The expected bookings and GMV of each category x city x day x currency of the table (all bands), and at

@@ -4,8 +4,8 @@ import Postgres
 import PricingModel
 
 /// Reads the policy file: a small TOML subset (`[section]` headers, `key = value` lines with numbers,
-/// booleans or quoted strings, `#` comments). Sections: `[policy]` (`PolicyConfig`) and `[model]`
-/// (`DemandModelConfig`). An unknown section or key, a value of the wrong kind or out of range is a
+/// booleans or quoted strings, `#` comments). Sections: `[policy]` (`PolicyConfig`), `[explore]`
+/// (`ExplorationConfig`) and `[model]` (`DemandModelConfig`). An unknown section or key, a value of the wrong kind or out of range is a
 /// `FitError.configuration` naming the file, line and setting. `data/policy.toml` documents every key.
 public enum PolicyFile {
   public static func load(path: String) throws -> (PolicyConfig, DemandModelConfig) {
@@ -27,7 +27,7 @@ public enum PolicyFile {
   }
 
   /// The sections this file holds (`pricing run`'s configuration file holds them too).
-  public static let sections: Set<String> = ["policy", "model"]
+  public static let sections: Set<String> = ["policy", "model", "explore"]
 
   /// Applies `[policy]` and `[model]` entries to `starting` (the defaults unless given) and validates the
   /// result (unless `validating` is false: the caller validates once all its entries are applied). An
@@ -97,6 +97,18 @@ public enum PolicyFile {
       case ("model", "backtest_folds"): model.backtestFolds = try integer()
       case ("model", "select_structure"): model.selectStructure = try boolean()
       case ("model", "censor_sold_out"): model.censorSoldOut = try boolean()
+      case ("model", "elasticity_identification"):
+        guard let mode = ElasticityIdentification(rawValue: entry.value) else {
+          throw fail("\(setting) must be \(ElasticityIdentification.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        model.elasticityIdentification = mode
+      case ("model", "elasticity_max_se"): model.elasticityMaxStdError = try number()
+      case ("explore", "share"): policy.explore.share = try number()
+      case ("explore", "max_perturbation"): policy.explore.max_perturbation = try number()
+      case ("explore", "max_cost"): policy.explore.max_cost = try number()
+      case ("explore", "seed"):
+        guard !entry.isString, let seed = UInt64(entry.value) else { throw fail("\(setting) must be a whole number >= 0") }
+        policy.explore.seed = seed
       default: throw fail("unknown setting \(setting)")
       }
     }
@@ -108,6 +120,12 @@ public enum PolicyFile {
   /// with `name` otherwise.
   public static func validate(policy: PolicyConfig, model: DemandModelConfig, name: String) throws {
     if let problem = policy.problem() { throw FitError(code: .configuration, message: "\(name): policy.\(problem)") }
+    if let problem = policy.explore.problem(boundsWidth: policy.max_multiplier - policy.min_multiplier) {
+      throw FitError(code: .configuration, message: "\(name): explore.\(problem)")
+    }
+    if !(model.elasticityMaxStdError > 0) {
+      throw FitError(code: .configuration, message: "\(name): model.elasticity_max_se must be positive")
+    }
     if !(model.interactionL2 >= 0) {
       throw FitError(code: .configuration, message: "\(name): model.interaction_l2 must not be negative")
     }

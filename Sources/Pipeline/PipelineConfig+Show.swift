@@ -83,6 +83,10 @@ extension PipelineConfig {
       ("policy.baseline_weeks", String(policy.baseline_weeks)),
       ("policy.history_days", String(policy.history_days)),
       ("policy.prior_confidence", number(policy.prior_confidence)),
+      ("explore.share", number(policy.explore.share)),
+      ("explore.max_perturbation", number(policy.explore.max_perturbation)),
+      ("explore.max_cost", number(policy.explore.max_cost)),
+      ("explore.seed", String(policy.explore.seed)),
       ("model.interaction_l2", number(model.interactionL2)),
       ("model.overdispersion_threshold", number(model.overdispersionThreshold)),
       ("model.elasticity_lower", number(model.elasticityLower)),
@@ -93,6 +97,8 @@ extension PipelineConfig {
       ("model.backtest_folds", String(model.backtestFolds)),
       ("model.select_structure", String(model.selectStructure)),
       ("model.censor_sold_out", String(model.censorSoldOut)),
+      ("model.elasticity_identification", text(model.elasticityIdentification.rawValue)),
+      ("model.elasticity_max_se", number(model.elasticityMaxStdError)),
     ]
     return values.map { EffectiveSetting(name: $0.0, value: $0.1, origin: origins[$0.0] ?? "default") }
   }

@@ -18,12 +18,17 @@ public struct DemandCell: Sendable, Equatable {
   public var holiday: Bool
   /// The event-calendar groups in force (`EventCalendar.groups`): event names, `name:lead` in lead-ins.
   public var events: [String]
+  /// A day priced by a published table: the log of the exploration factor that table set for the cell (0
+  /// when it did not explore it). Nil for a day no published table priced (history before the pipeline's
+  /// prices).
+  public var logExploration: Double?
 
   public init(
     category: String, city: String, date: CalendarDay, bookings: Double, capacity: Double, meanExperience: Double,
-    logPriceRatio: Double?, southern: Bool, holiday: Bool = false, events: [String] = []
+    logPriceRatio: Double?, southern: Bool, holiday: Bool = false, events: [String] = [], logExploration: Double? = nil
   ) {
     self.events = events
+    self.logExploration = logExploration
     self.category = category
     self.city = city
     self.date = date

@@ -9,6 +9,9 @@ import Foundation
 ///                   + sum over events in force of event_category
 ///                   + gamma (mean experience - 5) + e_category log(price ratio) [+ holiday]
 ///
+/// With `separatesPipelinePrices`, a day priced by a published table enters as
+/// e_category log(exploration factor) + c_category (log(price ratio) - log(exploration factor)).
+///
 /// - category, city and weekday are categoricals against their first level (unpenalised);
 /// - category x city is one indicator per pair with *no* reference level, ridge-shrunk (penalty factor
 ///   1): a pair with little data borrows the sum of its main effects;
@@ -35,11 +38,17 @@ public struct DemandFeatures: Sendable {
   public let eventGroups: [String]
   /// Day 0 of the trend (the as-of date): a forecast extrapolates the trend from its fitted level there.
   public let trendOrigin: CalendarDay
+  /// Days priced by published tables (`DemandCell.logExploration` set) answer the elasticity through their
+  /// exploration factor only; the rest of their price enters as a per-category control `pipeline_price`
+  /// (`ElasticityIdentification.exploration`).
+  public let separatesPipelinePrices: Bool
 
   public init(
     categories: [String], cities: [String], useHoliday: Bool, structure: DemandStructure = .plain,
-    eventGroups: [String] = [], trendOrigin: CalendarDay = CalendarDay(daysSinceEpoch: 0)
+    eventGroups: [String] = [], trendOrigin: CalendarDay = CalendarDay(daysSinceEpoch: 0),
+    separatesPipelinePrices: Bool = false
   ) {
+    self.separatesPipelinePrices = separatesPipelinePrices
     self.categories = categories
     self.cities = cities
     self.useHoliday = useHoliday
@@ -151,10 +160,22 @@ public struct DemandFeatures: Sendable {
       }
     }
     let means = (0..<categories.count).map { counts[$0] > 0 ? sums[$0] / counts[$0] : 0 }
-    try design.addVaryingSlope(
-      name: "elasticity", levels: slopeLevels, codes: slopeCodes,
-      values: cells.enumerated().map { $0.element.logPriceRatio ?? means[Int(categoryCodes[$0.offset])] },
-      penaltyFactor: 0)
+    func observedRatio(_ index: Int) -> Double { cells[index].logPriceRatio ?? means[Int(categoryCodes[index])] }
+    if separatesPipelinePrices {
+      try design.addVaryingSlope(
+        name: "elasticity", levels: slopeLevels, codes: slopeCodes,
+        values: cells.indices.map { cells[$0].logExploration ?? observedRatio($0) }, penaltyFactor: 0)
+      try design.addVaryingSlope(
+        name: "pipeline_price", levels: slopeLevels, codes: slopeCodes,
+        values: cells.indices.map { index in
+          guard let explored = cells[index].logExploration else { return 0 }
+          return (cells[index].logPriceRatio ?? explored) - explored
+        }, penaltyFactor: 0)
+    } else {
+      try design.addVaryingSlope(
+        name: "elasticity", levels: slopeLevels, codes: slopeCodes,
+        values: cells.indices.map { observedRatio($0) }, penaltyFactor: 0)
+    }
     if useHoliday {
       try design.addNumeric(name: "holiday", values: cells.map { $0.holiday ? 1 : 0 }, penaltyFactor: 0)
     }

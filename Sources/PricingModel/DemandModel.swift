@@ -28,6 +28,11 @@ public struct DemandModelConfig: Sendable, Equatable {
   /// Candidates scored on every fold; the others only on the most recent one (successive halving).
   public var backtestFinalists = 2
   public var foldDays = 28
+  /// Which price variation identifies the elasticities.
+  public var elasticityIdentification = ElasticityIdentification.exploration
+  /// With days priced by published tables in the data (`exploration`): an elasticity whose standard error
+  /// exceeds this is not used; the prior is, until exploration has gathered enough.
+  public var elasticityMaxStdError = 0.25
 
   public init() {}
 }
@@ -48,6 +53,38 @@ public struct Elasticity: Sendable, Equatable, Codable {
   /// The unconstrained estimate (nil for the prior).
   public var raw: Double?
   public var source: Source
+  /// With days priced by published tables in the data: the days their logged exploration moved this
+  /// category's price, the data's own standard error (also when the prior is used instead), and the
+  /// explored days still needed for a standard error of `targetStdError` (nil: none explored yet, or
+  /// none needed).
+  public var exploredDays: Int?
+  public var dataStdError: Double?
+  public var daysNeeded: Int?
+
+  public init(
+    category: String, estimate: Double, stdError: Double, raw: Double?, source: Source, exploredDays: Int? = nil,
+    dataStdError: Double? = nil, daysNeeded: Int? = nil
+  ) {
+    self.category = category
+    self.estimate = estimate
+    self.stdError = stdError
+    self.raw = raw
+    self.source = source
+    self.exploredDays = exploredDays
+    self.dataStdError = dataStdError
+    self.daysNeeded = daysNeeded
+  }
+
+  /// The standard error at which an elasticity is within 0.15 of the truth with 95% confidence.
+  public static let targetStdError = 0.15 / 1.959964
+
+  /// Explored days still needed to bring `stdError` (from `exploredDays` days) to `targetStdError`, as
+  /// the variance falls with the days explored; 0 when it is there, nil when nothing was explored.
+  public static func daysNeeded(stdError: Double, exploredDays: Int) -> Int? {
+    guard exploredDays > 0, stdError.isFinite, stdError > 0 else { return nil }
+    let ratio = stdError / targetStdError
+    return max(0, Int((Double(exploredDays) * (ratio * ratio - 1)).rounded(.up)))
+  }
 }
 
 /// The additive parts of log(expected bookings per slot of capacity) for one cell at list price.
@@ -138,6 +175,13 @@ public struct FittedDemandModel: Sendable {
       category: cell.category, city: cell.city, date: cell.date, southern: cell.southern,
       meanExperience: cell.meanExperience, holiday: cell.holiday, events: cell.events)
     let slope = elasticity(of: cell.category)?.estimate ?? 0
+    if features.separatesPipelinePrices, let explored = cell.logExploration {
+      // A day priced by a published table: its exploration answered by the elasticity, the rest of its price
+      // by the control it was fitted with.
+      let control = coefficients["pipeline_price[\(cell.category)]"] ?? 0
+      let planned = (cell.logPriceRatio ?? explored) - explored
+      return cell.capacity * exp(parts.total + slope * explored + control * planned)
+    }
     return cell.capacity * exp(parts.total + slope * (cell.logPriceRatio ?? 0))
   }
 }
@@ -223,15 +267,26 @@ public enum DemandModel {
       coefficients[coefficient.name] = coefficient.estimate
       errors[coefficient.name] = coefficient.standardError
     }
+    let exploredDays = features.separatesPipelinePrices ? Self.exploredDays(usable) : [:]
     let elasticities = features.categories.map { category -> Elasticity in
       let name = "elasticity[\(category)]"
+      let days = features.separatesPipelinePrices ? exploredDays[category] ?? 0 : nil
       guard let raw = coefficients[name], let error = errors[name], error.isFinite || config.forPredictionOnly else {
         return Elasticity(
-          category: category, estimate: config.elasticityPrior, stdError: .infinity, raw: nil, source: .prior)
+          category: category, estimate: config.elasticityPrior, stdError: .infinity, raw: nil, source: .prior,
+          exploredDays: days)
+      }
+      let needed = days.flatMap { Elasticity.daysNeeded(stdError: error, exploredDays: $0) }
+      if features.separatesPipelinePrices, !config.forPredictionOnly, !(error <= config.elasticityMaxStdError) {
+        // Too thin to price on: the prior, with the data's estimate and standard error kept beside it.
+        return Elasticity(
+          category: category, estimate: config.elasticityPrior, stdError: .infinity, raw: raw, source: .prior,
+          exploredDays: days, dataStdError: error, daysNeeded: needed)
       }
       let clamped = min(max(raw, config.elasticityLower), config.elasticityUpper)
       return Elasticity(
-        category: category, estimate: clamped, stdError: error, raw: raw, source: clamped == raw ? .fitted : .clamped)
+        category: category, estimate: clamped, stdError: error, raw: raw, source: clamped == raw ? .fitted : .clamped,
+        exploredDays: days, dataStdError: days == nil ? nil : error, daysNeeded: needed)
     }
     for elasticity in elasticities { coefficients["elasticity[\(elasticity.category)]"] = elasticity.estimate }
     return FittedDemandModel(
@@ -252,6 +307,15 @@ public enum DemandModel {
       if cell.bookings > cell.slots { above += 1 }
     }
     return atSlots > 0 && Double(above) <= 0.01 * Double(atSlots)
+  }
+
+  /// The distinct days on which logged exploration moved each category's price.
+  static func exploredDays(_ cells: [DemandCell]) -> [String: Int] {
+    var days: [String: Set<Int>] = [:]
+    for cell in cells where (cell.logExploration ?? 0) != 0 {
+      days[cell.category, default: []].insert(cell.date.daysSinceEpoch)
+    }
+    return days.mapValues(\.count)
   }
 
   /// EM rounds of the censored likelihood (each a refit).

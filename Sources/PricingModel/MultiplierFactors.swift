@@ -60,6 +60,9 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
   public var overrides: [OverrideNote]?
   public var override_fixed: Bool?
   public var expected_gmv_dynamic: Double?
+  /// Explored cells: the randomised factor exploration moved the multiplier by (multiplier after / before;
+  /// `PriceExploration`). Nil where the cell was not explored.
+  public var exploration: Double?
 
   /// One override that decided a multiplier, as `explain` names it.
   public struct OverrideNote: Sendable, Equatable, Codable {
@@ -81,7 +84,7 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case base, city, season, weekday, experience, band, smoothing, clamp, pressure, target, predicted_bookings, capacity, elasticity, confidence, fallback, objective, elasticity_se, band_capacity, band_demand, list_price, currency, optimum, shrink, binding, expected_bookings, expected_gmv, bookings_at_list, gmv_at_list, dynamic, override, overrides, override_fixed, expected_gmv_dynamic, demand_interval_80, demand_interval_95
+    case base, city, season, weekday, experience, band, smoothing, clamp, pressure, target, predicted_bookings, capacity, elasticity, confidence, fallback, objective, elasticity_se, band_capacity, band_demand, list_price, currency, optimum, shrink, binding, expected_bookings, expected_gmv, bookings_at_list, gmv_at_list, dynamic, override, overrides, override_fixed, expected_gmv_dynamic, demand_interval_80, demand_interval_95, exploration
   }
 
   /// Reads stored factors; a key a run did not store keeps its default (older runs, hand-made rows).
@@ -123,5 +126,6 @@ public struct MultiplierFactors: Sendable, Equatable, Codable {
     expected_gmv_dynamic = try container.decodeIfPresent(Double.self, forKey: .expected_gmv_dynamic)
     demand_interval_80 = try container.decodeIfPresent([Double].self, forKey: .demand_interval_80)
     demand_interval_95 = try container.decodeIfPresent([Double].self, forKey: .demand_interval_95)
+    exploration = try container.decodeIfPresent(Double.self, forKey: .exploration)
   }
 }

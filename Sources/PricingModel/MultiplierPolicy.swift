@@ -87,6 +87,15 @@ public enum MultiplierPolicy {
     model: FittedDemandModel, cells: [FutureCell], bands: [ExperienceBand], config: PolicyConfig,
     current: [String: Double] = [:], overrides: [PriceOverride] = []
   ) -> [CandidateMultiplier] {
+    plan(model: model, cells: cells, bands: bands, config: config, current: current, overrides: overrides).candidates
+  }
+
+  /// The candidates, and what the exploration of `config.explore` did to them (`PriceExploration`): it
+  /// moves the smoothed, clamped multipliers of the cells it draws, before their expectations are computed.
+  public static func plan(
+    model: FittedDemandModel, cells: [FutureCell], bands: [ExperienceBand], config: PolicyConfig,
+    current: [String: Double] = [:], overrides: [PriceOverride] = []
+  ) -> (candidates: [CandidateMultiplier], exploration: PriceExploration.Summary) {
     var raw: [CandidateMultiplier] = []
     let bounds = allowedRange(previous: nil, config: config)
     for cell in cells {
@@ -174,9 +183,11 @@ public enum MultiplierPolicy {
         raw.append(.init(category: cell.category, city: cell.city, band: band.name, date: cell.date, multiplier: multiplier, factors: factors))
       }
     }
-    return smoothAndClamp(raw, config: config, current: current, overrides: overrides).map {
-      withExpectations($0, config: config, current: current)
+    let clamped = smoothAndClamp(raw, config: config, current: current, overrides: overrides)
+    let explored = PriceExploration.apply(clamped, config: config.explore) {
+      allowedRange(previous: current[$0.key], config: config)
     }
+    return (explored.candidates.map { withExpectations($0, config: config, current: current) }, explored.summary)
   }
 
   /// The cell-level multiplier (no band, no smoothing, bounds only) of a historical cell: what the
@@ -306,11 +317,17 @@ public enum MultiplierPolicy {
       }
     } else if f.objective == PricingObjective.gmv.rawValue, let optimum = f.optimum {
       lines.append(
-        "  = GMV optimum at the elasticity's estimate \(n(optimum)) x uncertainty pull \(n(f.shrink ?? 1)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))")
+        "  = GMV optimum at the elasticity's estimate \(n(optimum)) x uncertainty pull \(n(f.shrink ?? 1)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))"
+          + (f.exploration.map { " x exploration \(n($0))" } ?? ""))
     } else {
       lines.append(
         "  = base \(n(f.base)) x city \(n(f.city)) x season \(n(f.season)) x weekday \(n(f.weekday))"
-          + " x experience mix \(n(f.experience)) x band \(n(f.band)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))")
+          + " x experience mix \(n(f.experience)) x band \(n(f.band)) x smoothing \(n(f.smoothing)) x clamp \(n(f.clamp))"
+          + (f.exploration.map { " x exploration \(n($0))" } ?? ""))
+    }
+    if let exploration = f.exploration {
+      lines.append(
+        "  exploration \(n(exploration)): a randomised move of this cell and day (the same for every band and customer), so that the model can measure how demand answers price")
     }
     lines.append(
       "  demand at list price: \(two(f.predicted_bookings)) bookings for \(two(f.capacity)) slots"

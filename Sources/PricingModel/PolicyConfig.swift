@@ -33,16 +33,19 @@ public struct PolicyConfig: Sendable, Equatable, Codable {
   public var history_days: Int = 730
   /// Weight of the multiplier when the elasticity is only the prior (no price variation in the data).
   public var prior_confidence: Double = 0.5
+  /// Budgeted price exploration (the `[explore]` section).
+  public var explore = ExplorationConfig()
 
   public init() {}
 
   enum CodingKeys: String, CodingKey {
     case objective, target_utilisation, max_utilisation, min_volume_ratio, elasticity_margin, min_multiplier, max_multiplier
     case max_daily_change, smoothing_days, min_history_bookings, horizon_days, holdout_days, baseline_weeks
-    case history_days, prior_confidence
+    case history_days, prior_confidence, explore
   }
 
-  /// Reads a run's stored settings; runs stored before the objective existed priced by utilisation.
+  /// Reads a run's stored settings; runs stored before the objective existed priced by utilisation, and
+  /// before exploration existed explored nothing.
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let defaults = PolicyConfig()
@@ -64,6 +67,7 @@ public struct PolicyConfig: Sendable, Equatable, Codable {
     baseline_weeks = try value(.baseline_weeks, defaults.baseline_weeks)
     history_days = try value(.history_days, defaults.history_days)
     prior_confidence = try value(.prior_confidence, defaults.prior_confidence)
+    explore = try value(.explore, ExplorationConfig.off)
   }
 
   /// The first problem with the settings, naming the setting, or nil.

@@ -126,7 +126,8 @@ extension Publisher {
     }
     let share = drift.compared > 0 ? Double(drift.beyond) / Double(drift.compared) : 0
     let meanChange = drift.compared > 0 ? drift.totalChange / Double(drift.compared) : 0
-    let driftOK = share <= settings.maxShareBeyondDailyLimit && meanChange <= settings.maxMeanAbsoluteChange
+    let allowance = try current.map { try explorationAllowance(run: run, against: $0.run) } ?? 0
+    let driftOK = share <= settings.maxShareBeyondDailyLimit && meanChange <= settings.maxMeanAbsoluteChange + allowance
     checks.append(
       GuardrailCheck(
         name: "drift", passed: driftOK, overridable: true,
@@ -135,11 +136,29 @@ extension Publisher {
           dailyLimit * 100,
           meanChange * 100)
           + (drift.movedByBounds > 0 ? "; \(drift.movedByBounds) cells brought inside new bounds not counted" : "")
-          + (drift.overridden > 0 ? "; \(drift.overridden) overridden cells not counted" : "")))
+          + (drift.overridden > 0 ? "; \(drift.overridden) overridden cells not counted" : "")
+          + (allowance > 0
+            ? String(format: "; %.2f%% of mean change allowed for a new exploration draw", allowance * 100) : "")))
     checks.append(try pacer.run { try impact(run: run, against: current?.run, bounds: low...max(low, high)) })
     return GuardrailFindings(
       checks: checks, rows: rows, largestMoves: drift.largest.map(\.text), workSeconds: pacer.workSeconds,
       pausedSeconds: pacer.pausedSeconds)
+  }
+
+  /// The mean absolute change the candidate's exploration may add to the drift: its own mean move when the
+  /// current run explored with other settings or seed (a new draw moves the explored cells once), 0 when
+  /// they match (the same cells and days get the same draw in both tables) or the candidate did not explore.
+  func explorationAllowance(run: Int64, against currentRun: Int64) throws -> Double {
+    let row = try connection.query(
+      """
+      SELECT (c.metrics->'exploration'->>'mean_absolute_change')::float8,
+             (c.config->'explore') IS NOT DISTINCT FROM (p.config->'explore')
+      FROM \(schema.table("model_runs")) c, \(schema.table("model_runs")) p
+      WHERE c.run_id = \(run) AND p.run_id = \(currentRun)
+      """
+    ).rows.first
+    guard let row, let change = try row.decode(Double?.self, at: 0), change.isFinite else { return 0 }
+    return try row.decode(Bool.self, at: 1) ? 0 : change
   }
 
   // MARK: - Impact

@@ -4,7 +4,7 @@
 public enum WarehouseMigrations {
   public static let all: [Migration] = [
     foundation, ingest, model, cells, publish, reports, publishRows, versionRows, factFillFactor, lookup,
-    impact, overrides, reportStructures,
+    impact, overrides, reportStructures, exploration,
   ]
 
   /// 1: run records, data-quality tables (docs/contracts.md section 4) and the experience bands (section 2).

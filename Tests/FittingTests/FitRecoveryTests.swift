@@ -150,13 +150,14 @@ struct FitRecoveryTests {
     ).single()
     #expect(try row.decode(Double.self, at: 0) >= 0.8)
     #expect(try row.decode(Double.self, at: 1) <= 1.5)
-    // Under the model's own demand no category earns less than at flat prices; a category whose elasticity
-    // lies above -1 across its interval (the policy's margin, 1.645 standard errors) sits at the ceiling.
+    // Under the model's own demand no category earns less than at flat prices (exploration's cost
+    // included); a category whose elasticity lies above -1 across its interval (the policy's margin, 1.645
+    // standard errors) sits at the ceiling, but for exploration's moves.
     let categories = try connection.query(
       """
       SELECT category, sum((factors->>'expected_gmv')::float8), sum((factors->>'gmv_at_list')::float8),
              max((factors->>'elasticity')::float8 - 1.645 * (factors->>'elasticity_se')::float8),
-             avg((multiplier = 1.5)::int)::float8
+             avg((abs(multiplier / coalesce((factors->>'exploration')::float8, 1) - 1.5) < 1e-3)::int)::float8
       FROM pricing.candidate_multipliers JOIN pricing.candidate_factors USING (run_id, category, city, experience_band, valid_on)
       WHERE run_id = \(fixture.outcome.runID) AND factors->>'list_price' IS NOT NULL
         AND (factors->>'band_capacity')::float8 > 0
@@ -170,11 +171,26 @@ struct FitRecoveryTests {
       #expect(try category.decode(Double.self, at: 1) >= category.decode(Double.self, at: 2) * (1 - 1e-9), "\(name)")
       if try category.decode(Double.self, at: 3) > -1 {
         inelastic += 1
-        #expect(try category.decode(Double.self, at: 4) > 0.9, "\(name) is inelastic but not at the ceiling")
+        let atCeiling = try category.decode(Double.self, at: 4)
+        #expect(atCeiling > 0.9, "\(name) is inelastic but not at the ceiling: \(atCeiling)")
       }
     }
     #expect(inelastic >= 2)
     #expect(try row.decode(Int.self, at: 3) == 3)
+    // Exploration (on by default) moved some cells, within its budget, and logged every priced cell.
+    let exploration = try connection.query(
+      """
+      SELECT (metrics->'exploration'->>'explored_cells')::int,
+             (SELECT max((c->>'cost_share')::float8) FROM jsonb_array_elements(metrics->'exploration'->'costs') c),
+             (SELECT count(*) FROM pricing.exploration_cells e WHERE e.run_id = r.run_id),
+             (SELECT count(*) FROM pricing.exploration_cells e WHERE e.run_id = r.run_id AND e.log_factor <> 0)
+      FROM pricing.model_runs r WHERE run_id = \(fixture.outcome.runID)
+      """
+    ).single()
+    #expect(try exploration.decode(Int.self, at: 0) > 0)
+    #expect(try exploration.decode(Double.self, at: 1) <= 0.01 + 1e-9)
+    #expect(try exploration.decode(Int.self, at: 2) == 170 * 28)
+    #expect(try exploration.decode(Int.self, at: 3) == exploration.decode(Int.self, at: 0))
     // Every active category x city x band x day of the horizon is priced.
     #expect(
       try connection.query(

@@ -63,6 +63,7 @@ struct DemandPolicyTests {
     let model = try DemandModel.fit(syntheticCells(), features: syntheticFeatures)
     var config = PolicyConfig()
     config.smoothing_days = 1
+    config.explore = .off  // the rule itself; exploration moves cells at random on purpose
     let candidates = MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: config)
     #expect(candidates.count == 14 * 2 * 2)
     #expect(candidates.allSatisfy { $0.multiplier >= 0.8 && $0.multiplier <= 1.5 })
@@ -87,12 +88,13 @@ struct DemandPolicyTests {
     config.objective = .utilisation
     for candidate in MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: config) {
       let f = candidate.factors
-      let product = f.base * f.city * f.season * f.weekday * f.experience * f.band * f.smoothing * f.clamp
+      let product =
+        f.base * f.city * f.season * f.weekday * f.experience * f.band * f.smoothing * f.clamp * (f.exploration ?? 1)
       #expect(abs(product - candidate.multiplier) < 1e-9)
     }
     for candidate in MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: PolicyConfig()) {
       let f = candidate.factors
-      let product = try #require(f.optimum) * (f.shrink ?? .nan) * f.smoothing * f.clamp
+      let product = try #require(f.optimum) * (f.shrink ?? .nan) * f.smoothing * f.clamp * (f.exploration ?? 1)
       #expect(abs(product - candidate.multiplier) < 1e-9)
     }
   }
@@ -171,7 +173,9 @@ struct DemandPolicyTests {
   func flatCategory() throws {
     let cells = syntheticCells(elasticity: ["cleaning": -1.5, "moving": 0], season: ["cleaning": 0.3, "moving": 0])
     let model = try DemandModel.fit(cells, features: syntheticFeatures)
-    let candidates = MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: PolicyConfig())
+    var config = PolicyConfig()
+    config.explore = .off  // exploration would move some of its cells on purpose
+    let candidates = MultiplierPolicy.candidates(model: model, cells: futureCells(), bands: bands, config: config)
     let moving = candidates.filter { $0.category == "moving" }
     #expect(!moving.isEmpty)
     #expect(moving.allSatisfy { $0.multiplier == 1 }, "\(moving.map(\.multiplier))")

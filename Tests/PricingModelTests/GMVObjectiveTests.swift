@@ -94,6 +94,7 @@ struct GMVObjectiveTests {
     var config = PolicyConfig()
     config.objective = .utilisation
     config.smoothing_days = 1
+    config.explore = .off  // the rule itself, without exploration's random moves
     let cells = futureCells()
     let candidates = MultiplierPolicy.candidates(model: model, cells: cells, bands: bands, config: config)
     for candidate in candidates {

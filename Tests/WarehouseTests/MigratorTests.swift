@@ -18,7 +18,7 @@ struct MigratorTests {
     #expect(
       tables
         == "booking_facts,booking_service_days,candidate_factors,candidate_multipliers,candidate_overrides,cities,current_multipliers,"
-        + "current_version,customer_first_bookings,demand_cells,expected_outcomes,experience_bands,"
+        + "current_version,customer_first_bookings,demand_cells,expected_outcomes,experience_bands,exploration_cells,"
         + "feedback_facts,ingest_watermarks,model_runs,payment_facts,price_overrides,price_versions,providers,publish_events,"
         + "published_multipliers,quarantine,quote_facts,rating_days,reconciliation_exceptions,run_steps,runs,schema_migrations,"
         + "services,users")

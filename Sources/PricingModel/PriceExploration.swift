@@ -1,0 +1,171 @@
+import Foundation
+
+/// Budgeted price exploration (`ExplorationConfig`): moves the multipliers of a random share of the
+/// category x city x day cells by a random factor, one factor per cell and day for all its bands (one price
+/// for every customer of a band), inside each band's bounds and daily-change limit, within a budget on the
+/// expected GMV it costs under the fitted model.
+///
+/// The draw of a cell and day depends on the seed, the category, the city and the date alone: every run
+/// draws the same factor for it (a day is priced by the same experiment whichever night's table serves it).
+/// A draw that would leave a band's allowed range is reflected (the move's sign flips), then clamped. The
+/// budget scales every log factor by one k in (0, 1] until the cost is at most `maxCost` of the expected
+/// GMV in every currency. Overridden cells and cells without capacity are never explored.
+public enum PriceExploration {
+  /// What a run's exploration did (stored with the run's metrics and shown by `model show`).
+  public struct Summary: Sendable, Equatable, Codable {
+    public var share: Double
+    public var max_perturbation: Double
+    public var max_cost: Double
+    public var seed: UInt64
+    /// How the factor is drawn.
+    public var distribution: String
+    /// Cells (category x city x day) priced, and explored (a factor other than 1).
+    public var cells: Int
+    public var explored_cells: Int
+    /// The common scale of the log factors the budget imposed (1: the budget did not bind).
+    public var scale: Double
+    /// Expected GMV of the table and the exploration's expected cost, per currency (the worst share first).
+    public var costs: [Cost]
+    /// Mean absolute relative change exploration makes to a multiplier (over all priced candidates).
+    public var mean_absolute_change: Double
+
+    public struct Cost: Sendable, Equatable, Codable {
+      public var currency: String
+      public var expected_gmv: Double
+      public var expected_cost: Double
+      public var cost_share: Double
+    }
+
+    /// The largest cost share over the currencies.
+    public var worstCostShare: Double { costs.map(\.cost_share).max() ?? 0 }
+  }
+
+  /// One cell's draw: whether it is explored and its log factor before the ranges and the budget.
+  public static func draw(seed: UInt64, category: String, city: String, date: CalendarDay, config: ExplorationConfig)
+    -> Double
+  {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
+    for byte in "\(category)\u{1F}\(city)\u{1F}\(date.daysSinceEpoch)".utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x0000_0100_0000_01B3
+    }
+    func next() -> Double {
+      hash &+= 0x9E37_79B9_7F4A_7C15
+      var z = hash
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
+    }
+    guard next() < config.share else { return 0 }
+    let width = log(1 + config.max_perturbation)
+    return (2 * next() - 1) * width
+  }
+
+  /// The candidates with exploration applied (factor `exploration` set on every candidate of an explored
+  /// cell), and the summary; `ranges[key]` is each candidate's allowed range (bounds and daily limit).
+  static func apply(
+    _ candidates: [CandidateMultiplier], config: ExplorationConfig, ranges: (CandidateMultiplier) -> ClosedRange<Double>
+  ) -> (candidates: [CandidateMultiplier], summary: Summary) {
+    // Cells: the candidates of each category x city x day.
+    var cellOrder: [String] = []
+    var cells: [String: [Int]] = [:]
+    for (index, candidate) in candidates.enumerated() {
+      let key = "\(candidate.category)|\(candidate.city)|\(candidate.date)"
+      if cells[key] == nil { cellOrder.append(key) }
+      cells[key, default: []].append(index)
+    }
+    // The feasible log factor of each cell: the intersection of its bands' ranges around their multipliers.
+    var planned: [(indices: [Int], logFactor: Double)] = []
+    for key in cellOrder {
+      let indices = cells[key]!
+      let first = candidates[indices[0]]
+      let eligible = indices.allSatisfy {
+        candidates[$0].factors.overrides == nil && candidates[$0].factors.capacity > 0
+          && candidates[$0].multiplier > 0
+      }
+      guard eligible, config.isOn else { continue }
+      let raw = draw(seed: config.seed, category: first.category, city: first.city, date: first.date, config: config)
+      guard raw != 0 else { continue }
+      var low = -Double.infinity
+      var high = Double.infinity
+      for index in indices {
+        let range = ranges(candidates[index])
+        let m = candidates[index].multiplier
+        low = max(low, log(range.lowerBound / m))
+        high = min(high, log(range.upperBound / m))
+      }
+      guard low <= 0, high >= 0, high - low > 1e-6 else { continue }
+      var factor = raw
+      if factor > high || factor < low { factor = -factor }
+      factor = min(max(factor, low), high)
+      planned.append((indices, factor))
+    }
+    // The budget: expected GMV cost per currency under the model, at a common scale of the log factors.
+    func costs(scale: Double) -> [Summary.Cost] {
+      var gmv: [String: Double] = [:]
+      var cost: [String: Double] = [:]
+      for candidate in candidates {
+        guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
+        gmv[currency, default: 0] += price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
+      }
+      for cell in planned {
+        for index in cell.indices {
+          let candidate = candidates[index]
+          guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
+          let moved = candidate.multiplier * exp(scale * cell.logFactor)
+          let before = price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
+          let after = price * moved * servedAt(candidate, moved)
+          cost[currency, default: 0] += before - after
+        }
+      }
+      return gmv.keys.sorted().map { currency in
+        let total = gmv[currency] ?? 0
+        let spent = cost[currency] ?? 0
+        return Summary.Cost(
+          currency: currency, expected_gmv: total, expected_cost: spent, cost_share: total > 0 ? spent / total : 0)
+      }.sorted { $0.cost_share > $1.cost_share }
+    }
+    var scale = 1.0
+    var spent = costs(scale: scale)
+    for _ in 0..<20 {
+      let worst = spent.first?.cost_share ?? 0
+      guard worst > config.max_cost else { break }
+      // The cost is about quadratic in the scale near an optimum and linear at a bound: step by the root,
+      // then tighten.
+      scale *= max(0.05, min(0.9, (config.max_cost / worst).squareRoot()))
+      spent = costs(scale: scale)
+    }
+    if (spent.first?.cost_share ?? 0) > config.max_cost {
+      scale = 0
+      spent = costs(scale: 0)
+    }
+    var result = candidates
+    var explored = 0
+    var change = 0.0
+    for cell in planned {
+      let factor = exp(scale * cell.logFactor)
+      let rounded = (factor * 10_000).rounded() / 10_000
+      guard rounded != 1 else { continue }
+      explored += 1
+      for index in cell.indices {
+        let range = ranges(result[index])
+        let moved = min(max((result[index].multiplier * factor * 10_000).rounded() / 10_000, range.lowerBound), range.upperBound)
+        change += abs(moved / result[index].multiplier - 1)
+        result[index].factors.exploration = moved / result[index].multiplier
+        result[index].multiplier = moved
+      }
+    }
+    let summary = Summary(
+      share: config.share, max_perturbation: config.max_perturbation, max_cost: config.max_cost, seed: config.seed,
+      distribution: String(format: "log-uniform on [-log(%.4g), log(%.4g)] for a share %.4g of cells", 1 + config.max_perturbation, 1 + config.max_perturbation, config.share),
+      cells: cellOrder.count, explored_cells: explored, scale: scale, costs: spent,
+      mean_absolute_change: candidates.isEmpty ? 0 : change / Double(candidates.count))
+    return (result, summary)
+  }
+
+  private static func servedAt(_ candidate: CandidateMultiplier, _ multiplier: Double) -> Double {
+    MultiplierPolicy.served(
+      demand: candidate.factors.band_demand ?? 0, capacity: candidate.factors.band_capacity ?? 0,
+      elasticity: candidate.factors.elasticity, multiplier: multiplier)
+  }
+}
