@@ -74,7 +74,7 @@ let package = Package(
     .target(
       name: "Pipeline",
       dependencies: [
-        "Postgres", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Publish", "Reports",
+        "Postgres", "CSV", "Warehouse", "Marketplace", "Ingest", "PricingModel", "Fitting", "Publish", "Reports",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),

@@ -19,25 +19,9 @@ enum CellsFile {
     path: String, cells: [DemandCell], holdoutStart: CalendarDay, holdout: [DemandCell], predicted: [Double],
     distributions: [PredictiveDistribution], baseline: [Double], lastYear: [Double]?
   ) throws {
-    try checkDestination(path)
-    let folder = (path as NSString).deletingLastPathComponent
-    let temporary = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).\(getpid()).tmp"
-    guard FileManager.default.createFile(atPath: temporary, contents: nil),
-      let handle = FileHandle(forWritingAtPath: temporary)
-    else { throw FitError(code: .cannotWrite, message: "cannot write \(path): cannot create \(temporary)") }
-    do {
+    try OutputFile.replace(path) { handle in
       try writeRows(handle, cells: cells, holdoutStart: holdoutStart, holdout: holdout, predicted: predicted,
                     distributions: distributions, baseline: baseline, lastYear: lastYear)
-      try handle.synchronize()
-      try handle.close()
-      guard rename(temporary, path) == 0 else {
-        throw FitError(code: .cannotWrite, message: "cannot write \(path): \(String(cString: strerror(errno)))")
-      }
-    } catch {
-      try? handle.close()
-      unlink(temporary)
-      if let error = error as? FitError { throw error }
-      throw FitError(code: .cannotWrite, message: "cannot write \(path): \(error.localizedDescription)")
     }
   }
 

@@ -21,4 +21,28 @@ public enum OutputFile {
     }
     guard access(directory, W_OK) == 0 else { throw refuse("the folder \(directory) is not writable") }
   }
+
+  /// Writes `path` whole or not at all: `body` writes a temporary file beside it, renamed over it at the end
+  /// (a failure or an interruption leaves the previous file as it was). `FitError.cannotWrite` otherwise.
+  public static func replace(_ path: String, _ body: (FileHandle) throws -> Void) throws {
+    try checkDestination(path)
+    let folder = (path as NSString).deletingLastPathComponent
+    let temporary = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).\(getpid()).tmp"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil),
+      let handle = FileHandle(forWritingAtPath: temporary)
+    else { throw FitError(code: .cannotWrite, message: "cannot write \(path): cannot create \(temporary)") }
+    do {
+      try body(handle)
+      try handle.synchronize()
+      try handle.close()
+      guard rename(temporary, path) == 0 else {
+        throw FitError(code: .cannotWrite, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+      }
+    } catch {
+      try? handle.close()
+      unlink(temporary)
+      if let error = error as? FitError { throw error }
+      throw FitError(code: .cannotWrite, message: "cannot write \(path): \(error.localizedDescription)")
+    }
+  }
 }

@@ -27,6 +27,9 @@ public struct MarketShape: Sendable, Equatable {
   /// Day-to-day demand noise: lambda is multiplied by a log-normal factor of this log standard deviation
   /// (mean 1), so counts are overdispersed like real ones (0: Poisson).
   public var dailyNoise: Double
+  /// Every booking of the history was made at list price (no randomised daily multipliers): nothing in the
+  /// history identifies the elasticities, as on a marketplace that never varied its prices.
+  public var listPriceHistory = false
 
   public static let classic = MarketShape(
     name: "classic", categoryWeekday: false, events: false, trendPerYear: 0, capacityBound: false, baseShift: 0,
@@ -47,7 +50,13 @@ public struct MarketShape: Sendable, Equatable {
     name: "capacity", categoryWeekday: true, events: true, trendPerYear: 0.12, capacityBound: true, baseShift: 0.3,
     southernWeight: 1, dailyNoise: 0.15)
 
-  public static let presets: [MarketShape] = [.classic, .seasonal, .southern, .capacity]
+  /// `seasonal` whose history is at list prices only: the elasticities must be learned from the pipeline's
+  /// own prices (`pricing simulate`, docs/model.md "Learning while pricing").
+  public static let listPrice = MarketShape(
+    name: "list-price", categoryWeekday: true, events: true, trendPerYear: 0.10, capacityBound: false, baseShift: 0,
+    southernWeight: 1, dailyNoise: 0.15, listPriceHistory: true)
+
+  public static let presets: [MarketShape] = [.classic, .seasonal, .southern, .capacity, .listPrice]
 
   public static func preset(named name: String) -> MarketShape? { presets.first { $0.name == name } }
 }

@@ -63,8 +63,9 @@ public final class MarketplaceGenerator {
         : MarketplaceCatalog.weekdayEffects
     }
     if spec.shape.events {
+      // A year past the last slot: `pricing simulate` draws demand for days after the snapshot's horizon.
       eventEffects = MarketEvents.dailyEffects(
-        windows: plantedEvents, categories: categories.map(\.name), first: firstDay, last: lastDay)
+        windows: plantedEvents, categories: categories.map(\.name), first: firstDay, last: lastDay + Self.daysPastHorizon)
     }
     calibrateProviders()
   }
@@ -85,11 +86,14 @@ public final class MarketplaceGenerator {
     if spec.shape.trendPerYear != 0 {
       effect += spec.shape.trendPerYear * Double(day - spec.today.daysSinceEpoch) / 365.25
     }
-    if let table = eventEffects[cities[city].country], day >= firstDay, day <= lastDay {
+    if let table = eventEffects[cities[city].country], day >= firstDay, day - firstDay < table[category].count {
       effect += table[category][day - firstDay]
     }
     return effect
   }
+
+  /// Days after the last slot for which the true demand is defined (`trueBandCells`, `pricing simulate`).
+  public static let daysPastHorizon = 400
 
   var dayCount: Int { lastDay - firstDay + 1 }
   var cellCount: Int { categories.count * cities.count }
@@ -105,7 +109,7 @@ public final class MarketplaceGenerator {
         preset: spec.shape.name, category_weekday: spec.shape.categoryWeekday, events: spec.shape.events,
         trend_per_year: spec.shape.trendPerYear, capacity_bound: spec.shape.capacityBound,
         base_shift: spec.shape.baseShift, southern_weight: spec.shape.southernWeight,
-        daily_noise: spec.shape.dailyNoise,
+        daily_noise: spec.shape.dailyNoise, list_price_history: spec.shape.listPriceHistory,
         category_weekday_effects: spec.shape.categoryWeekday
           ? Dictionary(uniqueKeysWithValues: zip(categories.map(\.name), weekdayByCategory)) : nil,
         event_effects: spec.shape.events
@@ -143,6 +147,10 @@ public final class MarketplaceGenerator {
   // MARK: - Set-up
 
   private func drawMultipliers() {
+    guard !spec.shape.listPriceHistory else {
+      logMultipliers = [Double](repeating: 0, count: cellCount * dayCount)
+      return
+    }
     var random = RandomSource.derived(seed: spec.seed, 2)
     let low = Foundation.log(MarketplaceCatalog.multiplierRange.lowerBound)
     let high = Foundation.log(MarketplaceCatalog.multiplierRange.upperBound)

@@ -16,6 +16,10 @@ public struct MarketplaceSeeder {
   /// The comment on every table the seeder creates; only such tables are replaced when they hold rows.
   public static let tableComment = "synthetic data written by pricing seed"
 
+  /// The tables beside the source contract's that a seed (`SyntheticMarketRecord`) and a simulation
+  /// (`pricing simulate`) keep in the source schema.
+  public static let simulationTables = ["simulation_days", SyntheticMarketRecord.table]
+
   public init(schema: SQLIdentifier, logger: Logger) {
     self.schema = schema
     self.logger = logger
@@ -44,6 +48,16 @@ public struct MarketplaceSeeder {
     for table in SourceTable.allCases {
       try connection.execute("ANALYZE \(schema.qualifying(table.rawValue).quoted)")
     }
+    // What was generated, for `pricing simulate` (and to tell this source from a real one).
+    let last = try connection.query(
+      SQLQuery(
+        unsafeSQL:
+          "SELECT (SELECT coalesce(max(booking_id), 0) FROM \(schema.qualifying("bookings").quoted)), (SELECT coalesce(max(payment_id), 0) FROM \(schema.qualifying("payments").quoted))"
+      )
+    ).single()
+    try SyntheticMarketRecord(
+      spec: spec, lastBookingID: try last.decode(Int64.self, at: 0), lastPaymentID: try last.decode(Int64.self, at: 1)
+    ).write(connection, schema: schema)
     logger.info("seed: done", metadata: ["rows": "\(generator.summary.rows)"])
     return generator
   }
@@ -76,6 +90,10 @@ public struct MarketplaceSeeder {
     try connection.transaction { connection in
       for table in SourceTable.allCases.reversed() {
         try connection.execute("DROP TABLE IF EXISTS \(schema.qualifying(table.rawValue).quoted)")
+      }
+      // The record of an earlier seed and the days a simulation appended to it go with its tables.
+      for table in Self.simulationTables {
+        try connection.execute("DROP TABLE IF EXISTS \(schema.qualifying(table).quoted)")
       }
       try connection.execute("SET LOCAL search_path TO \(schema.quoted)")
       try connection.execute(SourceSchema.sql)

@@ -49,6 +49,8 @@ public struct MarketplaceTruth: Codable, Sendable, Equatable {
     public var base_shift: Double
     public var southern_weight: Double
     public var daily_noise: Double
+    /// The history's bookings were all at list price (nil in truths written before the preset existed).
+    public var list_price_history: Bool?
     /// Per category, its weekday effects Monday first (with `category_weekday`; else `weekday_effects`).
     public var category_weekday_effects: [String: [Double]]?
     /// Per event and category, the log effect in the window and in its lead-in (with `events`).

@@ -11,6 +11,9 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
     case output
     /// A step's result was refused: the model failed validation, or a guardrail refused the prices.
     case rejected
+    /// `pricing simulate` was pointed at a source it did not seed, or at a warehouse it cannot start from
+    /// (exit 65).
+    case notSimulatable
   }
 
   public var code: Code

@@ -36,6 +36,8 @@ public struct PipelineRunner {
   /// guardrail). Nil: the database server's date in UTC. A replay sets it to `today`.
   public var servingDay: LocalDate?
   public var actor: String
+  /// The steps to run (all by default; `pricing simulate` runs ingest alone on days it does not refit).
+  public var steps = Set(PipelineStep.allCases)
   /// Injected in tests to observe or shorten waits.
   public var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
@@ -104,7 +106,7 @@ public struct PipelineRunner {
     var failure: PipelineStepResult?
     var fitRunID: Int64?
     var reportPath: String?
-    for step in PipelineStep.allCases {
+    for step in PipelineStep.allCases where steps.contains(step) {
       if step == .report && config.reportDirectory.isEmpty { continue }
       if let failure, !step.runsAfterFailure {
         let reason = "skipped: step \(failure.step) \(failure.status)"

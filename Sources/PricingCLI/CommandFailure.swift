@@ -82,6 +82,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
         case .output: .cannotCreate
         case .configuration: .configuration
         case .rejected: .rejected
+        case .notSimulatable: .dataError
         }
       return CommandFailure(status: status, message: error.description)
     case let error as ReportError:

@@ -10,7 +10,7 @@ public struct PricingCommand: ParsableCommand {
     subcommands: [
       MigrateCommand.self, SeedCommand.self, IngestCommand.self, FitCommand.self, ModelCommand.self,
       ExplainCommand.self, ImpactCommand.self, OverrideCommand.self, PublishCommand.self, RollbackCommand.self, StatusCommand.self, ReportCommand.self,
-      RunCommand.self, RegressCommand.self, ConfigCommand.self, EvaluateCommand.self,
+      RunCommand.self, RegressCommand.self, ConfigCommand.self, EvaluateCommand.self, SimulateCommand.self,
     ]
   )
 

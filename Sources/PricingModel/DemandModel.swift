@@ -78,12 +78,16 @@ public struct Elasticity: Sendable, Equatable, Codable {
   /// The standard error at which an elasticity is within 0.15 of the truth with 95% confidence.
   public static let targetStdError = 0.15 / 1.959964
 
+  /// The largest number of days `daysNeeded` reports (ten years): more says only that exploration this thin
+  /// will not get there.
+  public static let maxDaysNeeded = 3_650
+
   /// Explored days still needed to bring `stdError` (from `exploredDays` days) to `targetStdError`, as
   /// the variance falls with the days explored; 0 when it is there, nil when nothing was explored.
   public static func daysNeeded(stdError: Double, exploredDays: Int) -> Int? {
     guard exploredDays > 0, stdError.isFinite, stdError > 0 else { return nil }
     let ratio = stdError / targetStdError
-    return max(0, Int((Double(exploredDays) * (ratio * ratio - 1)).rounded(.up)))
+    return max(0, Int(min(Double(maxDaysNeeded), (Double(exploredDays) * (ratio * ratio - 1)).rounded(.up))))
   }
 }
 

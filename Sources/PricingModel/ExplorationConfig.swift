@@ -8,9 +8,9 @@
 /// and scaled down until its expected GMV cost is at most `maxCost` of the table's expected GMV.
 public struct ExplorationConfig: Sendable, Equatable, Codable {
   /// Share of the cells explored, in [0, 1] (0: off).
-  public var share: Double = 0.25
+  public var share: Double = 0.3
   /// Largest relative move, in [0, 1) and at most the bounds' width (max - min multiplier).
-  public var max_perturbation: Double = 0.15
+  public var max_perturbation: Double = 0.2
   /// Largest expected GMV cost, as a share of the table's expected GMV, in [0, 1].
   public var max_cost: Double = 0.01
   /// Seed of the draws (stored with each run).
