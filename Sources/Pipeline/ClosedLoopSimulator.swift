@@ -196,11 +196,28 @@ public struct ClosedLoopSimulator {
       table["\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(day)"] =
         try row.decode(Double.self, at: 3)
     }
-    let evaluation = MarketValue.evaluate(
-      generator.trueBandCells(from: day, through: day, bands: bands), table: table, bounds: bounds)
-    let value = evaluation.lines.filter { $0.category == nil }.map {
+    // The same table without its exploration: what exploring cost under the true demand.
+    var unexplored = table
+    if let run = try serving?.decode(Int64.self, at: 1) {
+      for row in try warehouse.query(
+        """
+        SELECT category, city, experience_band, (factors->>'exploration')::float8 FROM \(schema.table("candidate_factors"))
+        WHERE run_id = \(run) AND valid_on = \(day) AND factors->>'exploration' IS NOT NULL
+        """
+      ).rows {
+        let key =
+          "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(day)"
+        if let multiplier = unexplored[key] { unexplored[key] = multiplier / (try row.decode(Double.self, at: 3)) }
+      }
+    }
+    let cells = generator.trueBandCells(from: day, through: day, bands: bands)
+    let evaluation = MarketValue.evaluate(cells, table: table, bounds: bounds)
+    let withoutExploration = MarketValue.evaluate(cells, table: unexplored, bounds: bounds).lines
+    let value = evaluation.lines.filter { $0.category == nil }.map { line in
       SimulatedDayLog.Value(
-        currency: $0.currency, gmv: $0.gmv, gmv_flat: $0.gmv_flat, gmv_oracle: $0.gmv_oracle, capture: $0.capture)
+        currency: line.currency, gmv: line.gmv, gmv_flat: line.gmv_flat, gmv_oracle: line.gmv_oracle,
+        capture: line.capture,
+        gmv_unexplored: withoutExploration.first { $0.category == nil && $0.currency == line.currency }?.gmv ?? line.gmv)
     }
     return SimulatedDayLog(
       day: day.description, refit: refitting, run_id: outcome.runID, run_status: rejected ? "rejected" : "succeeded",

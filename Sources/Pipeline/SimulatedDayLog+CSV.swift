@@ -3,7 +3,7 @@ import Foundation
 
 extension SimulatedDayLog {
   /// The days as one CSV: a row per day; per currency its charged GMV and the serving table's expected,
-  /// flat and oracle GMV and capture; per category the elasticity priced with, its standard error (empty
+  /// flat and oracle GMV, capture and expected GMV without exploration; per category the elasticity priced with, its standard error (empty
   /// for the prior) and the truth.
   public static func csv(_ days: [SimulatedDayLog]) -> String {
     let currencies = Set(days.flatMap { $0.value.map(\.currency) + $0.gmv.keys }).sorted()
@@ -15,7 +15,10 @@ extension SimulatedDayLog {
       "explored_cells", "exploration_cost_share", "seconds",
     ]
     for currency in currencies {
-      header += ["gmv.\(currency)", "expected_gmv.\(currency)", "flat_gmv.\(currency)", "oracle_gmv.\(currency)", "capture.\(currency)"]
+      header += [
+        "gmv.\(currency)", "expected_gmv.\(currency)", "flat_gmv.\(currency)", "oracle_gmv.\(currency)",
+        "capture.\(currency)", "unexplored_gmv.\(currency)",
+      ]
     }
     for category in categories {
       header += ["elasticity.\(category)", "se.\(category)", "source.\(category)", "truth.\(category)"]
@@ -31,7 +34,7 @@ extension SimulatedDayLog {
         let value = day.value.first { $0.currency == currency }
         row += [
           number(day.gmv[currency] ?? 0), number(value?.gmv), number(value?.gmv_flat), number(value?.gmv_oracle),
-          number(value?.capture),
+          number(value?.capture), number(value?.gmv_unexplored),
         ]
       }
       for category in categories {

@@ -22,6 +22,9 @@ public struct SimulatedDayLog: Sendable, Codable, Equatable {
     public var gmv_flat: Double
     public var gmv_oracle: Double
     public var capture: Double?
+    /// The same table without its exploration factors: what exploration cost under the true demand is
+    /// gmv_unexplored - gmv.
+    public var gmv_unexplored: Double
   }
 
   /// The simulated day (YYYY-MM-DD): the nightly run priced from it, the market booked during it.

@@ -4,13 +4,14 @@
 /// factor, the same for every band and every customer of the cell, so that the demand model can measure
 /// how demand answers price on the pipeline's own prices. The factor's log is uniform on
 /// [-log(1 + maxPerturbation), log(1 + maxPerturbation)], drawn from `seed` and the cell alone (the same
-/// cell and day get the same draw in every run), then kept inside the bounds and the daily-change limit,
-/// and scaled down until its expected GMV cost is at most `maxCost` of the table's expected GMV.
+/// cell and day get the same draw in every run), scaled by how uncertain the category's elasticity still is
+/// (`PriceExploration.uncertaintyScale`), kept inside the bounds and the daily-change limit, and scaled down
+/// until its expected GMV cost is at most `maxCost` of the table's expected GMV.
 public struct ExplorationConfig: Sendable, Equatable, Codable {
   /// Share of the cells explored, in [0, 1] (0: off).
-  public var share: Double = 0.3
+  public var share: Double = 0.5
   /// Largest relative move, in [0, 1) and at most the bounds' width (max - min multiplier).
-  public var max_perturbation: Double = 0.2
+  public var max_perturbation: Double = 0.3
   /// Largest expected GMV cost, as a share of the table's expected GMV, in [0, 1].
   public var max_cost: Double = 0.01
   /// Seed of the draws (stored with each run).

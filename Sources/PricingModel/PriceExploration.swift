@@ -9,7 +9,8 @@ import Foundation
 /// draws the same factor for it (a day is priced by the same experiment whichever night's table serves it).
 /// A draw that would leave a band's allowed range is reflected (the move's sign flips), then clamped. The
 /// budget scales every log factor by one k in (0, 1] until the cost is at most `maxCost` of the expected
-/// GMV in every currency. Overridden cells and cells without capacity are never explored.
+/// GMV in every currency. Overridden cells and cells without capacity are never explored. A category whose
+/// elasticity is already known to within `Elasticity.targetStdError` moves less (`uncertaintyScale`).
 public enum PriceExploration {
   /// What a run's exploration did (stored with the run's metrics and shown by `model show`).
   public struct Summary: Sendable, Equatable, Codable {
@@ -84,7 +85,9 @@ public enum PriceExploration {
           && candidates[$0].multiplier > 0
       }
       guard eligible, config.isOn else { continue }
-      let raw = draw(seed: config.seed, category: first.category, city: first.city, date: first.date, config: config)
+      let raw =
+        draw(seed: config.seed, category: first.category, city: first.city, date: first.date, config: config)
+        * uncertaintyScale(first.factors.elasticity_se)
       guard raw != 0 else { continue }
       var low = -Double.infinity
       var high = Double.infinity
@@ -162,6 +165,18 @@ public enum PriceExploration {
       mean_absolute_change: candidates.isEmpty ? 0 : change / Double(candidates.count))
     return (result, summary)
   }
+
+  /// The share of `max_perturbation` a category's moves use: all of it while its elasticity is the prior or
+  /// its standard error is above `Elasticity.targetStdError`, shrinking with the standard error below it,
+  /// to `learnedScale` at a quarter of it: a category explores while it is uncertain and keeps a little
+  /// exploration once learned (to follow a change).
+  public static func uncertaintyScale(_ standardError: Double?) -> Double {
+    guard let standardError, standardError.isFinite else { return 1 }
+    return min(1, max(learnedScale, standardError / Elasticity.targetStdError))
+  }
+
+  /// The smallest share of `max_perturbation` a learned category explores with.
+  public static let learnedScale = 0.25
 
   private static func servedAt(_ candidate: CandidateMultiplier, _ multiplier: Double) -> Double {
     MultiplierPolicy.served(

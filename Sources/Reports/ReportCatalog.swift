@@ -1,13 +1,13 @@
 /// Every table and section of the report, in the order of the HTML. The SQL lives in
-/// `ReportCatalog+Marketplace.swift`, `+DataQuality.swift` and `+Pricing.swift`; docs/reports.md lists
+/// `ReportCatalog+Marketplace.swift`, `+DataQuality.swift`, `+Pricing.swift` and `+Learning.swift`; docs/reports.md lists
 /// each table's columns and definitions.
 public enum ReportCatalog {
   public static var tables: [ReportTableSpec] {
-    summaryTables + marketplaceTables + dataQualityTables + pricingTables + runTables
+    summaryTables + marketplaceTables + dataQualityTables + pricingTables + learningTables + runTables
   }
 
   public static var sections: [ReportSectionSpec] {
-    marketplaceSections + dataQualitySections + pricingSections + runSections
+    marketplaceSections + dataQualitySections + pricingSections + learningSections + runSections
   }
 
   /// Temporary work tables several tables read, created first in the report's transaction.

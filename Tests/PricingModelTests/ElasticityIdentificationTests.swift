@@ -92,7 +92,7 @@ struct ElasticityIdentificationTests {
     let days = try #require(elasticity.exploredDays)
     let needed = try #require(elasticity.daysNeeded)
     // Variance falls as 1 / days: days x (se / target)^2 days in all.
-    let expected = Double(days) * pow(dataError / Elasticity.targetStdError, 2) - Double(days)
+    let expected = min(Double(Elasticity.maxDaysNeeded), Double(days) * pow(dataError / Elasticity.targetStdError, 2) - Double(days))
     #expect(abs(Double(needed) - expected) <= 1)
   }
 
@@ -102,6 +102,7 @@ struct ElasticityIdentificationTests {
     #expect(Elasticity.daysNeeded(stdError: 2 * Elasticity.targetStdError, exploredDays: 10) == 30)
     #expect(Elasticity.daysNeeded(stdError: 0.5, exploredDays: 0) == nil)
     #expect(Elasticity.daysNeeded(stdError: .infinity, exploredDays: 5) == nil)
+    #expect(Elasticity.daysNeeded(stdError: 100, exploredDays: 5) == Elasticity.maxDaysNeeded)
   }
 
   @Test("a day priced by the pipeline is predicted with its exploration and the control it was fitted with")

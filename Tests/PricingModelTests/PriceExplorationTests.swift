@@ -154,6 +154,15 @@ struct PriceExplorationTests {
     #expect(text.contains("a randomised move of this cell and day"))
   }
 
+  @Test("a category explores fully while its elasticity is uncertain, and a quarter as much once learned")
+  func uncertaintyScale() {
+    #expect(PriceExploration.uncertaintyScale(nil) == 1)
+    #expect(PriceExploration.uncertaintyScale(.infinity) == 1)
+    #expect(PriceExploration.uncertaintyScale(2 * Elasticity.targetStdError) == 1)
+    #expect(abs(PriceExploration.uncertaintyScale(0.5 * Elasticity.targetStdError) - 0.5) < 1e-12)
+    #expect(PriceExploration.uncertaintyScale(0.01 * Elasticity.targetStdError) == PriceExploration.learnedScale)
+  }
+
   @Test("settings out of range name the setting")
   func settings() {
     var config = ExplorationConfig()
