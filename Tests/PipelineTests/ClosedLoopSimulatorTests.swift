@@ -2,6 +2,7 @@ import Foundation
 import Marketplace
 import Pipeline
 import Postgres
+import Reports
 import TestSupport
 import Testing
 import Warehouse
@@ -99,6 +100,19 @@ struct ClosedLoopSimulatorTests {
       "SELECT count(*) FROM pricing.booking_facts WHERE booking_id > \(try source.query("SELECT last_booking_id FROM synthetic_market").scalar(Int64.self))"
     ).scalar(Int.self)
     #expect(ingested == whole[0].bookings + whole[1].bookings)
+    // The report's Learning section over the loop's runs.
+    let report = try ReportGenerator(schema: try WarehouseSchema(), logger: TestDatabase.quietLogger).generate(
+      warehouse, period: try ReportPeriod(from: SimulationFixture.today, to: SimulationFixture.today.adding(days: 2)))
+    let status = try #require(report.tables["learning_status"])
+    #expect(status.rows.count == 10)
+    #expect(Set(status.texts("status")).isSubset(of: ["prior", "learning", "still learning", "estimated"]))
+    #expect(status.numbers("explored_days").allSatisfy { ($0 ?? -1) >= 0 })
+    let history = try #require(report.tables["elasticity_history"])
+    #expect(history.rows.count == 3 * 10)
+    let budget = try #require(report.tables["exploration_budget"])
+    #expect(!budget.rows.isEmpty)
+    #expect(budget.numbers("cost_share").allSatisfy { ($0 ?? 1) <= 0.01 })
+    #expect(budget.texts("published").allSatisfy { $0 == "true" })
     // The CSV log: a header and a row per day.
     let csv = SimulatedDayLog.csv(whole).split(separator: "\n")
     #expect(csv.count == 4)
