@@ -195,11 +195,12 @@ public struct FitRunner {
         name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
         maxYears: try $0.decode(Double?.self, at: 2))
     }
-    let current = try currentMultipliers(connection)
+    let (current, currentExploration) = try currentMultipliers(connection)
     let overrides = try OverrideStore(schema: schema).inForce(
       connection, from: asOf, through: asOf.adding(days: policy.horizon_days - 1))
     let (candidates, exploration) = MultiplierPolicy.plan(
-      model: model, cells: future, bands: bands, config: policy, current: current, overrides: overrides)
+      model: model, cells: future, bands: bands, config: policy, current: current, currentExploration: currentExploration,
+      overrides: overrides)
     if policy.explore.isOn {
       logger.info(
         "exploration",
@@ -313,18 +314,31 @@ public struct FitRunner {
   }
 
   /// The published multipliers the daily-change limit compares against (none before the first publish).
-  private func currentMultipliers(_ connection: Connection) throws -> [String: Double] {
+  /// The table being served (`category|city|band|date` -> multiplier), and the exploration factor of each of
+  /// its explored cells (the daily-change limit holds the policy's own price against the served one without
+  /// it).
+  private func currentMultipliers(_ connection: Connection) throws -> (multipliers: [String: Double], exploration: [String: Double]) {
     let view = options.schema.table("current_multipliers")
-    guard try connection.query("SELECT to_regclass(\(view.quoted)) IS NOT NULL").scalar(Bool.self) else { return [:] }
-    var result: [String: Double] = [:]
+    guard try connection.query("SELECT to_regclass(\(view.quoted)) IS NOT NULL").scalar(Bool.self) else { return ([:], [:]) }
+    var multipliers: [String: Double] = [:]
+    var exploration: [String: Double] = [:]
     for row in try connection.query(
-      SQLQuery(unsafeSQL: "SELECT category, city, experience_band, valid_on, multiplier::float8 FROM \(view.quoted)")
+      SQLQuery(
+        unsafeSQL: """
+          SELECT c.category, c.city, c.experience_band, c.valid_on, c.multiplier::float8, (f.factors->>'exploration')::float8
+          FROM \(view.quoted) c
+          JOIN \(options.schema.table("current_version").quoted) v ON v.version_id = c.version_id
+          LEFT JOIN \(options.schema.table("candidate_factors").quoted) f
+            ON f.run_id = v.run_id AND f.category = c.category AND f.city = c.city
+           AND f.experience_band = c.experience_band AND f.valid_on = c.valid_on
+          """)
     ).rows {
       let key =
         "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
-      result[key] = try row.decode(Double.self, at: 4)
+      multipliers[key] = try row.decode(Double.self, at: 4)
+      if let factor = try row.decode(Double?.self, at: 5), factor.isFinite, factor > 0 { exploration[key] = factor }
     }
-    return result
+    return (multipliers, exploration)
   }
 
   /// The run whose table is being served (nil before the first publish).

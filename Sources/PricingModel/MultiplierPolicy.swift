@@ -92,9 +92,13 @@ public enum MultiplierPolicy {
 
   /// The candidates, and what the exploration of `config.explore` did to them (`PriceExploration`): it
   /// moves the smoothed, clamped multipliers of the cells it draws, before their expectations are computed.
+  ///
+  /// The daily-change limit holds the policy's own multiplier against the served one without its
+  /// exploration (`current` / `currentExploration`, the served table's factors), and the explored multiplier
+  /// against the served one: a cell and day drawn the same in both tables keep their price.
   public static func plan(
     model: FittedDemandModel, cells: [FutureCell], bands: [ExperienceBand], config: PolicyConfig,
-    current: [String: Double] = [:], overrides: [PriceOverride] = []
+    current: [String: Double] = [:], currentExploration: [String: Double] = [:], overrides: [PriceOverride] = []
   ) -> (candidates: [CandidateMultiplier], exploration: PriceExploration.Summary) {
     var raw: [CandidateMultiplier] = []
     let bounds = allowedRange(previous: nil, config: config)
@@ -183,8 +187,9 @@ public enum MultiplierPolicy {
         raw.append(.init(category: cell.category, city: cell.city, band: band.name, date: cell.date, multiplier: multiplier, factors: factors))
       }
     }
-    let clamped = smoothAndClamp(raw, config: config, current: current, overrides: overrides)
-    let explored = PriceExploration.apply(clamped, config: config.explore) {
+    let policyCurrent = Dictionary(uniqueKeysWithValues: current.map { ($0.key, $0.value / (currentExploration[$0.key] ?? 1)) })
+    let clamped = smoothAndClamp(raw, config: config, current: policyCurrent, overrides: overrides)
+    let explored = PriceExploration.apply(clamped, config: config.explore, bounds: allowedRange(previous: nil, config: config)) {
       allowedRange(previous: current[$0.key], config: config)
     }
     return (explored.candidates.map { withExpectations($0, config: config, current: current) }, explored.summary)

@@ -7,7 +7,9 @@ import Foundation
 ///
 /// The draw of a cell and day depends on the seed, the category, the city and the date alone: every run
 /// draws the same factor for it (a day is priced by the same experiment whichever night's table serves it).
-/// A draw that would leave a band's allowed range is reflected (the move's sign flips), then clamped. The
+/// A draw that would leave a band's allowed range is reflected (the move's sign flips), then clamped; where the
+/// served price is an earlier move, the daily-change limit around it can force a move without a draw (the
+/// policy's own price is held against the served one without its move, so a day keeps its experiment). The
 /// budget scales every log factor by one k in (0, 1] until the cost is at most `maxCost` of the expected
 /// GMV in every currency. Overridden cells and cells without capacity are never explored. A category whose
 /// elasticity is already known to within `Elasticity.targetStdError` moves less (`uncertaintyScale`).
@@ -62,10 +64,12 @@ public enum PriceExploration {
     return (2 * next() - 1) * width
   }
 
-  /// The candidates with exploration applied (factor `exploration` set on every candidate of an explored
-  /// cell), and the summary; `ranges[key]` is each candidate's allowed range (bounds and daily limit).
+  /// The candidates with exploration applied (factor `exploration` set on every candidate it moved), and the
+  /// summary. `bounds` are the policy's bounds, `ranges` each candidate's allowed range (the bounds and the
+  /// daily-change limit around the served multiplier).
   static func apply(
-    _ candidates: [CandidateMultiplier], config: ExplorationConfig, ranges: (CandidateMultiplier) -> ClosedRange<Double>
+    _ candidates: [CandidateMultiplier], config: ExplorationConfig, bounds: ClosedRange<Double>,
+    ranges: (CandidateMultiplier) -> ClosedRange<Double>
   ) -> (candidates: [CandidateMultiplier], summary: Summary) {
     // Cells: the candidates of each category x city x day.
     var cellOrder: [String] = []
@@ -75,33 +79,25 @@ public enum PriceExploration {
       if cells[key] == nil { cellOrder.append(key) }
       cells[key, default: []].append(index)
     }
-    // The feasible log factor of each cell: the intersection of its bands' ranges around their multipliers.
-    var planned: [(indices: [Int], logFactor: Double)] = []
-    for key in cellOrder {
-      let indices = cells[key]!
-      let first = candidates[indices[0]]
-      let eligible = indices.allSatisfy {
-        candidates[$0].factors.overrides == nil && candidates[$0].factors.capacity > 0
-          && candidates[$0].multiplier > 0
+    // Each cell's move: its draw, reflected into (then clamped to) the log range the bounds leave all its
+    // bands around their multipliers (it holds 0: the multipliers are within the bounds).
+    var planned: [(indices: [Int], raw: Double, low: Double, high: Double)] = []
+    for key in cellOrder where config.isOn {
+      let indices = cells[key]!.filter {
+        candidates[$0].factors.overrides == nil && candidates[$0].factors.capacity > 0 && candidates[$0].multiplier > 0
       }
-      guard eligible, config.isOn else { continue }
+      guard let first = indices.first.map({ candidates[$0] }) else { continue }
       let raw =
         draw(seed: config.seed, category: first.category, city: first.city, date: first.date, config: config)
         * uncertaintyScale(first.factors.elasticity_se)
       guard raw != 0 else { continue }
-      var low = -Double.infinity
-      var high = Double.infinity
-      for index in indices {
-        let range = ranges(candidates[index])
-        let m = candidates[index].multiplier
-        low = max(low, log(range.lowerBound / m))
-        high = min(high, log(range.upperBound / m))
-      }
-      guard low <= 0, high >= 0, high - low > 1e-6 else { continue }
-      var factor = raw
-      if factor > high || factor < low { factor = -factor }
-      factor = min(max(factor, low), high)
-      planned.append((indices, factor))
+      let low = min(0, indices.map { log(bounds.lowerBound / candidates[$0].multiplier) }.max()!)
+      let high = max(0, indices.map { log(bounds.upperBound / candidates[$0].multiplier) }.min()!)
+      planned.append((indices, raw > high || raw < low ? -raw : raw, low, high))
+    }
+    /// A planned cell's log factor at a scale of the draws.
+    func logFactor(_ cell: (indices: [Int], raw: Double, low: Double, high: Double), _ scale: Double) -> Double {
+      min(max(scale * cell.raw, cell.low), cell.high)
     }
     // The budget: expected GMV cost per currency under the model, at a common scale of the log factors.
     func costs(scale: Double) -> [Summary.Cost] {
@@ -115,7 +111,7 @@ public enum PriceExploration {
         for index in cell.indices {
           let candidate = candidates[index]
           guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
-          let moved = candidate.multiplier * exp(scale * cell.logFactor)
+          let moved = candidate.multiplier * exp(logFactor(cell, scale))
           let before = price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
           let after = price * moved * servedAt(candidate, moved)
           cost[currency, default: 0] += before - after
@@ -145,19 +141,29 @@ public enum PriceExploration {
     var result = candidates
     var explored = 0
     var change = 0.0
+    // Every candidate at its move, then within its allowed range: the daily-change limit holds the explored
+    // multiplier against the served one (a cell and day drawn the same in both tables keep their price; a
+    // served move this run does not repeat comes back by the limit, and is logged as exploration too).
+    var factors = [Double](repeating: 1, count: candidates.count)
     for cell in planned {
-      let factor = exp(scale * cell.logFactor)
-      let rounded = (factor * 10_000).rounded() / 10_000
-      guard rounded != 1 else { continue }
-      explored += 1
-      for index in cell.indices {
-        let range = ranges(result[index])
-        let moved = min(max((result[index].multiplier * factor * 10_000).rounded() / 10_000, range.lowerBound), range.upperBound)
-        change += abs(moved / result[index].multiplier - 1)
-        result[index].factors.exploration = moved / result[index].multiplier
-        result[index].multiplier = moved
-      }
+      let factor = exp(logFactor(cell, scale))
+      for index in cell.indices { factors[index] = factor }
     }
+    var exploredCells = Set<String>()
+    for index in result.indices {
+      guard result[index].factors.overrides == nil, result[index].factors.capacity > 0, result[index].multiplier > 0 else {
+        continue
+      }
+      let range = ranges(result[index])
+      let moved = min(
+        max((result[index].multiplier * factors[index] * 10_000).rounded() / 10_000, range.lowerBound), range.upperBound)
+      guard moved != result[index].multiplier else { continue }
+      exploredCells.insert("\(result[index].category)|\(result[index].city)|\(result[index].date)")
+      change += abs(moved / result[index].multiplier - 1)
+      result[index].factors.exploration = moved / result[index].multiplier
+      result[index].multiplier = moved
+    }
+    explored = exploredCells.count
     let summary = Summary(
       share: config.share, max_perturbation: config.max_perturbation, max_cost: config.max_cost, seed: config.seed,
       distribution: String(format: "log-uniform on [-log(%.4g), log(%.4g)] for a share %.4g of cells", 1 + config.max_perturbation, 1 + config.max_perturbation, config.share),

@@ -138,7 +138,8 @@ struct PipelineConfigTests {
     let names = PipelineConfig().effectiveSettings.map(\.name)
     #expect(Set(names).count == names.count)
     #expect(Set(PipelineConfig.setters.keys).isSubset(of: Set(names)))
-    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 25)
+    #expect(names.filter { $0.hasPrefix("policy.") || $0.hasPrefix("model.") }.count == 27)
+    #expect(names.filter { $0.hasPrefix("explore.") } == ["explore.share", "explore.max_perturbation", "explore.max_cost", "explore.seed"])
   }
 
   @Test("the holiday calendar is read by the commands that use it; a missing one is named")

@@ -6,7 +6,7 @@ import Testing
 @Suite("Budgeted price exploration (no database)")
 struct PriceExplorationTests {
   /// A fitted model on the shared synthetic cells, and 28 days of both cities to price.
-  func plan(config: PolicyConfig, current: [String: Double] = [:]) throws
+  func plan(config: PolicyConfig, current: [String: Double] = [:], currentExploration: [String: Double] = [:]) throws
     -> (candidates: [CandidateMultiplier], exploration: PriceExploration.Summary)
   {
     let model = try DemandModel.fit(syntheticCells(), features: syntheticFeatures)
@@ -17,7 +17,8 @@ struct PriceExplorationTests {
         BandSupply(band: "senior", capacity: 12, meanExperience: 12, listPrice: 80, currency: "EUR"),
       ]
     }
-    return MultiplierPolicy.plan(model: model, cells: cells, bands: bands, config: config, current: current)
+    return MultiplierPolicy.plan(
+      model: model, cells: cells, bands: bands, config: config, current: current, currentExploration: currentExploration)
   }
 
   func withoutExploration(_ config: PolicyConfig) -> PolicyConfig {
@@ -94,6 +95,22 @@ struct PriceExplorationTests {
     for candidate in explored {
       let previous = published[candidate.key]!
       #expect(abs(candidate.multiplier / previous - 1) <= 0.10 + 1e-4, "\(candidate.key)")
+    }
+  }
+
+  @Test("a table planned again over the one it published keeps its explored prices (the daily limit holds the policy's own price)")
+  func replanConverges() throws {
+    var config = PolicyConfig()
+    config.explore.share = 1
+    config.explore.max_perturbation = 0.3
+    config.explore.max_cost = 1
+    let first = try plan(config: config).candidates
+    let served = Dictionary(uniqueKeysWithValues: first.map { ($0.key, $0.multiplier) })
+    let factors = Dictionary(uniqueKeysWithValues: first.compactMap { c in c.factors.exploration.map { (c.key, $0) } })
+    #expect(factors.values.contains { abs($0 - 1) > 0.1 })
+    let again = try plan(config: config, current: served, currentExploration: factors).candidates
+    for candidate in again {
+      #expect(abs(candidate.multiplier - served[candidate.key]!) <= 1e-4, "\(candidate.key)")
     }
   }
 
