@@ -63,18 +63,18 @@ struct CellQueries {
       """
       ), served AS (
         -- The exploration of the published table that priced each day: the latest run (by as-of date) of
-        -- those published whose table covers it.
-        SELECT DISTINCT ON (e.category, e.city, e.valid_on) e.category, e.city, e.valid_on, e.log_factor
+        -- those ever published whose table covers it (publish_events keeps every publish; versions are pruned).
+        SELECT DISTINCT ON (e.category, e.city, e.valid_on) e.category, e.city, e.valid_on, e.log_factor, e.log_planned
         FROM \(schema.table("exploration_cells")) e
         JOIN \(schema.table("model_runs")) r ON r.run_id = e.run_id
         WHERE e.valid_on BETWEEN \(from) AND \(through) AND r.as_of <= e.valid_on
-          AND e.run_id IN (SELECT run_id FROM \(schema.table("price_versions")))
+          AND e.run_id IN (SELECT run_id FROM \(schema.table("publish_events")) WHERE action = 'publish')
         ORDER BY e.category, e.city, e.valid_on, r.as_of DESC, e.run_id DESC
       )
       SELECT c.category, c.city, c.day, coalesce(d.bookings, 0), c.capacity, c.mean_years,
              CASE WHEN d.bookings > 0 THEN d.log_ratio_sum / d.bookings
                   WHEN d.quotes > 0 THEN d.quote_log_sum / d.quotes END,
-             ct.country, s.log_factor
+             ct.country, s.log_factor, s.log_planned
       FROM capacity c
       LEFT JOIN \(schema.table("demand_cells")) d
         ON d.category = c.category AND d.city = c.city AND d.local_date = c.day
@@ -83,7 +83,7 @@ struct CellQueries {
       ORDER BY 1, 2, 3) TO STDOUT WITH (FORMAT csv)
       """)
     var cells: [DemandCell] = []
-    try read(connection, query, fields: 9) { record in
+    try read(connection, query, fields: 10) { record in
       let place = try self.place(record, dateField: 2, countryField: 7, holidays: holidays)
       cells.append(
         DemandCell(
@@ -91,7 +91,7 @@ struct CellQueries {
           bookings: record.finiteDouble(3) ?? 0, capacity: record.finiteDouble(4) ?? 0,
           meanExperience: record.finiteDouble(5) ?? 0, logPriceRatio: record.finiteDouble(6),
           southern: place.southern, holiday: place.holiday, events: place.events,
-          logExploration: record.finiteDouble(8)))
+          logExploration: record.finiteDouble(8), logPlannedPrice: record.finiteDouble(9)))
     }
     return cells
   }

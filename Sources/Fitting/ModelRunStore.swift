@@ -116,20 +116,23 @@ public struct ModelRunStore {
   }
 
   /// The log exploration factor of every category x city x day the table prices (the mean over its bands,
-  /// which share one factor up to rounding; 0 where it was not explored).
+  /// which share one factor up to rounding; 0 where it was not explored), and the mean log of its multipliers
+  /// without it (the policy's own price).
   private func saveExploration(_ connection: Connection, runID: Int64, candidates: [CandidateMultiplier]) throws {
-    var sums: [String: (sum: Double, count: Int)] = [:]
+    var sums: [String: (factor: Double, planned: Double, count: Int)] = [:]
     var keys: [(String, String, CalendarDay)] = []
     for candidate in candidates {
       let key = "\(candidate.category)\u{1F}\(candidate.city)\u{1F}\(candidate.date)"
       if sums[key] == nil { keys.append((candidate.category, candidate.city, candidate.date)) }
-      let value = log(candidate.factors.exploration ?? 1)
-      sums[key, default: (0, 0)].sum += value.isFinite ? value : 0
-      sums[key, default: (0, 0)].count += 1
+      let factor = log(candidate.factors.exploration ?? 1)
+      let planned = log(candidate.multiplier) - factor
+      sums[key, default: (0, 0, 0)].factor += factor.isFinite ? factor : 0
+      sums[key, default: (0, 0, 0)].planned += planned.isFinite ? planned : 0
+      sums[key, default: (0, 0, 0)].count += 1
     }
     var rows = CopyTextEncoder()
     try connection.copyIn(
-      "COPY \(schema.table("exploration_cells").quoted) (run_id, category, city, valid_on, log_factor) FROM STDIN"
+      "COPY \(schema.table("exploration_cells").quoted) (run_id, category, city, valid_on, log_factor, log_planned) FROM STDIN"
     ) { writer in
       for (category, city, date) in keys {
         let value = sums["\(category)\u{1F}\(city)\u{1F}\(date)"]!
@@ -137,7 +140,8 @@ public struct ModelRunStore {
         rows.field(category)
         rows.field(city)
         rows.date(LocalDate(daysSinceEpoch: date.daysSinceEpoch))
-        rows.raw(String(format: "%.17g", value.sum / Double(value.count)))
+        rows.raw(String(format: "%.17g", value.factor / Double(value.count)))
+        rows.raw(String(format: "%.17g", value.planned / Double(value.count)))
         rows.endRow()
         if rows.bytes.count > 1 << 16 {
           try writer.write(rows.bytes)

@@ -16,7 +16,9 @@ import Warehouse
 ///    in one transaction with the day's log row (`simulation_days`), so that a day is all there or not at all.
 ///
 /// Deterministic for a seed: the market's draws depend on the seed, the day and the prices alone. Resumes
-/// where it stopped: a day whose run finished is not run again, a day whose bookings were appended is done.
+/// where it stopped: a day whose nightly run was recorded (`priced`) only books, a day whose bookings were
+/// appended (`booked`) is done; a stop between the nightly run and its record runs the night again (ingest,
+/// fit and publish are safe to repeat).
 /// Refuses (`PipelineError.notSimulatable`, exit 65) a source that `pricing seed` did not write, and a
 /// first day on a warehouse that already published prices.
 public struct ClosedLoopSimulator {

@@ -3,8 +3,9 @@ import Foundation
 
 extension SimulatedDayLog {
   /// The days as one CSV: a row per day; per currency its charged GMV and the serving table's expected,
-  /// flat and oracle GMV, capture and expected GMV without exploration; per category the elasticity priced with, its standard error (empty
-  /// for the prior) and the truth.
+  /// flat and oracle GMV, capture and expected GMV without exploration; per category the elasticity priced
+  /// with, its standard error (empty for the prior), its source, the truth, the explored days and the days
+  /// still needed.
   public static func csv(_ days: [SimulatedDayLog]) -> String {
     let currencies = Set(days.flatMap { $0.value.map(\.currency) + $0.gmv.keys }).sorted()
     let categories = Set(days.flatMap { $0.elasticities.map(\.category) }).sorted()
@@ -21,7 +22,10 @@ extension SimulatedDayLog {
       ]
     }
     for category in categories {
-      header += ["elasticity.\(category)", "se.\(category)", "source.\(category)", "truth.\(category)"]
+      header += [
+        "elasticity.\(category)", "se.\(category)", "source.\(category)", "truth.\(category)",
+        "explored_days.\(category)", "days_needed.\(category)",
+      ]
     }
     writer.record(header)
     for day in days {
@@ -39,7 +43,10 @@ extension SimulatedDayLog {
       }
       for category in categories {
         let elasticity = day.elasticities.first { $0.category == category }
-        row += [number(elasticity?.estimate), number(elasticity?.std_error), elasticity?.source, number(elasticity?.truth)]
+        row += [
+          number(elasticity?.estimate), number(elasticity?.std_error), elasticity?.source, number(elasticity?.truth),
+          elasticity?.explored_days.map(String.init), elasticity?.days_needed.map(String.init),
+        ]
       }
       writer.record(row)
     }

@@ -22,13 +22,18 @@ public struct DemandCell: Sendable, Equatable {
   /// when it did not explore it). Nil for a day no published table priced (history before the pipeline's
   /// prices).
   public var logExploration: Double?
+  /// That table's own log price for the cell (the mean over its bands, without the exploration factor): the
+  /// policy's part of a price no booking or quote observed.
+  public var logPlannedPrice: Double?
 
   public init(
     category: String, city: String, date: CalendarDay, bookings: Double, capacity: Double, meanExperience: Double,
-    logPriceRatio: Double?, southern: Bool, holiday: Bool = false, events: [String] = [], logExploration: Double? = nil
+    logPriceRatio: Double?, southern: Bool, holiday: Bool = false, events: [String] = [], logExploration: Double? = nil,
+    logPlannedPrice: Double? = nil
   ) {
     self.events = events
     self.logExploration = logExploration
+    self.logPlannedPrice = logPlannedPrice
     self.category = category
     self.city = city
     self.date = date
@@ -42,6 +47,13 @@ public struct DemandCell: Sendable, Equatable {
 }
 
 extension DemandCell {
+  /// A day priced by a published table: the policy's part of its price (the observed log price ratio
+  /// without the exploration factor; the table's planned price where no booking or quote observed one).
+  public var logPipelinePrice: Double? {
+    guard let explored = logExploration else { return nil }
+    return logPriceRatio.map { $0 - explored } ?? logPlannedPrice ?? 0
+  }
+
   /// The bookings the cell's providers can take that day: its capacity (weekly slots / 7) rounded, at least
   /// one when it has any.
   public var slots: Double { capacity > 0 ? max(1, capacity.rounded()) : 0 }

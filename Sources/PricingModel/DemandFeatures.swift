@@ -10,7 +10,8 @@ import Foundation
 ///                   + gamma (mean experience - 5) + e_category log(price ratio) [+ holiday]
 ///
 /// With `separatesPipelinePrices`, a day priced by a published table enters as
-/// e_category log(exploration factor) + c_category (log(price ratio) - log(exploration factor)).
+/// e_category log(exploration factor) + c_category (log(price ratio) - log(exploration factor)), the table's
+/// planned log price standing in for the second term where no booking or quote observed a price.
 ///
 /// - category, city and weekday are categoricals against their first level (unpenalised);
 /// - category x city is one indicator per pair with *no* reference level, ridge-shrunk (penalty factor
@@ -167,10 +168,7 @@ public struct DemandFeatures: Sendable {
         values: cells.indices.map { cells[$0].logExploration ?? observedRatio($0) }, penaltyFactor: 0)
       try design.addVaryingSlope(
         name: "pipeline_price", levels: slopeLevels, codes: slopeCodes,
-        values: cells.indices.map { index in
-          guard let explored = cells[index].logExploration else { return 0 }
-          return (cells[index].logPriceRatio ?? explored) - explored
-        }, penaltyFactor: 0)
+        values: cells.map { $0.logPipelinePrice ?? 0 }, penaltyFactor: 0)
     } else {
       try design.addVaryingSlope(
         name: "elasticity", levels: slopeLevels, codes: slopeCodes,

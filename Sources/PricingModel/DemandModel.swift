@@ -183,8 +183,7 @@ public struct FittedDemandModel: Sendable {
       // A day priced by a published table: its exploration answered by the elasticity, the rest of its price
       // by the control it was fitted with.
       let control = coefficients["pipeline_price[\(cell.category)]"] ?? 0
-      let planned = (cell.logPriceRatio ?? explored) - explored
-      return cell.capacity * exp(parts.total + slope * explored + control * planned)
+      return cell.capacity * exp(parts.total + slope * explored + control * (cell.logPipelinePrice ?? 0))
     }
     return cell.capacity * exp(parts.total + slope * (cell.logPriceRatio ?? 0))
   }

@@ -189,9 +189,10 @@ public enum MultiplierPolicy {
     }
     let policyCurrent = Dictionary(uniqueKeysWithValues: current.map { ($0.key, $0.value / (currentExploration[$0.key] ?? 1)) })
     let clamped = smoothAndClamp(raw, config: config, current: policyCurrent, overrides: overrides)
-    let explored = PriceExploration.apply(clamped, config: config.explore, bounds: allowedRange(previous: nil, config: config)) {
-      allowedRange(previous: current[$0.key], config: config)
-    }
+    let explored = PriceExploration.apply(
+      clamped, config: config.explore, bounds: allowedRange(previous: nil, config: config), served: Set(current.keys),
+      servedFactors: currentExploration
+    ) { allowedRange(previous: current[$0.key], config: config) }
     return (explored.candidates.map { withExpectations($0, config: config, current: current) }, explored.summary)
   }
 

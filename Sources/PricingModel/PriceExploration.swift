@@ -66,10 +66,12 @@ public enum PriceExploration {
 
   /// The candidates with exploration applied (factor `exploration` set on every candidate it moved), and the
   /// summary. `bounds` are the policy's bounds, `ranges` each candidate's allowed range (the bounds and the
-  /// daily-change limit around the served multiplier).
+  /// daily-change limit around the served multiplier). A cell and day the served table already prices keeps
+  /// the factor it was served with (`servedFactors`, 1 where it was not explored): customers who booked it
+  /// earlier and later saw the same experiment, and a day's factor is the one the fit reads back.
   static func apply(
     _ candidates: [CandidateMultiplier], config: ExplorationConfig, bounds: ClosedRange<Double>,
-    ranges: (CandidateMultiplier) -> ClosedRange<Double>
+    served: Set<String> = [], servedFactors: [String: Double] = [:], ranges: (CandidateMultiplier) -> ClosedRange<Double>
   ) -> (candidates: [CandidateMultiplier], summary: Summary) {
     // Cells: the candidates of each category x city x day.
     var cellOrder: [String] = []
@@ -82,11 +84,19 @@ public enum PriceExploration {
     // Each cell's move: its draw, reflected into (then clamped to) the log range the bounds leave all its
     // bands around their multipliers (it holds 0: the multipliers are within the bounds).
     var planned: [(indices: [Int], raw: Double, low: Double, high: Double)] = []
-    for key in cellOrder where config.isOn {
+    var frozen: [Int: Double] = [:]
+    for key in cellOrder {
       let indices = cells[key]!.filter {
         candidates[$0].factors.overrides == nil && candidates[$0].factors.capacity > 0 && candidates[$0].multiplier > 0
       }
       guard let first = indices.first.map({ candidates[$0] }) else { continue }
+      if indices.contains(where: { served.contains(candidates[$0].key) }) {
+        for index in indices {
+          if let factor = servedFactors[candidates[index].key], factor > 0 { frozen[index] = log(factor) }
+        }
+        continue
+      }
+      guard config.isOn else { continue }
       let raw =
         draw(seed: config.seed, category: first.category, city: first.city, date: first.date, config: config)
         * uncertaintyScale(first.factors.elasticity_se)
@@ -107,15 +117,15 @@ public enum PriceExploration {
         guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
         gmv[currency, default: 0] += price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
       }
-      for cell in planned {
-        for index in cell.indices {
-          let candidate = candidates[index]
-          guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
-          let moved = candidate.multiplier * exp(logFactor(cell, scale))
-          let before = price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
-          let after = price * moved * servedAt(candidate, moved)
-          cost[currency, default: 0] += before - after
-        }
+      var moves = frozen.map { (index: $0.key, logFactor: $0.value) }
+      for cell in planned { moves += cell.indices.map { ($0, logFactor(cell, scale)) } }
+      for move in moves {
+        let candidate = candidates[move.index]
+        guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
+        let moved = candidate.multiplier * exp(move.logFactor)
+        let before = price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
+        let after = price * moved * servedAt(candidate, moved)
+        cost[currency, default: 0] += before - after
       }
       return gmv.keys.sorted().map { currency in
         let total = gmv[currency] ?? 0
@@ -145,6 +155,7 @@ public enum PriceExploration {
     // multiplier against the served one (a cell and day drawn the same in both tables keep their price; a
     // served move this run does not repeat comes back by the limit, and is logged as exploration too).
     var factors = [Double](repeating: 1, count: candidates.count)
+    for (index, logFactor) in frozen { factors[index] = exp(logFactor) }
     for cell in planned {
       let factor = exp(logFactor(cell, scale))
       for index in cell.indices { factors[index] = factor }

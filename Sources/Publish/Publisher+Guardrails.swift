@@ -182,7 +182,8 @@ extension Publisher {
   /// factors carry no demand (fitted before impact estimates) passes with a note. The current table is judged
   /// within `bounds` (its cells outside them clamped to them), as the drift leaves out the cells a changed
   /// bound moves: a policy change is not a loss the guardrail refuses. Cells a manual override decides, in
-  /// the candidate or in the current table, are left out (docs/overrides.md).
+  /// the candidate or in the current table, are left out (docs/overrides.md). The run's exploration cost
+  /// (its share of expected GMV per currency, within its budget) is allowed on top of the GMV limit.
   func impact(run: Int64, against current: Int64?, bounds: ClosedRange<Double>? = nil) throws -> GuardrailCheck {
     let totals = try impactTotals(run: run, against: current, bounds: bounds)
     guard !totals.isEmpty else {
@@ -193,17 +194,33 @@ extension Publisher {
     var problems: [String] = []
     var notes: [String] = []
     func percent(_ value: Double) -> String { String(format: "%+.2f%%", value * 100) }
+    // Exploration's expected cost is a price the policy chose to pay (its budget, explore.max_cost): the
+    // limit allows it on top.
+    var exploration: [String: Double] = [:]
+    for row in try connection.query(
+      """
+      SELECT c->>'currency', (c->>'cost_share')::float8
+      FROM \(schema.table("model_runs")) r, jsonb_array_elements(r.metrics->'exploration'->'costs') AS c
+      WHERE r.run_id = \(run)
+      """
+    ).rows {
+      if let currency = try row.decode(String?.self, at: 0), let share = try row.decode(Double?.self, at: 1), share > 0 {
+        exploration[currency] = share
+      }
+    }
     for total in totals {
+      let allowed = settings.impactMaxGMVLoss + (exploration[total.currency] ?? 0)
       let flatChange = total.gmvFlat > 0 ? total.gmv / total.gmvFlat - 1 : 0
       var note = "\(total.currency): GMV \(percent(flatChange)) against flat"
-      if flatChange < -settings.impactMaxGMVLoss {
+      if let cost = exploration[total.currency] { note += " (exploration \(percent(-cost)) of it, allowed)" }
+      if flatChange < -allowed {
         problems.append("\(total.currency) GMV \(percent(flatChange)) against flat prices")
       }
       let reference = total.bookingsCurrent ?? total.bookingsFlat
       if let currentGMV = total.gmvCurrent {
         let change = currentGMV > 0 ? total.gmv / currentGMV - 1 : 0
         note += ", \(percent(change)) against current"
-        if change < -settings.impactMaxGMVLoss {
+        if change < -allowed {
           problems.append("\(total.currency) GMV \(percent(change)) against the current prices")
         }
       }

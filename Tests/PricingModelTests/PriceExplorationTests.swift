@@ -81,21 +81,30 @@ struct PriceExplorationTests {
     #expect(abs(up - down) < 30, "\(up) up, \(down) down")
   }
 
-  @Test("exploration stays within the daily-change limit against the published table")
-  func dailyLimit() throws {
+  @Test("days the served table prices keep their served move, within the daily-change limit; new days draw theirs")
+  func servedDaysKeepTheirMove() throws {
     var config = PolicyConfig()
     config.explore.share = 1
     config.explore.max_perturbation = 0.3
     config.explore.max_cost = 1
-    let plain = try plan(config: withoutExploration(config)).candidates
-    // The published table sits 5% below the plan: the limit leaves +15%/-5% of room.
-    let published = Dictionary(uniqueKeysWithValues: plain.map { ($0.key, $0.multiplier / 1.05) })
-    let explored = try plan(config: config, current: published).candidates
-    #expect(explored.contains { $0.factors.exploration != nil })
-    for candidate in explored {
-      let previous = published[candidate.key]!
-      #expect(abs(candidate.multiplier / previous - 1) <= 0.10 + 1e-4, "\(candidate.key)")
+    let first = try plan(config: config).candidates
+    // The served table priced the first two weeks, 5% below this plan's prices (as an older model would):
+    // the limit leaves +15% / -5% of room around them.
+    let cutoff = first.map(\.date).min()!.adding(days: 14)
+    let servedDays = first.filter { $0.date < cutoff }
+    let served = Dictionary(uniqueKeysWithValues: servedDays.map { ($0.key, $0.multiplier / 1.05) })
+    let factors = Dictionary(uniqueKeysWithValues: servedDays.compactMap { c in c.factors.exploration.map { (c.key, $0) } })
+    let next = try plan(config: config, current: served, currentExploration: factors).candidates
+    for candidate in next {
+      if let previous = served[candidate.key] {
+        #expect(abs(candidate.multiplier / previous - 1) <= 0.10 + 1e-4, "\(candidate.key)")
+        // The served move, unless the limit held it (the 5% gap is within it here).
+        #expect(abs((candidate.factors.exploration ?? 1) - (factors[candidate.key] ?? 1)) < 2e-3, "\(candidate.key)")
+      }
     }
+    let newDays = next.filter { $0.date >= cutoff }
+    #expect(newDays.contains { $0.factors.exploration != nil })
+    #expect(newDays.allSatisfy { served[$0.key] == nil })
   }
 
   @Test("a table planned again over the one it published keeps its explored prices (the daily limit holds the policy's own price)")
