@@ -97,13 +97,7 @@ public struct ClosedLoopSimulator {
 
     logger.info("simulate: rebuilding the seeded market", metadata: ["seed": "\(record.spec.seed)", "preset": "\(record.spec.shape.name)"])
     let generator = MarketplaceGenerator(spec: record.spec)
-    let bands = try warehouse.query(
-      "SELECT band, min_years::float8, max_years::float8 FROM \(warehouseSchema.table("experience_bands")) ORDER BY min_years"
-    ).rows.map {
-      MarketplaceGenerator.BandDefinition(
-        name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
-        maxYears: try $0.decode(Double?.self, at: 2))
-    }
+    let bands = try MarketplaceGenerator.BandDefinition.read(warehouse, schema: warehouseSchema)
     let truth = Dictionary(uniqueKeysWithValues: generator.truth().categories.map { ($0.category, $0.elasticity) })
     let bounds = config.policy.min_multiplier...max(config.policy.min_multiplier, config.policy.max_multiplier)
 
@@ -188,16 +182,7 @@ public struct ClosedLoopSimulator {
           truth: truth[$0.category] ?? .nan, explored_days: $0.explored_days, days_needed: $0.days_needed)
       }
     }
-    var table: [String: Double] = [:]
-    for row in try warehouse.query(
-      """
-      SELECT category, city, experience_band, multiplier::float8 FROM \(schema.table("current_multipliers"))
-      WHERE valid_on = \(day)
-      """
-    ).rows {
-      table["\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(day)"] =
-        try row.decode(Double.self, at: 3)
-    }
+    let table = try Self.servedTable(warehouse, schema: schema, from: day, through: day)
     // The same table without its exploration: what exploring cost under the true demand.
     var unexplored = table
     if let run = try serving?.decode(Int64.self, at: 1) {
@@ -238,18 +223,8 @@ public struct ClosedLoopSimulator {
     progress: SQLQualifiedName, warehouse: Connection, schema: WarehouseSchema, generator: MarketplaceGenerator,
     bands: [MarketplaceGenerator.BandDefinition], record: SyntheticMarketRecord
   ) throws {
-    let last = day.adding(days: MarketplaceGenerator.simulatedLeadDays)
-    var table: [String: Double] = [:]
-    for row in try warehouse.query(
-      """
-      SELECT category, city, experience_band, valid_on, multiplier::float8 FROM \(schema.table("current_multipliers"))
-      WHERE valid_on BETWEEN \(day) AND \(last)
-      """
-    ).rows {
-      let key =
-        "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
-      table[key] = try row.decode(Double.self, at: 4)
-    }
+    let table = try Self.servedTable(
+      warehouse, schema: schema, from: day, through: day.adding(days: MarketplaceGenerator.simulatedLeadDays))
     var booked: [String: Int] = [:]
     if record.spec.shape.capacityBound {
       // What the source already holds for those days (the seed's and earlier simulated days' bookings).
@@ -292,6 +267,25 @@ public struct ClosedLoopSimulator {
     logger.info(
       "simulate: day booked",
       metadata: ["day": "\(day)", "bookings": "\(simulated.bookings)", "run_status": "\(log.run_status)"])
+  }
+
+  /// The multipliers serving (`current_multipliers`) for local days in [from, through], keyed
+  /// `category|city|band|date` as `MarketValue` reads a table.
+  static func servedTable(_ warehouse: Connection, schema: WarehouseSchema, from: LocalDate, through: LocalDate) throws
+    -> [String: Double]
+  {
+    var table: [String: Double] = [:]
+    for row in try warehouse.query(
+      """
+      SELECT category, city, experience_band, valid_on, multiplier::float8 FROM \(schema.table("current_multipliers"))
+      WHERE valid_on BETWEEN \(from) AND \(through)
+      """
+    ).rows {
+      let key =
+        "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
+      table[key] = try row.decode(Double.self, at: 4)
+    }
+    return table
   }
 
   static func decoder() -> JSONDecoder {

@@ -66,13 +66,7 @@ struct EvaluateCommand: ParsableCommand {
         table[key] = try cell.decode(Double.self, at: 4)
       }
       guard !table.isEmpty else { throw CommandFailure(status: .dataError, message: "run \(run) has no multipliers (pruned)") }
-      let bands = try connection.query(
-        "SELECT band, min_years::float8, max_years::float8 FROM \(schema.table("experience_bands")) ORDER BY min_years"
-      ).rows.map {
-        MarketplaceGenerator.BandDefinition(
-          name: try $0.decode(String.self, at: 0), minYears: try $0.decode(Double.self, at: 1),
-          maxYears: try $0.decode(Double?.self, at: 2))
-      }
+      let bands = try MarketplaceGenerator.BandDefinition.read(connection, schema: schema)
       let preset = truth.shape?.preset ?? MarketShape.classic.name
       guard let shape = MarketShape.preset(named: preset) else {
         throw CommandFailure(status: .dataError, message: "\(self.truth): unknown market preset \(preset)")

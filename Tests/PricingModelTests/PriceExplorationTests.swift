@@ -142,7 +142,7 @@ struct PriceExplorationTests {
     let gmv = candidates.reduce(0) { $0 + ($1.factors.expected_gmv ?? 0) }
     let plainGMV = plain.reduce(0) { $0 + ($1.factors.expected_gmv ?? 0) }
     let cost = budgeted.costs.reduce(0) { $0 + $1.expected_cost }
-    #expect(abs((plainGMV - gmv) - cost) <= 0.002 * plainGMV, "cost \(cost) against \(plainGMV - gmv)")
+    #expect(abs((plainGMV - gmv) - cost) <= 0.0002 * plainGMV, "cost \(cost) against \(plainGMV - gmv)")
     config.explore.max_cost = 0
     let none = try plan(config: config)
     #expect(none.exploration.worstCostShare <= 1e-12)
