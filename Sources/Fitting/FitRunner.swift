@@ -315,8 +315,8 @@ public struct FitRunner {
 
   /// The published multipliers the daily-change limit compares against (none before the first publish).
   /// The table being served (`category|city|band|date` -> multiplier), and the exploration factor of each of
-  /// its explored cells (the daily-change limit holds the policy's own price against the served one without
-  /// it).
+  /// its explored cells (`exploration_cells`: the cell's factor, which its bands share; the daily-change limit
+  /// holds the policy's own price against the served one without it, and a served day keeps it).
   private func currentMultipliers(_ connection: Connection) throws -> (multipliers: [String: Double], exploration: [String: Double]) {
     let view = options.schema.table("current_multipliers")
     guard try connection.query("SELECT to_regclass(\(view.quoted)) IS NOT NULL").scalar(Bool.self) else { return ([:], [:]) }
@@ -325,18 +325,19 @@ public struct FitRunner {
     for row in try connection.query(
       SQLQuery(
         unsafeSQL: """
-          SELECT c.category, c.city, c.experience_band, c.valid_on, c.multiplier::float8, (f.factors->>'exploration')::float8
+          SELECT c.category, c.city, c.experience_band, c.valid_on, c.multiplier::float8, e.log_factor
           FROM \(view.quoted) c
           JOIN \(options.schema.table("current_version").quoted) v ON v.version_id = c.version_id
-          LEFT JOIN \(options.schema.table("candidate_factors").quoted) f
-            ON f.run_id = v.run_id AND f.category = c.category AND f.city = c.city
-           AND f.experience_band = c.experience_band AND f.valid_on = c.valid_on
+          LEFT JOIN \(options.schema.table("exploration_cells").quoted) e
+            ON e.run_id = v.run_id AND e.category = c.category AND e.city = c.city AND e.valid_on = c.valid_on
           """)
     ).rows {
       let key =
         "\(try row.decode(String.self, at: 0))|\(try row.decode(String.self, at: 1))|\(try row.decode(String.self, at: 2))|\(try row.decode(LocalDate.self, at: 3))"
       multipliers[key] = try row.decode(Double.self, at: 4)
-      if let factor = try row.decode(Double?.self, at: 5), factor.isFinite, factor > 0 { exploration[key] = factor }
+      if let logFactor = try row.decode(Double?.self, at: 5), logFactor.isFinite, logFactor != 0 {
+        exploration[key] = exp(logFactor)
+      }
     }
     return (multipliers, exploration)
   }

@@ -84,7 +84,7 @@ extension PipelineConfig {
       ("policy.history_days", String(policy.history_days)),
       ("policy.prior_confidence", number(policy.prior_confidence)),
       ("explore.share", number(policy.explore.share)),
-      ("explore.max_perturbation", number(policy.explore.max_perturbation)),
+      ("explore.max_perturbation", policy.explore.max_perturbation.map(number) ?? text("default")),
       ("explore.max_cost", number(policy.explore.max_cost)),
       ("explore.seed", String(policy.explore.seed)),
       ("model.interaction_l2", number(model.interactionL2)),

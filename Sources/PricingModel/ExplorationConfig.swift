@@ -10,8 +10,11 @@
 public struct ExplorationConfig: Sendable, Equatable, Codable {
   /// Share of the cells explored, in [0, 1] (0: off).
   public var share: Double = 0.5
-  /// Largest relative move, in [0, 1) and at most the bounds' width (max - min multiplier).
-  public var max_perturbation: Double = 0.3
+  /// Largest relative move, in [0, 1) and at most the bounds' width (max - min multiplier). Nil (not set):
+  /// `defaultMaxPerturbation`, or the bounds' width where that is narrower, so that tightened bounds narrow
+  /// the moves instead of refusing the settings.
+  public var max_perturbation: Double?
+  public static let defaultMaxPerturbation = 0.3
   /// Largest expected GMV cost, as a share of the table's expected GMV, in [0, 1].
   public var max_cost: Double = 0.01
   /// Seed of the draws (stored with each run).
@@ -26,14 +29,22 @@ public struct ExplorationConfig: Sendable, Equatable, Codable {
     return config
   }()
 
-  public var isOn: Bool { share > 0 && max_perturbation > 0 }
+  public var isOn: Bool { share > 0 && (max_perturbation ?? Self.defaultMaxPerturbation) > 0 }
+
+  /// The largest relative move under bounds `boundsWidth` wide.
+  public func maxPerturbation(boundsWidth: Double) -> Double {
+    max_perturbation ?? min(Self.defaultMaxPerturbation, max(0, boundsWidth))
+  }
 
   /// The first problem with the settings, naming the setting (without its section), or nil.
   public func problem(boundsWidth: Double) -> String? {
     if !(share >= 0 && share <= 1) { return "share must be in [0, 1]" }
-    if !(max_perturbation >= 0 && max_perturbation < 1) { return "max_perturbation must be in [0, 1)" }
-    if max_perturbation > boundsWidth + 1e-12 {
-      return String(format: "max_perturbation must not exceed the bounds' width %.4g (max_multiplier - min_multiplier)", boundsWidth)
+    if let max_perturbation {
+      if !(max_perturbation >= 0 && max_perturbation < 1) { return "max_perturbation must be in [0, 1)" }
+      if max_perturbation > boundsWidth + 1e-12 {
+        return String(
+          format: "max_perturbation must not exceed the bounds' width %.4g (max_multiplier - min_multiplier)", boundsWidth)
+      }
     }
     if !(max_cost >= 0 && max_cost <= 1) { return "max_cost must be in [0, 1]" }
     return nil

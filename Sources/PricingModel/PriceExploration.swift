@@ -43,10 +43,12 @@ public enum PriceExploration {
     public var worstCostShare: Double { costs.map(\.cost_share).max() ?? 0 }
   }
 
-  /// One cell's draw: whether it is explored and its log factor before the ranges and the budget.
-  public static func draw(seed: UInt64, category: String, city: String, date: CalendarDay, config: ExplorationConfig)
-    -> Double
-  {
+  /// One cell's draw: its log factor before the ranges and the budget (0: not explored), moves up to
+  /// `maxPerturbation` (`config.maxPerturbation` for the bounds' width).
+  public static func draw(
+    seed: UInt64, category: String, city: String, date: CalendarDay, config: ExplorationConfig,
+    maxPerturbation: Double = ExplorationConfig.defaultMaxPerturbation
+  ) -> Double {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
     for byte in "\(category)\u{1F}\(city)\u{1F}\(date.daysSinceEpoch)".utf8 {
       hash ^= UInt64(byte)
@@ -60,7 +62,7 @@ public enum PriceExploration {
       return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
     }
     guard next() < config.share else { return 0 }
-    let width = log(1 + config.max_perturbation)
+    let width = log(1 + (config.max_perturbation ?? maxPerturbation))
     return (2 * next() - 1) * width
   }
 
@@ -73,6 +75,7 @@ public enum PriceExploration {
     _ candidates: [CandidateMultiplier], config: ExplorationConfig, bounds: ClosedRange<Double>,
     served: Set<String> = [], servedFactors: [String: Double] = [:], ranges: (CandidateMultiplier) -> ClosedRange<Double>
   ) -> (candidates: [CandidateMultiplier], summary: Summary) {
+    let maxPerturbation = config.maxPerturbation(boundsWidth: bounds.upperBound - bounds.lowerBound)
     // Cells: the candidates of each category x city x day.
     var cellOrder: [String] = []
     var cells: [String: [Int]] = [:]
@@ -96,9 +99,11 @@ public enum PriceExploration {
         }
         continue
       }
-      guard config.isOn else { continue }
+      guard config.share > 0, maxPerturbation > 0 else { continue }
       let raw =
-        draw(seed: config.seed, category: first.category, city: first.city, date: first.date, config: config)
+        draw(
+          seed: config.seed, category: first.category, city: first.city, date: first.date, config: config,
+          maxPerturbation: maxPerturbation)
         * uncertaintyScale(first.factors.elasticity_se)
       guard raw != 0 else { continue }
       let low = min(0, indices.map { log(bounds.lowerBound / candidates[$0].multiplier) }.max()!)
@@ -176,8 +181,10 @@ public enum PriceExploration {
     }
     explored = exploredCells.count
     let summary = Summary(
-      share: config.share, max_perturbation: config.max_perturbation, max_cost: config.max_cost, seed: config.seed,
-      distribution: String(format: "log-uniform on [-log(%.4g), log(%.4g)] for a share %.4g of cells", 1 + config.max_perturbation, 1 + config.max_perturbation, config.share),
+      share: config.share, max_perturbation: maxPerturbation, max_cost: config.max_cost, seed: config.seed,
+      distribution: String(
+        format: "log-uniform on [-log(%.4g), log(%.4g)] for a share %.4g of cells", 1 + maxPerturbation,
+        1 + maxPerturbation, config.share),
       cells: cellOrder.count, explored_cells: explored, scale: scale, costs: spent,
       mean_absolute_change: candidates.isEmpty ? 0 : change / Double(candidates.count))
     return (result, summary)

@@ -69,7 +69,7 @@ struct SettingsCommandTests {
     #expect(truth.standardError == "pricing: error: cannot write /nonexistent/cells.csv: no folder /nonexistent\n")
     let preset = try PricingBinary.run(["seed", "--preset", "tropical", "--quiet"])
     #expect(preset.status == 64)
-    #expect(preset.standardError.contains("--preset must be one of classic, seasonal, southern, capacity, not tropical"))
+    #expect(preset.standardError.contains("--preset must be one of classic, seasonal, southern, capacity, list-price, not tropical"))
     let cells = try PricingBinary.run(["fit", "--cells-out", "", "--quiet"])
     #expect(cells.status == 64)
     #expect(cells.standardError.contains("--cells-out must name a file"))

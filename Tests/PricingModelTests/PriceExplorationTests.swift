@@ -74,7 +74,7 @@ struct PriceExplorationTests {
     #expect(draws != others)
     let share = Double(draws.filter { $0 != 0 }.count) / 400
     #expect(abs(share - config.share) < 0.07, "share \(share)")
-    #expect(draws.allSatisfy { abs($0) <= log(1 + config.max_perturbation) + 1e-12 })
+    #expect(draws.allSatisfy { abs($0) <= log(1 + ExplorationConfig.defaultMaxPerturbation) + 1e-12 })
     // Symmetric around list: as many moves up as down.
     let up = draws.filter { $0 > 0 }.count
     let down = draws.filter { $0 < 0 }.count
@@ -203,5 +203,11 @@ struct PriceExplorationTests {
     config.max_perturbation = 0.1
     config.max_cost = -0.01
     #expect(config.problem(boundsWidth: 0.7) == "max_cost must be in [0, 1]")
+    // Not set, the largest move follows tightened bounds instead of refusing them.
+    config = ExplorationConfig()
+    #expect(config.problem(boundsWidth: 0) == nil)
+    #expect(config.maxPerturbation(boundsWidth: 0) == 0)
+    #expect(config.maxPerturbation(boundsWidth: 0.2) == 0.2)
+    #expect(config.maxPerturbation(boundsWidth: 0.7) == ExplorationConfig.defaultMaxPerturbation)
   }
 }
