@@ -64,11 +64,14 @@ struct CellQueries {
       ), served AS (
         -- The exploration of the published table that priced each day: the latest run (by as-of date) of
         -- those ever published whose table covers it (publish_events keeps every publish; versions are pruned).
-        SELECT DISTINCT ON (e.category, e.city, e.valid_on) e.category, e.city, e.valid_on, e.log_factor, e.log_planned
+        -- A cell's factor and planned price are its bands' means (they share one draw).
+        SELECT DISTINCT ON (e.category, e.city, e.valid_on) e.category, e.city, e.valid_on,
+               avg(e.log_factor) AS log_factor, avg(e.log_planned) AS log_planned
         FROM \(schema.table("exploration_cells")) e
         JOIN \(schema.table("model_runs")) r ON r.run_id = e.run_id
         WHERE e.valid_on BETWEEN \(from) AND \(through) AND r.as_of <= e.valid_on
           AND e.run_id IN (SELECT run_id FROM \(schema.table("publish_events")) WHERE action = 'publish')
+        GROUP BY e.category, e.city, e.valid_on, r.as_of, e.run_id
         ORDER BY e.category, e.city, e.valid_on, r.as_of DESC, e.run_id DESC
       )
       SELECT c.category, c.city, c.day, coalesce(d.bookings, 0), c.capacity, c.mean_years,

@@ -315,8 +315,8 @@ public struct FitRunner {
 
   /// The published multipliers the daily-change limit compares against (none before the first publish).
   /// The table being served (`category|city|band|date` -> multiplier), and the exploration factor of each of
-  /// its explored cells (`exploration_cells`: the cell's factor, which its bands share; the daily-change limit
-  /// holds the policy's own price against the served one without it, and a served day keeps it).
+  /// its explored cells (`exploration_cells`; the daily-change limit holds the policy's own price against the
+  /// served one without it, and a served day keeps it).
   private func currentMultipliers(_ connection: Connection) throws -> (multipliers: [String: Double], exploration: [String: Double]) {
     let view = options.schema.table("current_multipliers")
     guard try connection.query("SELECT to_regclass(\(view.quoted)) IS NOT NULL").scalar(Bool.self) else { return ([:], [:]) }
@@ -329,7 +329,8 @@ public struct FitRunner {
           FROM \(view.quoted) c
           JOIN \(options.schema.table("current_version").quoted) v ON v.version_id = c.version_id
           LEFT JOIN \(options.schema.table("exploration_cells").quoted) e
-            ON e.run_id = v.run_id AND e.category = c.category AND e.city = c.city AND e.valid_on = c.valid_on
+            ON e.run_id = v.run_id AND e.category = c.category AND e.city = c.city
+           AND e.experience_band = c.experience_band AND e.valid_on = c.valid_on
           """)
     ).rows {
       let key =

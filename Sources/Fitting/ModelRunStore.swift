@@ -74,7 +74,8 @@ public struct ModelRunStore {
 
   /// Writes a run's candidates with COPY: the multipliers (the rows a published version serves), their
   /// factors (read by `explain` and the report) in a table of their own (migration 8, docs/publish.md), the
-  /// cells overrides decided (publish's `drift` and `bounds` read them), and the expected outcomes.
+  /// cells overrides decided (publish's `drift` and `bounds` read them), the exploration factors
+  /// (`exploration_cells`) and the expected outcomes.
   func writeCandidates(_ connection: Connection, runID: Int64, candidates: [CandidateMultiplier]) throws {
     let encoder = Self.encoder()
     func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -111,46 +112,14 @@ public struct ModelRunStore {
         rows.raw(candidate.factors.override_fixed == true ? "t" : "f")
       }
     }
-    try saveExpectedOutcomes(connection, runID: runID, candidates: candidates)
-    try saveExploration(connection, runID: runID, candidates: candidates)
-  }
-
-  /// The log exploration factor of every category x city x day the table prices (the mean over its bands,
-  /// which share one factor up to rounding; 0 where it was not explored), and the mean log of its multipliers
-  /// without it (the policy's own price).
-  private func saveExploration(_ connection: Connection, runID: Int64, candidates: [CandidateMultiplier]) throws {
-    var sums: [String: (factor: Double, planned: Double, count: Int)] = [:]
-    var keys: [(String, String, CalendarDay)] = []
-    for candidate in candidates {
-      let key = "\(candidate.category)\u{1F}\(candidate.city)\u{1F}\(candidate.date)"
-      if sums[key] == nil { keys.append((candidate.category, candidate.city, candidate.date)) }
+    // Every multiplier's exploration factor and the policy's own price without it (the fit reads them back).
+    try copyCandidates("exploration_cells", "log_factor, log_planned", candidates) { candidate in
       let factor = log(candidate.factors.exploration ?? 1)
       let planned = log(candidate.multiplier) - factor
-      sums[key, default: (0, 0, 0)].factor += factor.isFinite ? factor : 0
-      sums[key, default: (0, 0, 0)].planned += planned.isFinite ? planned : 0
-      sums[key, default: (0, 0, 0)].count += 1
+      rows.raw(String(format: "%.17g", factor.isFinite ? factor : 0))
+      rows.raw(planned.isFinite ? String(format: "%.17g", planned) : nil)
     }
-    var rows = CopyTextEncoder()
-    try connection.copyIn(
-      "COPY \(schema.table("exploration_cells").quoted) (run_id, category, city, valid_on, log_factor, log_planned) FROM STDIN"
-    ) { writer in
-      for (category, city, date) in keys {
-        let value = sums["\(category)\u{1F}\(city)\u{1F}\(date)"]!
-        rows.integer(runID)
-        rows.field(category)
-        rows.field(city)
-        rows.date(LocalDate(daysSinceEpoch: date.daysSinceEpoch))
-        rows.raw(String(format: "%.17g", value.factor / Double(value.count)))
-        rows.raw(String(format: "%.17g", value.planned / Double(value.count)))
-        rows.endRow()
-        if rows.bytes.count > 1 << 16 {
-          try writer.write(rows.bytes)
-          rows.reset()
-        }
-      }
-      try writer.write(rows.bytes)
-      rows.reset()
-    }
+    try saveExpectedOutcomes(connection, runID: runID, candidates: candidates)
   }
 
   /// The expected bookings and GMV of each category x city x day x currency of the table (all bands), and at
