@@ -122,7 +122,8 @@ public enum PriceExploration {
         guard let currency = candidate.factors.currency, let price = candidate.factors.list_price else { continue }
         gmv[currency, default: 0] += price * candidate.multiplier * servedAt(candidate, candidate.multiplier)
       }
-      var moves = frozen.map { (index: $0.key, logFactor: $0.value) }
+      // In the candidates' order, so that the sums (and the scale) are the same in every process.
+      var moves = frozen.sorted { $0.key < $1.key }.map { (index: $0.key, logFactor: $0.value) }
       for cell in planned { moves += cell.indices.map { ($0, logFactor(cell, scale)) } }
       for move in moves {
         let candidate = candidates[move.index]
