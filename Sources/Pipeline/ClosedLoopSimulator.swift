@@ -93,7 +93,7 @@ public struct ClosedLoopSimulator {
       }
     }
     var logs = try source.query("SELECT log::text FROM \(progress) WHERE phase = 'booked' ORDER BY day").rows
-      .map { try Self.decoder().decode(SimulatedDayLog.self, from: Data(try $0.decode(String.self, at: 0).utf8)) }
+      .map { try SimulatedDayLog.decoder().decode(SimulatedDayLog.self, from: Data(try $0.decode(String.self, at: 0).utf8)) }
 
     logger.info("simulate: rebuilding the seeded market", metadata: ["seed": "\(record.spec.seed)", "preset": "\(record.spec.shape.name)"])
     let generator = MarketplaceGenerator(spec: record.spec)
@@ -103,11 +103,10 @@ public struct ClosedLoopSimulator {
 
     for index in logs.count..<days {
       let day = record.spec.today.adding(days: index)
-      let started = Date()
       let phaseRow = try source.query("SELECT phase, log::text FROM \(progress) WHERE day = \(day)").rows.first
       var log: SimulatedDayLog
       if let phaseRow, try phaseRow.decode(String.self, at: 0) == "priced" {
-        log = try Self.decoder().decode(SimulatedDayLog.self, from: Data(try phaseRow.decode(String.self, at: 1).utf8))
+        log = try SimulatedDayLog.decoder().decode(SimulatedDayLog.self, from: Data(try phaseRow.decode(String.self, at: 1).utf8))
         logger.info("simulate: resuming a day whose nightly run finished", metadata: ["day": "\(day)"])
       } else {
         log = try price(
@@ -122,8 +121,6 @@ public struct ClosedLoopSimulator {
       try book(
         &log, day: day, source: source, sourceSchema: sourceSchema, progress: progress, warehouse: warehouse,
         schema: warehouseSchema, generator: generator, bands: bands, record: record)
-      log.seconds += Date().timeIntervalSince(started)
-      try source.query("UPDATE \(progress) SET log = \(try Self.json(log))::jsonb WHERE day = \(day)")
       logs.append(log)
       try onDay(log, logs)
     }
@@ -216,13 +213,14 @@ public struct ClosedLoopSimulator {
 
   // MARK: - The day
 
-  /// The market's bookings of `day` at the multipliers serving, appended with the day's log in one
-  /// transaction.
+  /// The market's bookings of `day` at the multipliers serving, appended with the day's log (its seconds now
+  /// counting the booking too) in one transaction.
   private func book(
     _ log: inout SimulatedDayLog, day: LocalDate, source: Connection, sourceSchema: SQLIdentifier,
     progress: SQLQualifiedName, warehouse: Connection, schema: WarehouseSchema, generator: MarketplaceGenerator,
     bands: [MarketplaceGenerator.BandDefinition], record: SyntheticMarketRecord
   ) throws {
+    let started = Date()
     let table = try Self.servedTable(
       warehouse, schema: schema, from: day, through: day.adding(days: MarketplaceGenerator.simulatedLeadDays))
     var booked: [String: Int] = [:]
@@ -253,6 +251,7 @@ public struct ClosedLoopSimulator {
       lastBookingID: try ids.decode(Int64.self, at: 0), lastPaymentID: try ids.decode(Int64.self, at: 1))
     log.bookings = simulated.bookings
     log.gmv = simulated.gmvByCurrency
+    log.seconds += Date().timeIntervalSince(started)
     let finished = log
     try source.transaction { connection in
       _ = try connection.copyIn(
@@ -288,16 +287,7 @@ public struct ClosedLoopSimulator {
     return table
   }
 
-  static func decoder() -> JSONDecoder {
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return decoder
-  }
-
   static func json(_ log: SimulatedDayLog) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return String(decoding: try encoder.encode(log), as: UTF8.self)
+    String(decoding: try SimulatedDayLog.encoder().encode(log), as: UTF8.self)
   }
 }

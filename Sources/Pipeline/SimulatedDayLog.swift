@@ -49,3 +49,21 @@ public struct SimulatedDayLog: Sendable, Codable, Equatable {
   /// Wall-clock seconds of the day (the nightly run and the market).
   public var seconds: Double
 }
+
+extension SimulatedDayLog {
+  /// The logs' JSON (the source's `simulation_days` and `--log-json`): sorted keys, and a non-finite number
+  /// (a category without a truth) as the strings "nan", "inf", "-inf".
+  public static func encoder(pretty: Bool = false) -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+
+  /// Reads what `encoder` wrote.
+  public static func decoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
+  }
+}

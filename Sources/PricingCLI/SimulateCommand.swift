@@ -58,11 +58,7 @@ struct SimulateCommand: ParsableCommand {
         print(Self.line(day))
         if let logCSV { try OutputFile.replace(logCSV) { try $0.write(contentsOf: Data(SimulatedDayLog.csv(all).utf8)) } }
         if let logJSON {
-          let encoder = JSONEncoder()
-          encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-          encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-          let data = try encoder.encode(all)
+          let data = try SimulatedDayLog.encoder(pretty: true).encode(all)
           try OutputFile.replace(logJSON) { try $0.write(contentsOf: data) }
         }
       }

@@ -155,7 +155,6 @@ public enum PriceExploration {
       spent = costs(scale: 0)
     }
     var result = candidates
-    var explored = 0
     var change = 0.0
     // Every candidate at its move, then within its allowed range: the daily-change limit holds the explored
     // multiplier against the served one (a cell and day drawn the same in both tables keep their price; a
@@ -180,13 +179,12 @@ public enum PriceExploration {
       result[index].factors.exploration = moved / result[index].multiplier
       result[index].multiplier = moved
     }
-    explored = exploredCells.count
     let summary = Summary(
       share: config.share, max_perturbation: maxPerturbation, max_cost: config.max_cost, seed: config.seed,
       distribution: String(
         format: "log-uniform on [-log(%.4g), log(%.4g)] for a share %.4g of cells", 1 + maxPerturbation,
         1 + maxPerturbation, config.share),
-      cells: cellOrder.count, explored_cells: explored, scale: scale, costs: spent,
+      cells: cellOrder.count, explored_cells: exploredCells.count, scale: scale, costs: spent,
       mean_absolute_change: candidates.isEmpty ? 0 : change / Double(candidates.count))
     return (result, summary)
   }

@@ -55,9 +55,7 @@ struct SimulationFixture {
   /// numbers that went through the database's JSON.
   static func same(_ first: [SimulatedDayLog], _ second: [SimulatedDayLog]) throws -> Bool {
     func tree(_ logs: [SimulatedDayLog]) throws -> Any {
-      let encoder = JSONEncoder()
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      return try JSONSerialization.jsonObject(with: encoder.encode(logs.map { log -> SimulatedDayLog in
+      return try JSONSerialization.jsonObject(with: SimulatedDayLog.encoder().encode(logs.map { log -> SimulatedDayLog in
         var log = log
         log.seconds = 0
         return log
